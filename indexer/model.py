@@ -1,0 +1,132 @@
+"""The document model: what one parse of a standard PDF produces.
+
+Everything downstream (the catalogue, the index, the pages, the API) reads these
+objects or their JSON form, so field names follow the design's contract and are never
+renamed; new fields may be added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class Line:
+    """One printed line of a page after clean-up, with where it sits on the page.
+
+    Positions are in PDF points from the top-left corner, as pdfplumber gives them;
+    `size` is the dominant font size, which tells headings and covers from body text.
+    """
+
+    text: str
+    page: int  # 1-based PDF page
+    top: float = 0.0
+    bottom: float = 0.0
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 0.0
+    ocr: bool = False
+
+
+@dataclass
+class Page:
+    """The cleaned lines of one page, or the reason it could not be read."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    needs_ocr: str | None = None  # reason, e.g. "no text layer", "garbled font encoding"
+    ocr: bool = False  # lines came from OCR
+    removed: list[Line] = field(default_factory=list)  # headers, footers, page numbers
+
+
+@dataclass
+class Clause:
+    clause_no: str  # "4.2.1", "A.3", or a named part: "前言", "引言", "参考文献"
+    heading: str
+    level: int  # 1 for chapters and named parts, 2 for "4.2", …
+    text: str
+    page_start: int
+    page_end: int
+    kind: str = "clause"  # chapter / clause / annex-normative / annex-informative / term / foreword …
+    parent: str | None = None
+    path: list[str] = field(default_factory=list)  # ancestor headings, outermost first
+    order: int = 0
+    ocr: bool = False
+
+
+@dataclass
+class Term:
+    clause_no: str
+    term_zh: str
+    term_en: str = ""
+    definition: str = ""
+
+
+@dataclass
+class Reference:
+    std_no: str  # canonical, dated ("GB/T 7714-2015") or undated ("GB/T 7714")
+    title: str = ""
+    dated: bool = True
+
+
+@dataclass
+class Standard:
+    std_no: str = ""
+    prefix: str = ""
+    kind: str = ""  # mandatory / recommended / guidance
+    level: str = ""  # national / industry / local / group / enterprise
+    region: str = ""
+    title_zh: str = ""
+    title_en: str = ""
+    ics: list[str] = field(default_factory=list)
+    ccs: str = ""
+    issued: str = ""  # ISO date, or YYYY-MM when only a month is printed
+    effective: str = ""
+    status: str = ""
+    replaces: list[str] = field(default_factory=list)
+    replaced_by: str = ""
+    adopts: str = ""
+    issuers: list[str] = field(default_factory=list)
+    draft: str = ""
+    pages: int = 0
+    sha256: str = ""
+    source_file: str = ""
+    needs_ocr: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # field -> cover/header/foreword/filename/librarian
+    missing: list[str] = field(default_factory=list)  # cover fields not found
+    clauses: list[Clause] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+
+    def to_dict(self, structure: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        if not structure:
+            for key in ("clauses", "terms", "references"):
+                data.pop(key)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Standard:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["clauses"] = [Clause(**c) for c in data.get("clauses", [])]
+        values["terms"] = [Term(**t) for t in data.get("terms", [])]
+        values["references"] = [Reference(**r) for r in data.get("references", [])]
+        return cls(**values)
+
+
+@dataclass
+class IngestError(Exception):
+    """A reason the user can act on, reported in the batch summary and the ingest log."""
+
+    file: str
+    reason: str
+    page: int | None = None
+
+    def __str__(self) -> str:
+        where = f" (page {self.page})" if self.page else ""
+        return f"{self.file}{where}: {self.reason}"
