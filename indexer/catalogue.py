@@ -1,0 +1,189 @@
+"""The SQLite catalogue: the system of record for what the library holds.
+
+One row per ingested original (keyed by SHA-256) with its parsed metadata as JSON, the
+ingest log, and librarian overrides that are re-applied on every read, so corrections
+survive re-ingest and re-indexing. WAL mode lets searchers read while one writer writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .model import Standard
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS standards (
+    sha256      TEXT PRIMARY KEY,
+    std_no      TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT '',
+    metadata    TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS standards_std_no ON standards(std_no);
+CREATE TABLE IF NOT EXISTS overrides (
+    sha256     TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, field)
+);
+CREATE TABLE IF NOT EXISTS ingest_log (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    file     TEXT NOT NULL,
+    sha256   TEXT,
+    at       TEXT NOT NULL,
+    outcome  TEXT NOT NULL,
+    reason   TEXT NOT NULL DEFAULT ''
+);
+"""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class IngestLogEntry:
+    file: str
+    sha256: str | None
+    at: str
+    outcome: str
+    reason: str
+
+
+class Catalogue:
+    """A thin layer over one SQLite file; open one per thread or process."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Catalogue:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- standards -------------------------------------------------------------
+
+    def put(self, standard: Standard, conn: sqlite3.Connection | None = None) -> None:
+        metadata = json.dumps(standard.to_dict(structure=False), ensure_ascii=False)
+        (conn or self.db).execute(
+            "INSERT OR REPLACE INTO standards (sha256, std_no, source_file, status, metadata, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (standard.sha256, standard.std_no, standard.source_file, standard.status, metadata, now_iso()),
+        )
+
+    def remove(self, sha256: str, conn: sqlite3.Connection | None = None) -> None:
+        (conn or self.db).execute("DELETE FROM standards WHERE sha256 = ?", (sha256,))
+
+    def has(self, sha256: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM standards WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    def shas(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT sha256 FROM standards ORDER BY std_no")]
+
+    def metadata(self, sha256: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT metadata FROM standards WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return None
+        return self._with_overrides(sha256, json.loads(row["metadata"]))
+
+    def all_metadata(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT sha256, metadata FROM standards ORDER BY std_no").fetchall()
+        overrides = self._all_overrides()
+        result = []
+        for row in rows:
+            data = json.loads(row["metadata"])
+            for field, value in overrides.get(row["sha256"], {}).items():
+                data[field] = value
+                data.setdefault("sources", {})[field] = "librarian"
+            result.append(data)
+        return result
+
+    def find(self, *, std_no: str | None = None, source_file: str | None = None) -> list[str]:
+        if std_no is not None:
+            rows = self.db.execute("SELECT sha256 FROM standards WHERE std_no = ?", (std_no,))
+        else:
+            rows = self.db.execute("SELECT sha256 FROM standards WHERE source_file = ?", (source_file,))
+        return [r[0] for r in rows]
+
+    def set_derived(self, sha256: str, status: str, replaced_by: str) -> None:
+        """Store the status derived from the library (librarian overrides still win on read)."""
+        row = self.db.execute("SELECT metadata FROM standards WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is not None:
+            data = json.loads(row["metadata"])
+            data["status"] = status
+            data["replaced_by"] = replaced_by
+            self.db.execute(
+                "UPDATE standards SET status = ?, metadata = ? WHERE sha256 = ?",
+                (status, json.dumps(data, ensure_ascii=False), sha256),
+            )
+
+    # -- librarian overrides ---------------------------------------------------
+
+    def set_override(self, sha256: str, field: str, value: Any, user: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO overrides (sha256, field, value, changed_by, changed_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (sha256, field, json.dumps(value, ensure_ascii=False), user, now_iso()),
+        )
+
+    def overrides(self, sha256: str) -> dict[str, Any]:
+        return self._all_overrides(sha256).get(sha256, {})
+
+    def _all_overrides(self, sha256: str | None = None) -> dict[str, dict[str, Any]]:
+        query = "SELECT sha256, field, value FROM overrides"
+        rows = self.db.execute(query + " WHERE sha256 = ?", (sha256,)) if sha256 else self.db.execute(query)
+        result: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            result.setdefault(row["sha256"], {})[row["field"]] = json.loads(row["value"])
+        return result
+
+    def _with_overrides(self, sha256: str, data: dict[str, Any]) -> dict[str, Any]:
+        for field, value in self.overrides(sha256).items():
+            data[field] = value
+            data.setdefault("sources", {})[field] = "librarian"
+        return data
+
+    # -- ingest log ------------------------------------------------------------
+
+    def log(self, file: str, outcome: str, reason: str = "", sha256: str | None = None,
+            conn: sqlite3.Connection | None = None) -> None:
+        (conn or self.db).execute(
+            "INSERT INTO ingest_log (file, sha256, at, outcome, reason) VALUES (?, ?, ?, ?, ?)",
+            (file, sha256, now_iso(), outcome, reason),
+        )
+
+    def ingest_log(self, limit: int = 100) -> list[IngestLogEntry]:
+        rows = self.db.execute(
+            "SELECT file, sha256, at, outcome, reason FROM ingest_log ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [IngestLogEntry(**dict(r)) for r in rows]

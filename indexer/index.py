@@ -1,0 +1,252 @@
+"""The Whoosh index: schema, the single writer, and atomic rebuilds.
+
+One index document per clause, carrying its standard's metadata for filtering and
+display, plus one per standard (number, titles) so number and title queries rank the
+standard itself. The index is derived: `rebuild_index` recreates it from the library's
+JSON alone, in a new generation directory that is swapped in by an atomic rename of a
+pointer file, so searchers never see a half-built index.
+
+Whoosh allows one writer per index. Every write takes a library-wide file lock first
+(with a timeout), so an upload, a batch ingest and a rebuild queue up instead of
+failing with `LockError`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from analyzers.chinese import bigram_analyzer, word_analyzer
+from analyzers.stdno import parse_std_no
+
+from .model import Clause, Standard
+
+POINTER = "CURRENT"
+
+
+class IndexBusy(Exception):
+    """Another writer held the index longer than we were willing to wait."""
+
+
+def build_schema() -> Schema:
+    words, bigrams = word_analyzer(), bigram_analyzer()
+    return Schema(
+        doc_id=ID(unique=True, stored=True),
+        doc_type=ID(stored=True),  # "standard" or "clause"
+        sha256=ID(stored=True),
+        std_no=ID(stored=True),
+        std_keys=KEYWORD(lowercase=True, scorable=True, field_boost=1.0),
+        title=TEXT(analyzer=words, stored=True),
+        title_bi=TEXT(analyzer=bigrams),
+        title_en=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        clause_no=ID(stored=True),
+        heading=TEXT(analyzer=words, stored=True),
+        heading_bi=TEXT(analyzer=bigrams),
+        body=TEXT(analyzer=words, stored=True, chars=True),
+        body_bi=TEXT(analyzer=bigrams),
+        path=STORED,
+        page=NUMERIC(stored=True),
+        page_end=STORED,
+        clause_kind=ID(stored=True),
+        order=NUMERIC(stored=True, sortable=True),
+        status=ID(stored=True),
+        level=ID(stored=True),
+        kind=ID(stored=True),
+        region=ID(stored=True),
+        prefix=ID(stored=True),
+        ics=KEYWORD(stored=True, commas=True),
+        ccs=ID(stored=True),
+        year=NUMERIC(stored=True),
+        issued=STORED,
+        effective=STORED,
+        ocr=BOOLEAN(stored=True),
+    )
+
+
+def std_keys(std_no: str) -> str:
+    number = parse_std_no(std_no) if std_no else None
+    return " ".join(number.variants()) if number else std_no.lower().replace(" ", "")
+
+
+def standard_fields(standard: Standard) -> dict:
+    """The metadata every index document of one standard carries."""
+    number = parse_std_no(standard.std_no) if standard.std_no else None
+    return {
+        "sha256": standard.sha256,
+        "std_no": standard.std_no,
+        "title": standard.title_zh,
+        "status": standard.status,
+        "level": standard.level,
+        "kind": standard.kind,
+        "region": standard.region,
+        "prefix": standard.prefix,
+        "ics": ",".join(standard.ics),
+        "ccs": standard.ccs,
+        "year": int(number.year) if number and number.year else 0,
+        "issued": standard.issued,
+        "effective": standard.effective,
+    }
+
+
+def index_documents(standard: Standard) -> Iterator[dict]:
+    common = standard_fields(standard)
+    yield {
+        **common,
+        "doc_id": f"{standard.sha256}:std",
+        "doc_type": "standard",
+        "std_keys": std_keys(standard.std_no),
+        "title_bi": standard.title_zh,
+        "title_en": standard.title_en,
+        "order": -1,
+        "page": 1,
+    }
+    for clause in standard.clauses:
+        yield {**common, **clause_fields(standard, clause)}
+
+
+def clause_fields(standard: Standard, clause: Clause) -> dict:
+    return {
+        "doc_id": f"{standard.sha256}:{clause.order}",
+        "doc_type": "clause",
+        "clause_no": clause.clause_no,
+        "heading": clause.heading,
+        "heading_bi": clause.heading,
+        "body": clause.text,
+        "body_bi": clause.text,
+        "path": " / ".join(clause.path),
+        "page": clause.page_start,
+        "page_end": clause.page_end,
+        "clause_kind": clause.kind,
+        "order": clause.order,
+        "ocr": clause.ocr,
+    }
+
+
+class SearchIndex:
+    """The current index generation under `root`, and the lock that guards writing it."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    # -- generations -------------------------------------------------------------
+
+    def current_dir(self) -> Path | None:
+        pointer = self.root / POINTER
+        if not pointer.exists():
+            return None
+        return self.root / pointer.read_text().strip()
+
+    def _new_generation(self) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{time.time_ns()}"
+        path = self.root / name
+        path.mkdir()
+        whoosh_index.create_in(str(path), build_schema())
+        return path
+
+    def _point_to(self, generation: Path) -> None:
+        tmp = self.root / f".{POINTER}.tmp"
+        tmp.write_text(generation.name)
+        os.replace(tmp, self.root / POINTER)
+
+    def open(self) -> whoosh_index.Index:
+        current = self.current_dir()
+        if current is None or not whoosh_index.exists_in(str(current)):
+            with self.write_lock():
+                current = self.current_dir()
+                if current is None or not whoosh_index.exists_in(str(current)):
+                    current = self._new_generation()
+                    self._point_to(current)
+        return whoosh_index.open_dir(str(current))
+
+    # -- writing ---------------------------------------------------------------------
+
+    @contextmanager
+    def write_lock(self, timeout: float = 120.0) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".write.lock", "a+") as lock:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise IndexBusy(f"index is being written by another process for over {timeout:.0f} s") from None
+                    time.sleep(0.1)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def replace(self, standard: Standard | None, removed: list[str] = ()) -> None:
+        """Put one standard's documents in (replacing its old ones) and drop `removed` shas."""
+        ix = self.open()
+        with self.write_lock():
+            writer = ix.writer(timeout=60)
+            try:
+                for sha in removed:
+                    writer.delete_by_term("sha256", sha)
+                if standard is not None:
+                    writer.delete_by_term("sha256", standard.sha256)
+                    for document in index_documents(standard):
+                        writer.add_document(**document)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def indexed_shas(self) -> set[str]:
+        ix = self.open()
+        with ix.searcher() as searcher:
+            return {stored["sha256"] for stored in searcher.documents(doc_type="standard")}
+
+    def rebuild(self, standards: Iterator[Standard], progress=None) -> int:
+        """Write every standard into a fresh generation, then swap it in atomically."""
+        count = 0
+        with self.write_lock():
+            generation = self._new_generation()
+            ix = whoosh_index.open_dir(str(generation))
+            writer = ix.writer(limitmb=256, procs=1)
+            try:
+                for standard in standards:
+                    for document in index_documents(standard):
+                        writer.add_document(**document)
+                    count += 1
+                    if progress:
+                        progress(standard)
+                writer.commit(optimize=True)
+            except BaseException:
+                writer.cancel()
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
+            old = self.current_dir()
+            self._point_to(generation)
+        if old is not None and old != generation:
+            shutil.rmtree(old, ignore_errors=True)
+        return count
+
+
+def rebuild_index(library, progress: bool = False) -> int:
+    """`stdsearch reindex`: the whole index from the catalogue and stored JSON."""
+    from tqdm import tqdm
+
+    from .catalogue import Catalogue
+    from .pipeline import load_standard
+
+    with Catalogue(library.catalogue_path) as catalogue:
+        shas = catalogue.shas()
+        bar = tqdm(total=len(shas), unit="std", desc="reindex", disable=not progress)
+        standards = (load_standard(library, catalogue, sha) for sha in shas)
+        count = SearchIndex(library.index_root).rebuild(standards, progress=lambda s: bar.update(1))
+        bar.close()
+    return count

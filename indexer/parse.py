@@ -1,0 +1,53 @@
+"""One PDF → one `Standard`: the whole parse, as a function of the file alone.
+
+Runs inside a worker process (see worker.py); it touches no catalogue and no index, so
+a file that crashes or hangs the parser can be killed without harming the library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+from .clauses import split_clauses
+from .cover import parse_cover
+from .extract import extract_pages
+from .model import Page, Standard
+from .references import parse_references
+from .terms import parse_terms
+
+
+def ocr_flagged_pages(path: Path, pages: list[Page]) -> list[Page]:
+    """Replace pages whose text layer is unusable by their OCR text, when Tesseract is here."""
+    from . import ocr
+
+    if not ocr.tesseract_available():
+        return pages
+    result = []
+    for page in pages:
+        if page.needs_ocr:
+            recognised = ocr.ocr_page(path, page.number)
+            result.extend(recognised)
+        else:
+            result.append(page)
+    return result
+
+
+def parse_standard(path: Path, *, source_file: str | None = None, use_ocr: bool = True) -> Standard:
+    path = Path(path)
+    pages = extract_pages(str(path))
+    if use_ocr and any(p.needs_ocr for p in pages):
+        pages = ocr_flagged_pages(path, pages)
+    source_file = source_file or path.name
+    cover = parse_cover(pages, source_file)
+    standard = Standard(pages=len({p.number for p in pages}), source_file=source_file)
+    standard_fields = {f.name for f in fields(Standard)}
+    for f in fields(cover):
+        if f.name in standard_fields:
+            setattr(standard, f.name, getattr(cover, f.name))
+    standard.needs_ocr = sorted({p.number for p in pages if p.needs_ocr and not p.lines})
+    standard.ocr_pages = sorted({p.number for p in pages if p.ocr})
+    standard.clauses = split_clauses(pages)
+    standard.terms = parse_terms(standard.clauses)
+    standard.references = parse_references(standard.clauses)
+    return standard

@@ -1,0 +1,192 @@
+"""Ingest a batch of files into the library: validate, parse in workers, store, index.
+
+The parent process is the single writer. Writes happen in an order that keeps the
+library consistent if the process is killed at any point: the original and its JSON
+are written atomically first (harmless orphans if we die here), then the catalogue row
+in one transaction, then the index (which the start-up check repairs from the JSON).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .catalogue import Catalogue
+from .index import SearchIndex
+from .model import IngestError, Standard
+from .parse import parse_standard
+from .status import derive_statuses
+from .store import Library, sha256_file
+from .validate import Limits, check_pdf
+
+INGESTED = "ingested"
+UNCHANGED = "unchanged"
+NEEDS_OCR = "needs OCR"
+FAILED = "failed"
+WOULD_INGEST = "would ingest"
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    outcome: str
+    reason: str = ""
+    std_no: str = ""
+    sha256: str = ""
+    replaced: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.outcome == FAILED]
+
+
+def collect_pdfs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named on the command line are taken as they are (so a non-PDF gets reported);
+    folders are searched recursively for *.pdf."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
+        else:
+            found.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(path)
+    return unique
+
+
+def _parse_job(path: str, source_file: str, use_ocr: bool) -> Standard:
+    return parse_standard(Path(path), source_file=source_file, use_ocr=use_ocr)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    library: Library,
+    *,
+    workers: int | None = None,
+    limits: Limits = Limits(),
+    use_ocr: bool = True,
+    dry_run: bool = False,
+    progress: Callable[[FileOutcome], None] | None = None,
+    today: date | None = None,
+) -> IngestReport:
+    report = IngestReport()
+    files = collect_pdfs(paths)
+    workers = workers or os.cpu_count() or 1
+
+    def done(outcome: FileOutcome) -> None:
+        report.outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+
+    catalogue = Catalogue(library.catalogue_path)
+    try:
+        jobs = []
+        for path in files:
+            name = path.name
+            if not path.exists():
+                done(FileOutcome(name, FAILED, "file not found"))
+                continue
+            sha = sha256_file(path)
+            if catalogue.has(sha) and library.has_extracted(sha):
+                done(FileOutcome(name, UNCHANGED, sha256=sha, std_no=_std_no_of(catalogue, sha)))
+                continue
+            try:
+                check_pdf(path, limits)
+            except IngestError as error:
+                if not dry_run:
+                    catalogue.log(name, FAILED, error.reason, sha)
+                done(FileOutcome(name, FAILED, error.reason, sha256=sha))
+                continue
+            if dry_run:
+                done(FileOutcome(name, WOULD_INGEST, sha256=sha))
+                continue
+            jobs.append((str(path), name, _parse_job, (str(path), name, use_ocr)))
+
+        from .worker import run_in_workers
+
+        index = SearchIndex(library.index_root)
+        for key, result in run_in_workers(jobs, workers, limits.seconds_per_file):
+            path = Path(key)
+            if isinstance(result, IngestError):
+                catalogue.log(path.name, FAILED, result.reason)
+                done(FileOutcome(path.name, FAILED, result.reason))
+                continue
+            done(_store(library, catalogue, index, path, result))
+        if jobs:
+            refresh_statuses(library, catalogue, index, today or date.today())
+    finally:
+        catalogue.close()
+    return report
+
+
+def _std_no_of(catalogue: Catalogue, sha: str) -> str:
+    data = catalogue.metadata(sha)
+    return data.get("std_no", "") if data else ""
+
+
+def _store(library: Library, catalogue: Catalogue, index: SearchIndex, path: Path,
+           standard: Standard) -> FileOutcome:
+    sha = sha256_file(path)
+    standard.sha256 = sha
+    library.keep_original(path, sha)
+    library.save_extracted(standard)
+    # A changed file, or a new parse of the same standard, replaces its entry.
+    previous = set(catalogue.find(source_file=standard.source_file))
+    if standard.std_no:
+        previous |= set(catalogue.find(std_no=standard.std_no))
+    previous.discard(sha)
+    outcome = NEEDS_OCR if standard.needs_ocr and not standard.clauses else INGESTED
+    reason = f"{len(standard.needs_ocr)} page(s) without a usable text layer" if standard.needs_ocr else ""
+    with catalogue.transaction() as conn:
+        for old in previous:
+            catalogue.remove(old, conn)
+            catalogue.log(path.name, "replaced", f"replaces entry {old[:12]}", old, conn)
+        catalogue.put(standard, conn)
+        catalogue.log(path.name, outcome, reason, sha, conn)
+    for old in previous:
+        library.move_to_trash(old)
+    index.replace(standard, removed=sorted(previous))
+    return FileOutcome(path.name, outcome, reason, standard.std_no, sha, sorted(previous))
+
+
+def refresh_statuses(library: Library, catalogue: Catalogue, index: SearchIndex, today: date) -> list[str]:
+    """Recompute every standard's status; re-index those whose status changed."""
+    entries = catalogue.all_metadata()
+    changed = []
+    derived = derive_statuses(entries, today)
+    for entry in entries:
+        status, replaced_by = derived[entry["sha256"]]
+        if entry.get("status") != status or entry.get("replaced_by", "") != replaced_by:
+            catalogue.set_derived(entry["sha256"], status, replaced_by)
+            changed.append(entry["sha256"])
+    for sha in changed:
+        index.replace(load_standard(library, catalogue, sha))
+    return changed
+
+
+def load_standard(library: Library, catalogue: Catalogue, sha: str) -> Standard:
+    """The stored parse with the catalogue's current metadata (status, librarian edits) on top."""
+    standard = library.load_extracted(sha)
+    metadata = catalogue.metadata(sha) or {}
+    structure = {"clauses": standard.clauses, "terms": standard.terms, "references": standard.references}
+    merged = Standard.from_dict({**standard.to_dict(structure=False), **metadata})
+    merged.clauses, merged.terms, merged.references = (
+        structure["clauses"], structure["terms"], structure["references"])
+    return merged

@@ -1,0 +1,111 @@
+"""The library on disk: originals kept by content, extracted structure beside them.
+
+Layout under the data directory::
+
+    originals/ab/ab12….pdf      the PDF exactly as ingested, named by its SHA-256
+    extracted/ab/ab12….json     the parsed Standard (metadata, clauses, terms, references)
+    trash/ab12….pdf             originals of deleted standards, until purged
+    catalogue.sqlite            the system of record (see catalogue.py)
+    index/                      the Whoosh index, derived and rebuildable
+
+Every write goes to a temporary file first and is moved into place with `os.replace`,
+so a process killed mid-write leaves either the old file or the new one, never half.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Standard
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def atomic_write_bytes(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Library:
+    """Paths of one data directory; creating it is idempotent."""
+
+    root: Path
+
+    @classmethod
+    def open(cls, root: str | Path) -> Library:
+        library = cls(Path(root).resolve())
+        for sub in ("originals", "extracted", "trash"):
+            (library.root / sub).mkdir(parents=True, exist_ok=True)
+        return library
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.root / "catalogue.sqlite"
+
+    @property
+    def index_root(self) -> Path:
+        return self.root / "index"
+
+    def original_path(self, sha256: str) -> Path:
+        return self.root / "originals" / sha256[:2] / f"{sha256}.pdf"
+
+    def extracted_path(self, sha256: str) -> Path:
+        return self.root / "extracted" / sha256[:2] / f"{sha256}.json"
+
+    def trash_path(self, sha256: str) -> Path:
+        return self.root / "trash" / f"{sha256}.pdf"
+
+    def keep_original(self, source: Path, sha256: str) -> Path:
+        target = self.original_path(sha256)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            os.close(fd)
+            try:
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        return target
+
+    def save_extracted(self, standard: Standard) -> Path:
+        target = self.extracted_path(standard.sha256)
+        data = json.dumps(standard.to_dict(), ensure_ascii=False, indent=1)
+        atomic_write_bytes(target, data.encode("utf-8"))
+        return target
+
+    def load_extracted(self, sha256: str) -> Standard:
+        with open(self.extracted_path(sha256), encoding="utf-8") as f:
+            return Standard.from_dict(json.load(f))
+
+    def has_extracted(self, sha256: str) -> bool:
+        return self.extracted_path(sha256).exists() and self.original_path(sha256).exists()
+
+    def move_to_trash(self, sha256: str) -> None:
+        original = self.original_path(sha256)
+        if original.exists():
+            os.replace(original, self.trash_path(sha256))
+        self.extracted_path(sha256).unlink(missing_ok=True)

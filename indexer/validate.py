@@ -1,0 +1,53 @@
+"""Checks a file must pass before it is parsed: cheap, and each failure a clear reason.
+
+Run in the parent process before a worker is spent on the file, and again by the
+upload page before a file is accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2
+
+from .model import IngestError
+
+PDF_MAGIC = b"%PDF-"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+    seconds_per_file: float = 300.0
+
+
+def check_pdf(path: Path, limits: Limits = Limits()) -> int:
+    """Return the page count, or raise IngestError saying why the file cannot be ingested."""
+    name = Path(path).name
+    size = Path(path).stat().st_size
+    if size == 0:
+        raise IngestError(name, "empty file (0 bytes)")
+    if size > limits.max_bytes:
+        raise IngestError(name, f"file too large: {size / 1e6:.1f} MB > limit {limits.max_bytes / 1e6:.0f} MB")
+    with open(path, "rb") as f:
+        head = f.read(1024)
+    if PDF_MAGIC not in head:
+        raise IngestError(name, "not a PDF file (no %PDF- header)")
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as error:
+        reason = str(error)
+        if "password" in reason.lower():
+            raise IngestError(name, "encrypted PDF (password required)") from None
+        raise IngestError(name, f"corrupt PDF: {reason}") from None
+    try:
+        pages = len(document)
+    finally:
+        document.close()
+    if pages == 0:
+        raise IngestError(name, "PDF has no pages")
+    if pages > limits.max_pages:
+        raise IngestError(name, f"too many pages: {pages} > limit {limits.max_pages}")
+    return pages

@@ -1,0 +1,105 @@
+"""Parse files in worker processes, each under a time and memory limit.
+
+A hostile PDF can make pdfminer loop or eat memory. Each file is parsed in its own
+forked process (cheap on Linux) so that one can be killed at its deadline without
+touching the others; results come back over a pipe. The parent stays the only writer
+of the library.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from .model import IngestError
+
+MEMORY_LIMIT_BYTES = 6 * 1024**3
+
+
+@dataclass
+class _Running:
+    key: Any
+    process: mp.Process
+    conn: Connection
+    deadline: float
+
+
+def _child(conn: Connection, func: Callable, args: tuple, name: str) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    except (ValueError, OSError):
+        pass
+    try:
+        result: Any = func(*args)
+    except IngestError as error:
+        result = error
+    except MemoryError:
+        result = IngestError(name, "parser ran out of memory")
+    except Exception as error:  # a parser bug must become a reported failure, not a dead batch
+        last = traceback.extract_tb(error.__traceback__)[-1]
+        result = IngestError(name, f"parser error: {type(error).__name__}: {error} "
+                                   f"({os.path.basename(last.filename)}:{last.lineno})")
+    try:
+        conn.send(result)
+    finally:
+        conn.close()
+
+
+def run_in_workers(
+    jobs: Iterable[tuple[Any, str, Callable, tuple]],
+    workers: int,
+    timeout: float,
+) -> Iterator[tuple[Any, Any]]:
+    """Yield (key, result) as jobs finish; result is the function's value or an IngestError.
+
+    Each job is (key, display name, function, args). Results arrive in completion order.
+    """
+    ctx = mp.get_context("fork")
+    pending = list(jobs)
+    pending.reverse()
+    running: list[_Running] = []
+    while pending or running:
+        while pending and len(running) < max(1, workers):
+            key, name, func, args = pending.pop()
+            reader, writer = ctx.Pipe(duplex=False)
+            process = ctx.Process(target=_child, args=(writer, func, args, name), daemon=True)
+            process.start()
+            writer.close()
+            running.append(_Running(key, process, reader, time.monotonic() + timeout))
+        now = time.monotonic()
+        wait_for = max(0.0, min(r.deadline for r in running) - now)
+        ready = wait([r.conn for r in running], timeout=min(wait_for, 1.0))
+        for job in list(running):
+            result = None
+            if job.conn in ready:
+                try:
+                    result = job.conn.recv()
+                except EOFError:
+                    job.process.join(5)
+                    code = job.process.exitcode
+                    reason = "parser process was killed (out of memory?)" if code and code < 0 else \
+                        f"parser process exited with code {code}"
+                    result = IngestError(_name(job), reason)
+            elif time.monotonic() > job.deadline:
+                job.process.kill()
+                result = IngestError(_name(job), f"parsing took longer than the {timeout:.0f} s limit")
+            else:
+                continue
+            job.conn.close()
+            job.process.join(5)
+            if job.process.is_alive():
+                job.process.kill()
+                job.process.join()
+            running.remove(job)
+            yield job.key, result
+
+
+def _name(job: _Running) -> str:
+    return str(job.key)
