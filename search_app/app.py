@@ -1,0 +1,53 @@
+"""The Flask application factory: the only place that holds state for the web side."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, request
+
+from indexer.store import Library
+
+from .i18n import translator
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        DATA_DIR=os.environ.get("STDSEARCH_DATA", "instance"),
+        MAX_QUERY_LENGTH=500,
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    library = Library.open(Path(app.config["DATA_DIR"]))
+    app.extensions["stdsearch.library"] = library
+
+    from analyzers.chinese import initialize
+
+    from .library_state import LibraryState
+
+    state = LibraryState(library)
+    initialize(user_words=state.user_words())
+    app.extensions["stdsearch.state"] = state
+
+    @app.before_request
+    def choose_language() -> None:
+        lang = request.args.get("lang") or request.cookies.get("lang") or "zh"
+        g.lang = "en" if lang == "en" else "zh"
+
+    @app.after_request
+    def remember_language(response):
+        if request.args.get("lang") in ("zh", "en"):
+            response.set_cookie("lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+    @app.context_processor
+    def inject_helpers() -> dict:
+        return {"t": translator(g.get("lang", "zh")), "lang": g.get("lang", "zh")}
+
+    from .views import search as search_views
+
+    app.register_blueprint(search_views.blueprint)
+    return app

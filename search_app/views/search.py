@@ -1,0 +1,48 @@
+"""Search page `/search` and its JSON twin `/api/search`."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from ..query import QueryError
+from ..search import search
+
+blueprint = Blueprint("search", __name__)
+
+FILTERS = ("status", "level", "kind", "region", "ics", "year")
+PAGE_SIZE = 10
+
+
+def _search_data() -> tuple[dict, int]:
+    q = request.args.get("q", "")
+    if len(q) > current_app.config["MAX_QUERY_LENGTH"]:
+        return {"query": q[:50], "error": "query too long", "total": 0, "hits": []}, 400
+    try:
+        limit = min(max(int(request.args.get("limit", PAGE_SIZE)), 1), 100)
+        page = max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        return {"query": q, "error": "limit and page must be numbers", "total": 0, "hits": []}, 400
+    filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
+    state = current_app.extensions["stdsearch.state"]
+    if not q.strip() and not filters:
+        return {"query": q, "total": 0, "hits": [], "groups": [], "facets": {}, "page": page}, 200
+    try:
+        result = search(state.index(), q, limit=limit, offset=(page - 1) * limit, filters=filters)
+    except QueryError as error:
+        return {"query": q, "error": str(error), "total": 0, "hits": []}, 400
+    data = result.to_dict()
+    data.update(page=page, limit=limit, filters=filters)
+    return data, 200
+
+
+@blueprint.route("/")
+@blueprint.route("/search")
+def search_page():
+    data, status = _search_data()
+    return render_template("search.html", data=data, filters=FILTERS), status
+
+
+@blueprint.route("/api/search")
+def search_api():
+    data, status = _search_data()
+    return jsonify(data), status

@@ -1,0 +1,109 @@
+"""Ingest pipeline end to end on real files, and every kind of bad input.
+
+Each bad file must get a one-line reason in the report and the ingest log, the rest of
+the batch must go on, and the library must stay consistent.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.catalogue import Catalogue
+from indexer.index import SearchIndex
+from indexer.pipeline import FAILED, INGESTED, UNCHANGED, ingest
+from indexer.store import Library
+from indexer.validate import Limits
+
+pytestmark = pytest.mark.corpus
+
+SMALL = "GB_5085.7-2019.pdf"  # 5 pages, text layer
+
+
+def zero_page_pdf() -> bytes:
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def encrypted_pdf(path: Path) -> None:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", "owner"))
+    pdf.drawString(100, 700, "locked")
+    pdf.save()
+
+
+@pytest.fixture
+def bad_batch(tmp_path, corpus_pdf) -> Path:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shutil.copy(corpus_pdf(SMALL), batch / SMALL)
+    (batch / "empty.pdf").write_bytes(b"")
+    (batch / "not-a-pdf.pdf").write_text("这不是 PDF 文件 / not a PDF", encoding="utf-8")
+    good = corpus_pdf(SMALL).read_bytes()
+    (batch / "truncated.pdf").write_bytes(good[: len(good) // 3])
+    (batch / "zero-pages.pdf").write_bytes(zero_page_pdf())
+    encrypted_pdf(batch / "encrypted.pdf")
+    return batch
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(bad_batch, tmp_path):
+    library = Library.open(tmp_path / "lib")
+    report = ingest([bad_batch], library, workers=2)
+    by_file = {o.file: o for o in report.outcomes}
+    assert by_file[SMALL].outcome == INGESTED
+    expected = {
+        "empty.pdf": "empty",
+        "not-a-pdf.pdf": "not a PDF",
+        "truncated.pdf": "corrupt",
+        "zero-pages.pdf": "no pages",
+        "encrypted.pdf": "encrypted",
+    }
+    for name, words in expected.items():
+        assert by_file[name].outcome == FAILED, name
+        assert words in by_file[name].reason, (name, by_file[name].reason)
+        assert "\n" not in by_file[name].reason
+    with Catalogue(library.catalogue_path) as catalogue:
+        assert len(catalogue.shas()) == 1
+        logged = {e.file: e for e in catalogue.ingest_log()}
+        assert all(logged[name].outcome == FAILED for name in expected)
+    assert SearchIndex(library.index_root).indexed_shas() == {by_file[SMALL].sha256}
+
+
+def test_page_limit_and_time_limit(tmp_path, corpus_pdf):
+    library = Library.open(tmp_path / "lib")
+    big = corpus_pdf("GB_T_28181-2016.pdf")  # 213 pages
+    report = ingest([big], library, limits=Limits(max_pages=100))
+    assert report.outcomes[0].outcome == FAILED
+    assert "too many pages" in report.outcomes[0].reason
+    # A parser that runs past its deadline is killed and reported, as a looping pdfminer would be.
+    report = ingest([big, corpus_pdf(SMALL)], library, workers=2, limits=Limits(seconds_per_file=2))
+    by_file = {o.file: o for o in report.outcomes}
+    assert by_file[big.name].outcome == FAILED
+    assert "longer than" in by_file[big.name].reason
+    assert by_file[SMALL].outcome == INGESTED
+
+
+def test_reingest_is_idempotent_and_reindex_needs_no_pdf(tmp_path, corpus_pdf):
+    library = Library.open(tmp_path / "lib")
+    first = ingest([corpus_pdf(SMALL)], library)
+    again = ingest([corpus_pdf(SMALL)], library)
+    assert first.outcomes[0].outcome == INGESTED
+    assert again.outcomes[0].outcome == UNCHANGED
+    from indexer.index import rebuild_index
+
+    assert rebuild_index(library) == 1
+    assert SearchIndex(library.index_root).indexed_shas() == {first.outcomes[0].sha256}
