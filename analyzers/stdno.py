@@ -1,0 +1,397 @@
+"""The standard-number grammar: one value type for `GB/T 7714-2015` in all its spellings.
+
+Covers print `GB/T 7714—2015`, references `GB／T7714-2015`, OCR gives `ＧＢ／Ｔ ７７１４`,
+old documents `GB 14554-93`, file names `GB_T_7714-2015.pdf`, users type `gbt7714` or
+`jt808`. Everything that compares standard numbers goes through `StandardNumber`, so a
+standard is found whichever way it was written.
+
+Canonical form (`str()`): ASCII slash and hyphen, one space between prefix and number
+(`GB/T 7714-2015`, `T/GDRTA 002-2020`), four-digit year. Provincial numbers are written
+without the space (`DB44/1597-2015`, `DB53/T1234-2022`), as the catalogue records them;
+the pre-2000 provincial numbering without a slash is kept as printed (`DB 4426-1989`)
+because its split into province and serial is not recoverable. ISO and IEC numbers put
+the year after a colon (`ISO 690:2010`, `IEC 61000-4-2`).
+
+Only known prefixes are believed (national, the official industry codes, DB plus a
+province code, `T/` and `Q/` plus letters, ISO/IEC), so that Latin words, units and
+chemical formulas in running text (`CH4`, `LD50`) are not taken for standards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analyzers.normalize import fold_dashes, fold_width
+from analyzers.regions import ASSOCIATION, INDUSTRY, INTERNATIONAL, NATIONAL, PROVINCES
+
+NATIONAL_LEVEL = "national"
+INDUSTRY_LEVEL = "industry"
+LOCAL_LEVEL = "local"
+GROUP_LEVEL = "group"
+ENTERPRISE_LEVEL = "enterprise"
+INTERNATIONAL_LEVEL = "international"
+
+MANDATORY = "mandatory"
+RECOMMENDED = "recommended"
+GUIDANCE = "guidance"
+
+# Metrology specifications (JJF) are guidance documents; verification regulations (JJG) bind.
+_RECOMMENDED_CODES = {"JJF"}
+
+
+@dataclass(frozen=True)
+class StandardNumber:
+    prefix: str  # canonical prefix: "GB/T", "DB44", "DB44/T", "T/GDRTA", "ISO/IEC" …
+    number: str  # as printed, leading zeros kept: "7714", "5085.7", "0031", "61000-4-2"
+    year: str | None = None  # four digits, None when undated
+
+    def __str__(self) -> str:
+        if self.year is None:
+            return self.undated
+        return f"{self.undated}{self._year_sep}{self.year}"
+
+    @property
+    def undated(self) -> str:
+        if self.is_provincial:
+            slash = "" if "/" in self.prefix else "/"
+            return f"{self.prefix}{slash}{self.number}"
+        return f"{self.prefix} {self.number}"
+
+    @property
+    def dated(self) -> bool:
+        return self.year is not None
+
+    @property
+    def key(self) -> str:
+        """The canonical form as an index keyword: lower case, no spaces."""
+        return _keyword(str(self))
+
+    @property
+    def code(self) -> str:
+        """The issuer code without the kind: "GB" for GB/T, "DB44" for DB44/T, "T/GDRTA"."""
+        if self.prefix.startswith(("T/", "Q/")) or self.is_international:
+            return self.prefix
+        return self.prefix.split("/")[0]
+
+    @property
+    def kind_letter(self) -> str:
+        """ "T", "Z" or "" — the suffix after the slash that decides the kind."""
+        if self.prefix.startswith(("T/", "Q/")) or self.is_international:
+            return ""
+        return self.prefix.partition("/")[2]
+
+    @property
+    def _year_sep(self) -> str:
+        # ISO/IEC and the pre-T/ association series print the year after a colon.
+        return ":" if self.is_international or self.prefix in ASSOCIATION else "-"
+
+    @property
+    def is_international(self) -> bool:
+        return self.prefix in INTERNATIONAL
+
+    @property
+    def is_provincial(self) -> bool:
+        """DB44, DB44/T, DB4401/T: a local prefix carrying its region code."""
+        return len(self.prefix) > 2 and self.prefix.startswith("DB") and self.prefix[2].isdigit()
+
+    @property
+    def level(self) -> str:
+        if self.is_international:
+            return INTERNATIONAL_LEVEL
+        if self.prefix.startswith("T/") or self.code in ASSOCIATION:
+            return GROUP_LEVEL
+        if self.prefix.startswith("Q/"):
+            return ENTERPRISE_LEVEL
+        if self.is_provincial or self.prefix == "DB":
+            return LOCAL_LEVEL
+        if self.code in NATIONAL:
+            return NATIONAL_LEVEL
+        return INDUSTRY_LEVEL
+
+    @property
+    def kind(self) -> str:
+        letter = self.kind_letter
+        if letter == "T":
+            return RECOMMENDED
+        if letter == "Z":
+            return GUIDANCE
+        if self.level in (GROUP_LEVEL, ENTERPRISE_LEVEL, INTERNATIONAL_LEVEL):
+            return RECOMMENDED
+        if self.code in _RECOMMENDED_CODES:
+            return RECOMMENDED
+        return MANDATORY
+
+    @property
+    def region(self) -> str:
+        if self.is_provincial:
+            return PROVINCES.get(self.prefix[2:4], "")
+        if self.prefix == "DB":  # old numbering: province code leads the number
+            return PROVINCES.get(self.number[:2], "")
+        return ""
+
+    @property
+    def base_number(self) -> str:
+        """The number without its part: "32960" for 32960.3, "61000" for IEC 61000-4-2."""
+        sep = "-" if self.is_international else "."
+        return self.number.split(sep)[0]
+
+    def variants(self) -> list[str]:
+        """Keyword forms for the index, most specific first, lower case, no spaces.
+
+        Every way a user may type the number should equal one of these after
+        `normalize_query_number`: with and without the slash (`gb/t7714`, `gbt7714`),
+        without the kind (`gb28181`, `jt808`: how GB/T 28181 and JT/T 808 are spoken
+        of), without the issuer (`7714`), and for multi-part standards the base number
+        (`32960` finds every part of GB/T 32960). Years are four digits only; queries
+        are normalised to four digits before lookup.
+        """
+        out: list[str] = []
+
+        def add(text: str) -> None:
+            text = _keyword(text)
+            if text and text not in out:
+                out.append(text)
+
+        sep = self._year_sep
+        numbers = [self.number]
+        if self.base_number != self.number:
+            numbers.append(self.base_number)
+        heads = self._prefix_forms()
+        for number in numbers:
+            for head in heads:
+                if self.year:
+                    add(f"{head}{number}{sep}{self.year}")
+                    if sep != "-":
+                        add(f"{head}{number}-{self.year}")
+                add(f"{head}{number}")
+        for number in numbers:
+            if self.year:
+                add(f"{number}{sep}{self.year}")
+            add(number)
+        return out
+
+    def _prefix_forms(self) -> list[str]:
+        """The prefix as written before the number in each keyword variant."""
+        prefix = self.prefix.lower()
+        if self.is_provincial:
+            code = self.code.lower()
+            forms = [prefix if "/" in prefix else prefix + "/", prefix.replace("/", "")]
+            if self.kind_letter:
+                forms.append(code + "/")
+            return forms
+        forms = [prefix]
+        if "/" in prefix:
+            forms.append(prefix.replace("/", ""))
+        if self.kind_letter:
+            forms.append(self.code.lower())
+        if prefix.startswith(("t/", "q/")):
+            forms.append(prefix[2:])
+        return forms
+
+
+def _keyword(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+# ---------------------------------------------------------------------------
+# Text folding with offsets back into the original text
+
+_EXTRA_FOLD = {"：": ":", "∕": "/", "⁄": "/"}
+
+
+def _fold(text: str, upper: bool) -> tuple[str, list[int]]:
+    """Width- and dash-folded text, and for each of its characters the source offset."""
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        folded = " " if ch.isspace() else _EXTRA_FOLD.get(ch) or fold_dashes(fold_width(ch))
+        if upper:
+            folded = folded.upper()
+        for c in folded:
+            chars.append(c)
+            where.append(i)
+    return "".join(chars), where
+
+
+# ---------------------------------------------------------------------------
+# The grammar
+
+_SP = r"[ ]{0,3}"  # VERBOSE pattern: a literal space must be bracketed
+_SLASH = rf"{_SP}/{_SP}"
+_NUM = r"\d+(?:\.\d+)*"
+_YEAR_TAIL = rf"(?:{_SP}(?:-{{1,2}}|:){_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d))?"
+
+
+def _alternation(codes) -> str:
+    return "|".join(sorted(codes, key=len, reverse=True))
+
+
+_INTERNATIONAL_RE = _alternation(p.replace("/", _SLASH) for p in INTERNATIONAL)
+_CODES_RE = _alternation([*NATIONAL, *INDUSTRY, *ASSOCIATION])
+
+_PATTERN = rf"""
+(?<![A-Za-z0-9])
+(?:
+    (?P<intl>{_INTERNATIONAL_RE}){_SP}(?P<inum>\d+(?:-\d+)*)
+        (?:{_SP}:{_SP}(?P<iyear>(?:19|20)\d\d)(?!\d))?
+  | DB{_SP}(?P<prov>\d{{2}}(?:\d{{2}})?)
+        (?:{_SP}/{_SP}(?:(?P<dbkind>[TZ]){_SP})?|(?P<dbkind2>[TZ]){_SP})
+        (?P<dbnum>{_NUM})
+  | DB{_SP}(?P<dbold>\d{{4,}})
+  | (?<!/)T{_SLASH}(?P<group>[A-Z]{{2,12}}){_SP}(?P<gnum>{_NUM})
+  | (?<!/)Q{_SLASH}(?P<firm>[A-Z]{{2,12}}){_SP}(?P<fnum>{_NUM})
+  | (?P<jtg>JTG)(?:{_SLASH}(?P<jtgkind>[TZ]))?{_SP}(?P<jtgnum>[A-Z]\d+(?:\.\d+)*)
+  | (?P<code>{_CODES_RE})
+        (?:{_SLASH}(?P<kind>[TZ])|\ {{1,3}}(?P<kind2>[TZ])(?=\ {{0,3}}\d)|(?P<kind3>[TZ])(?=\ {{0,3}}\d))?
+        (?P<gap>{_SP})(?P<num>{_NUM})
+)
+(?!\.?\d)
+(?(intl)|{_YEAR_TAIL})
+"""
+
+_RE = re.compile(_PATTERN, re.VERBOSE)
+
+
+def _full_year(year: str | None) -> str | None:
+    if year is None or len(year) == 4:
+        return year
+    return ("20" if int(year) < 50 else "19") + year
+
+
+def _from_match(m: re.Match[str], strict: bool) -> StandardNumber | None:
+    year = _full_year(m.group("year"))
+    if m.group("intl"):
+        prefix = re.sub(r"\s+", "", m.group("intl"))
+        number = m.group("inum")
+        year = m.group("iyear")
+        # A trailing four-digit group after a hyphen is a year in Chinese citations
+        # (`ISO 2108-1992`); part numbers never look like that.
+        head, _, last = number.rpartition("-")
+        if year is None and head and re.fullmatch(r"(?:19|20)\d\d", last):
+            number, year = head, last
+        return StandardNumber(prefix, number, year)
+    if m.group("prov"):
+        code = m.group("prov")
+        if code[:2] not in PROVINCES:
+            return None
+        letter = m.group("dbkind") or m.group("dbkind2")
+        prefix = f"DB{code}" + (f"/{letter}" if letter else "")
+        return StandardNumber(prefix, m.group("dbnum"), year)
+    if m.group("dbold"):
+        number = m.group("dbold")
+        if number[:2] not in PROVINCES:
+            return None
+        return StandardNumber("DB", number, year)
+    if m.group("group"):
+        return StandardNumber(f"T/{m.group('group')}", m.group("gnum"), year)
+    if m.group("firm"):
+        return StandardNumber(f"Q/{m.group('firm')}", m.group("fnum"), year)
+    if m.group("jtg"):
+        letter = m.group("jtgkind")
+        return StandardNumber("JTG" + (f"/{letter}" if letter else ""), m.group("jtgnum"), year)
+    code = m.group("code")
+    letter = m.group("kind") or m.group("kind2") or m.group("kind3")
+    number = m.group("num")
+    if code == "DB" and not letter:
+        return None  # DB plus digits is local; bare DB is only the seismology DB/T
+    if strict and not letter and year is None and (not m.group("gap") or len(number) < 3):
+        # Chemical formulas and units with subscripts (CH4, CH 4, LD50) share
+        # letters with industry codes; a real citation has a space, a kind or a year.
+        return None
+    prefix = code + (f"/{letter}" if letter else "")
+    return StandardNumber(prefix, number, year)
+
+
+def _scan(text: str, strict: bool) -> list[tuple[StandardNumber, int, int]]:
+    folded, where = _fold(text, upper=not strict)
+    found = []
+    for m in _RE.finditer(folded):
+        number = _from_match(m, strict)
+        if number is not None:
+            found.append((number, where[m.start()], where[m.end() - 1] + 1))
+    return found
+
+
+_STRIP = " \t\r\n,.;:，。；：、()（）《》<>〈〉[]【】〔〕\"'“”‘’"
+
+
+def parse_std_no(text: str) -> StandardNumber | None:
+    """Parse a whole string that is one standard number, in any spelling real documents and users produce.
+
+    Case and spacing are free here (`gb t 28181`, `gbt28181-2016`, `jt808`); template
+    placeholders (`SL/T XXXXX—XXXX`) and anything with words around the number give None.
+    """
+    if not text:
+        return None
+    folded, _ = _fold(text, upper=True)
+    folded = folded.strip(_STRIP)
+    m = _RE.fullmatch(folded)
+    return _from_match(m, strict=False) if m else None
+
+
+def find_std_nos(text: str) -> list[tuple[StandardNumber, int, int]]:
+    """Every standard number inside running text, with (start, end) offsets in `text`.
+
+    Prefixes must be printed in capitals here: lower-case spellings come from users, and
+    in body text they are English words.
+    """
+    return _scan(text, strict=True)
+
+
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{1,4}$")
+_FILENAME_FIXES = (
+    # DB-44-1597-2015, DB44_1597-2015, DB44_T_1234-2022 → DB44/1597-2015, DB44/T 1234-2022
+    (re.compile(r"(?<![A-Z])DB[ -]*(\d{2}(?:\d{2})?)[ -]+(?:(T)[ -]+)?(?=\d)"), r"DB\1/\2 "),
+    # T_GDRTA_002-2020, Q_GDW_1234-2014 → T/GDRTA 002-2020
+    (re.compile(r"(?<![A-Z])([TQ]) (?=[A-Z]{2,12} ?\d)"), r"\1/"),
+    # GB-5085.7-2019, JTT-808 → GB 5085.7-2019
+    (re.compile(r"(?<![A-Z])([A-Z]{2,4}(?:/[TZ])?)-(?=\d)"), r"\1 "),
+)
+
+
+def parse_filename(name: str) -> StandardNumber | None:
+    """The standard number a library file name carries, or None.
+
+    Libraries name files `SL_651-2014.pdf`, `JT_T_808-2013_BD.pdf`, `DB-44-1597-2015.pdf`,
+    `GBT 26875.3-2011 城市消防….pdf`: underscores for slashes and spaces, hyphens
+    everywhere, titles after the number. The first number in the name wins.
+    """
+    stem = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = _EXTENSION.sub("", stem)
+    stem, _ = _fold(stem.replace("_", " "), upper=True)
+    for pattern, replacement in _FILENAME_FIXES:
+        stem = pattern.sub(replacement, stem)
+    for m in _RE.finditer(stem):
+        number = _from_match(m, strict=False)
+        if number is not None:
+            return number
+    return None
+
+
+_BARE = re.compile(
+    rf"(?P<num>\d{{3,}}(?:\.\d+)*)(?:{_SP}-{{1,2}}{_SP}(?P<year>(?:19|20)\d\d|\d\d))?"
+)
+
+
+def normalize_query_number(text: str) -> list[str]:
+    """The index keywords to look up for a standard number typed by a user, or [].
+
+    `gb3838` → ["gb3838"], `ｈｊ２１２` → ["hj212"], `GB/T 28181—2016` →
+    ["gb/t28181-2016"], `gb t 28181` → ["gb/t28181"], `32960.3` → ["32960.3"],
+    `GB14554-93` → ["gb14554-1993"]. Each keyword is one of `StandardNumber.variants()`
+    of the standards it should find.
+    """
+    number = parse_std_no(text)
+    if number is not None:
+        keys = [number.key]
+        if number.prefix.startswith("GBZ") and not number.kind_letter:
+            # `gbz20000` may be GB/Z 20000 typed without the slash.
+            keys.append(StandardNumber("GB/Z", number.number, number.year).key)
+        return keys
+    folded, _ = _fold(text or "", upper=True)
+    m = _BARE.fullmatch(folded.strip(_STRIP))
+    if not m:
+        return []
+    year = _full_year(m.group("year"))
+    return [m.group("num") + (f"-{year}" if year else "")]

@@ -1,0 +1,327 @@
+"""The standard-number grammar against the spellings real documents and users produce."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from analyzers.stdno import (
+    StandardNumber,
+    find_std_nos,
+    normalize_query_number,
+    parse_filename,
+    parse_std_no,
+)
+
+# (as printed or typed, canonical)
+SPELLINGS = [
+    # national
+    ("GB/T 7714-2015", "GB/T 7714-2015"),
+    ("GB/T 7714—2015", "GB/T 7714-2015"),
+    ("GB/T 7714——2015", "GB/T 7714-2015"),
+    ("GB/T 7714–2015", "GB/T 7714-2015"),
+    ("GB/T 7714‐2015", "GB/T 7714-2015"),
+    ("GB/T 7714―2015", "GB/T 7714-2015"),
+    ("GB/T 7714 — 2015", "GB/T 7714-2015"),
+    ("GB/T\u30007714－2015", "GB/T 7714-2015"),
+    ("GB／T7714-2015", "GB/T 7714-2015"),
+    ("ＧＢ／Ｔ ７７１４—２０１５", "GB/T 7714-2015"),
+    ("GB / T 7714-2015", "GB/T 7714-2015"),
+    ("gbt7714-2015", "GB/T 7714-2015"),
+    ("GB 14554-93", "GB 14554-1993"),
+    ("GB 14554—93", "GB 14554-1993"),
+    ("GB 12348—90", "GB 12348-1990"),
+    ("GB 18918-02", "GB 18918-2002"),
+    ("HJ/T 55-2000", "HJ/T 55-2000"),
+    ("GB/T 1.1—2020", "GB/T 1.1-2020"),
+    ("GB 4806.10-2016", "GB 4806.10-2016"),
+    ("GB 5085.7", "GB 5085.7"),
+    ("GB/Z 20000.1", "GB/Z 20000.1"),
+    ("GB/Z 20000.1—2002", "GB/Z 20000.1-2002"),
+    ("gb t 28181", "GB/T 28181"),
+    ("gbt28181-2016", "GB/T 28181-2016"),
+    ("GB28181", "GB 28181"),
+    ("GBZ 2.1-2019", "GBZ 2.1-2019"),
+    ("GBZ/T 229.1-2010", "GBZ/T 229.1-2010"),
+    ("GB 50016—2014", "GB 50016-2014"),
+    ("GHZB 1-1999", "GHZB 1-1999"),
+    ("JJG 1036—2008", "JJG 1036-2008"),
+    # local
+    ("DB44/ 26—2001", "DB44/26-2001"),
+    ("DB44/26-2001", "DB44/26-2001"),
+    ("DB 44/1597—2015", "DB44/1597-2015"),
+    ("DB 44／2367—2022", "DB44/2367-2022"),
+    ("DB53/T 1234-2022", "DB53/T1234-2022"),
+    ("DB53/T1234-2022", "DB53/T1234-2022"),
+    ("DB11/T 1322.1—2017", "DB11/T1322.1-2017"),
+    ("DB4401/T 10—2018", "DB4401/T10-2018"),
+    ("DB 4426-1989", "DB 4426-1989"),
+    ("DB 4426—89", "DB 4426-1989"),
+    # group and enterprise
+    ("T/GDRTA 002—2020", "T/GDRTA 002-2020"),
+    ("T/GDRTA 002-2020", "T/GDRTA 002-2020"),
+    ("T／CECS 123－2019", "T/CECS 123-2019"),
+    ("T/CECS 123-2019", "T/CECS 123-2019"),
+    ("Q/GDW 1234-2014", "Q/GDW 1234-2014"),
+    ("CECS 02:2005", "CECS 02:2005"),
+    # industry
+    ("HJ/T 212-2005", "HJ/T 212-2005"),
+    ("HJ 212—2017", "HJ 212-2017"),
+    ("ｈｊ２１２", "HJ 212"),
+    ("JT/T 808—2019", "JT/T 808-2019"),
+    ("JT/T808-2013", "JT/T 808-2013"),
+    ("JTT808-2011", "JT/T 808-2011"),
+    ("jt/t1078", "JT/T 1078"),
+    ("jt808", "JT 808"),
+    ("SL 651—2014", "SL 651-2014"),
+    ("sl651", "SL 651"),
+    ("GM/T 0031—2014", "GM/T 0031-2014"),
+    ("YY/T 0287-2017", "YY/T 0287-2017"),
+    ("JGJ 79—2012", "JGJ 79-2012"),
+    ("JTG D60-2015", "JTG D60-2015"),
+    ("JTG/T F50—2011", "JTG/T F50-2011"),
+    ("TSG 21—2016", "TSG 21-2016"),
+    ("DB/T 15-2009", "DB/T 15-2009"),
+    # international
+    ("ISO 690:2010", "ISO 690:2010"),
+    ("ISO 690：2010", "ISO 690:2010"),
+    ("ISO/IEC 17025:2017", "ISO/IEC 17025:2017"),
+    ("IEC 61000-4-2", "IEC 61000-4-2"),
+    ("IEC 61000-4-2:2008", "IEC 61000-4-2:2008"),
+    ("ISO 3166-1:2013", "ISO 3166-1:2013"),
+    ("ISO 2108-1992", "ISO 2108:1992"),
+    # framing punctuation around a whole number is not part of it
+    ("《GB/T 7714—2015》", "GB/T 7714-2015"),
+]
+
+NOT_NUMBERS = [
+    "SL/T XXXXX—XXXX",
+    "GB/T XXXXX",
+    "GB/T XXXXX—2020",
+    "GB",
+    "",
+    "5.1",
+    "2015-05-15",
+    "13.040.40",
+    "ICS 13.040.40",
+    "DB99/1234-2020",  # 99 is no province
+    "DB 9934",  # bare DB plus digits that do not start with a province code
+    "AB 1234-2015",  # not an issuer
+    "GB/T 7714-2015 信息与文献",  # a whole string only
+]
+
+
+@pytest.mark.parametrize(("spelling", "canonical"), SPELLINGS)
+def test_parse_spelling(spelling, canonical):
+    number = parse_std_no(spelling)
+    assert number is not None, spelling
+    assert str(number) == canonical
+
+
+@pytest.mark.parametrize(("spelling", "canonical"), SPELLINGS)
+def test_canonical_round_trip(spelling, canonical):
+    number = parse_std_no(canonical)
+    assert number == parse_std_no(spelling)
+    assert parse_std_no(str(number)) == number
+
+
+@pytest.mark.parametrize("text", NOT_NUMBERS)
+def test_not_a_number(text):
+    assert parse_std_no(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "number", "year"),
+    [
+        ("GB/T 7714—2015", "GB/T", "7714", "2015"),
+        ("GB 5085.7-2019", "GB", "5085.7", "2019"),
+        ("GB 14554-93", "GB", "14554", "1993"),
+        ("HJ 2.1-05", "HJ", "2.1", "2005"),
+        ("GB 12348-49", "GB", "12348", "2049"),
+        ("GB 12348-50", "GB", "12348", "1950"),
+        ("DB44/T 1234", "DB44/T", "1234", None),
+        ("GM/T 0031-2014", "GM/T", "0031", "2014"),
+        ("T/GDRTA 002-2020", "T/GDRTA", "002", "2020"),
+        ("ISO/IEC 17025:2017", "ISO/IEC", "17025", "2017"),
+    ],
+)
+def test_fields(text, prefix, number, year):
+    assert parse_std_no(text) == StandardNumber(prefix, number, year)
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "kind", "region"),
+    [
+        ("GB 3838-2002", "national", "mandatory", ""),
+        ("GB/T 7714-2015", "national", "recommended", ""),
+        ("GB/Z 20000.1", "national", "guidance", ""),
+        ("HJ 212-2017", "industry", "mandatory", ""),
+        ("HJ/T 212-2005", "industry", "recommended", ""),
+        ("JT/T 808-2019", "industry", "recommended", ""),
+        ("DB44/1597-2015", "local", "mandatory", "广东"),
+        ("DB53/T 1234-2022", "local", "recommended", "云南"),
+        ("DB11/T 1322", "local", "recommended", "北京"),
+        ("DB65/T 4000", "local", "recommended", "新疆"),
+        ("DB 4426-1989", "local", "mandatory", "广东"),
+        ("T/GDRTA 002-2020", "group", "recommended", ""),
+        ("Q/GDW 1234-2014", "enterprise", "recommended", ""),
+        ("ISO 690:2010", "international", "recommended", ""),
+        ("DB/T 15-2009", "industry", "recommended", ""),
+    ],
+)
+def test_level_kind_region(text, level, kind, region):
+    number = parse_std_no(text)
+    assert (number.level, number.kind, number.region) == (level, kind, region)
+
+
+def test_undated():
+    assert parse_std_no("GB/T 7714—2015").undated == "GB/T 7714"
+    assert parse_std_no("DB44/ 1597—2015").undated == "DB44/1597"
+    assert parse_std_no("ISO 690:2010").undated == "ISO 690"
+
+
+def test_variants_of_recommended_national():
+    variants = parse_std_no("GB/T 7714-2015").variants()
+    for form in ["gb/t7714-2015", "gb/t7714", "gbt7714-2015", "gbt7714", "7714-2015", "7714"]:
+        assert form in variants
+    assert variants[0] == "gb/t7714-2015"
+    assert all(v == v.lower() and " " not in v for v in variants)
+
+
+def test_variants_of_part_numbers_include_the_base():
+    variants = parse_std_no("GB 5085.7-2019").variants()
+    assert {"gb5085.7-2019", "gb5085.7", "5085.7", "gb5085", "5085"} <= set(variants)
+    variants = parse_std_no("GB/T 32960.3-2016").variants()
+    assert {"32960.3", "32960", "gbt32960-2016", "gb/t32960"} <= set(variants)
+    assert "61000" in parse_std_no("IEC 61000-4-2").variants()
+
+
+def test_variants_without_kind_for_spoken_forms():
+    # "GB28181" and "JT808" are how these standards are usually spoken of.
+    assert "gb28181" in parse_std_no("GB/T 28181-2016").variants()
+    assert "jt808" in parse_std_no("JT/T 808-2019").variants()
+
+
+def test_variants_of_local_and_group():
+    assert {"db44/1597-2015", "db441597", "1597"} <= set(parse_std_no("DB44/1597-2015").variants())
+    assert {"db53/t1234", "db53t1234", "db53/1234"} <= set(
+        parse_std_no("DB53/T 1234-2022").variants()
+    )
+    assert {"t/gdrta002-2020", "tgdrta002", "gdrta002", "002"} <= set(
+        parse_std_no("T/GDRTA 002-2020").variants()
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "standard"),
+    [
+        ("gb3838", "GB 3838-2002"),
+        ("gb16297", "GB 16297-1996"),
+        ("ｈｊ２１２", "HJ 212-2017"),
+        ("jt/t1078", "JT/T 1078-2016"),
+        ("GB/T 28181—2016", "GB/T 28181-2016"),
+        ("gb t 28181", "GB/T 28181-2016"),
+        ("GB28181", "GB/T 28181-2016"),
+        ("32960.3", "GB/T 32960.3-2016"),
+        ("32960", "GB/T 32960.3-2016"),
+        ("GB14554-1993", "GB 14554-1993"),
+        ("GB14554-93", "GB 14554-1993"),
+        ("14554-93", "GB 14554-1993"),
+        ("DB 44／2367—2022", "DB44/2367-2022"),
+        ("JT／T 808—2019", "JT/T 808-2019"),
+        ("sl651", "SL 651-2014"),
+        ("gbt32960.2", "GB/T 32960.2-2016"),
+        ("JTT808-2011", "JT/T 808-2011"),
+        ("JT808", "JT/T 808-2019"),
+        ("gbz20000.1", "GB/Z 20000.1-2002"),
+        ("iso 690", "ISO 690:2010"),
+    ],
+)
+def test_query_numbers_hit_the_variants_of_the_standard(query, standard):
+    keys = normalize_query_number(query)
+    assert keys, query
+    assert set(keys) & set(parse_std_no(standard).variants())
+
+
+@pytest.mark.parametrize("query", ["地表水", "5.1", "12", "gb", "SL/T XXXXX—XXXX", ""])
+def test_query_without_number(query):
+    assert normalize_query_number(query) == []
+
+
+# (running text, the numbers found in it, as printed)
+IN_TEXT = [
+    ("本标准代替GB 12348—90，GB 12349—90。", ["GB 12348—90", "GB 12349—90"]),
+    ("按照GB/T 1.1—2009给出的规则起草。", ["GB/T 1.1—2009"]),
+    ("GB 5085.7危险废物鉴别标准 通则", ["GB 5085.7"]),
+    ("GB/T 2828.1—2012/ISO 2859-1:1999 计数抽样检验程序", ["GB/T 2828.1—2012", "ISO 2859-1:1999"]),
+    ("本标准由广东省环境保护厅提出。DB44/ 26—2001 水污染物排放限值", ["DB44/ 26—2001"]),
+    ("T/GDRTA 002—2020 道路运输车辆智能视频监控报警系统", ["T/GDRTA 002—2020"]),
+    ("参照HJ/T 212-2005和HJ 212—2017执行", ["HJ/T 212-2005", "HJ 212—2017"]),
+    ("ＧＢ １２３４８—２００８", ["ＧＢ １２３４８—２００８"]),
+    ("见5.1和表2。", []),
+    ("2015-05-15发布 2015-08-01实施", []),
+    ("ICS 13.040.40 Z 60", []),
+    ("CH4、CH 4、LD50、SO2 和 NH3-N 的排放限值", []),
+    ("SL/T XXXXX—XXXX", []),
+    ("see the gb t 28181 protocol", []),  # lower case in body text is prose
+    ("ABGB 1234-2015", []),
+]
+
+
+@pytest.mark.parametrize(("text", "printed"), IN_TEXT)
+def test_find_in_running_text(text, printed):
+    found = find_std_nos(text)
+    assert [text[start:end] for _, start, end in found] == printed
+
+
+def test_find_returns_parsed_numbers():
+    found = find_std_nos("本标准代替GB 12348—90，GB 12349—90。")
+    assert [str(n) for n, _, _ in found] == ["GB 12348-1990", "GB 12349-1990"]
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("SL_651-2014.pdf", "SL 651-2014"),
+        ("JT_T_808-2013_BD.pdf", "JT/T 808-2013"),
+        ("GB_T_7714-2015.pdf", "GB/T 7714-2015"),
+        (
+            "GBT 26875.3-2011 城市消防远程监控系统 第3部分：报警传输网络通信协议.pdf",
+            "GB/T 26875.3-2011",
+        ),
+        ("DB-44-1597-2015.pdf", "DB44/1597-2015"),
+        ("DB44_T_1234-2022.pdf", "DB44/T1234-2022"),
+        ("GB-5085.7-2019.pdf", "GB 5085.7-2019"),
+        ("GB-14553-93.pdf", "GB 14553-1993"),
+        ("GBT32960-2016电动汽车远程服务与管理系统技术规范 第1部分：总则.pdf", "GB/T 32960-2016"),
+        ("SL651-2014水文监测数据通信规约.pdf", "SL 651-2014"),
+        ("GMT_0031-2014_安全电子签章密码技术规范.pdf", "GM/T 0031-2014"),
+        ("JTT 1078-2016.pdf", "JT/T 1078-2016"),
+        ("GB17761-2018  电动自行车安全技术规范.pdf", "GB 17761-2018"),
+        ("T_GDRTA_002-2020.pdf", "T/GDRTA 002-2020"),
+        ("协议文档/JTT 808-2019.pdf", "JT/T 808-2019"),
+        ("GB_5085.7-2019", "GB 5085.7-2019"),
+    ],
+)
+def test_parse_filename(name, canonical):
+    assert str(parse_filename(name)) == canonical
+
+
+@pytest.mark.parametrize(
+    "name", ["污染物在线监控（监测）系统数据传输标准.pdf", "MANIFEST.tsv", "report-2015.pdf"]
+)
+def test_filename_without_number(name):
+    assert parse_filename(name) is None
+
+
+@pytest.mark.corpus
+def test_corpus_file_names(corpus_dir):
+    """Every corpus file name gives the number the manifest records for it."""
+    with open(corpus_dir / "MANIFEST.tsv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert rows
+    for row in rows:
+        expected = parse_std_no(row["standard_number"].split(" (")[0])
+        assert expected is not None, row["standard_number"]
+        assert parse_filename(row["file"]) == expected, row["file"]
