@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from analyzers.stdno import parse_std_no
+
 from .model import Standard
 
 SCHEMA = """
@@ -28,6 +30,12 @@ CREATE TABLE IF NOT EXISTS standards (
     ingested_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS standards_std_no ON standards(std_no);
+CREATE TABLE IF NOT EXISTS citations (
+    sha256   TEXT NOT NULL,
+    cited    TEXT NOT NULL,
+    undated  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS citations_undated ON citations(undated);
 CREATE TABLE IF NOT EXISTS overrides (
     sha256     TEXT NOT NULL,
     field      TEXT NOT NULL,
@@ -45,6 +53,11 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     reason   TEXT NOT NULL DEFAULT ''
 );
 """
+
+
+def _undated(std_no: str) -> str:
+    number = parse_std_no(std_no)
+    return number.undated if number else std_no
 
 
 def now_iso() -> str:
@@ -99,9 +112,26 @@ class Catalogue:
             " VALUES (?, ?, ?, ?, ?, ?)",
             (standard.sha256, standard.std_no, standard.source_file, standard.status, metadata, now_iso()),
         )
+        db = conn or self.db
+        db.execute("DELETE FROM citations WHERE sha256 = ?", (standard.sha256,))
+        db.executemany(
+            "INSERT INTO citations (sha256, cited, undated) VALUES (?, ?, ?)",
+            [(standard.sha256, ref.std_no, _undated(ref.std_no)) for ref in standard.references],
+        )
 
     def remove(self, sha256: str, conn: sqlite3.Connection | None = None) -> None:
-        (conn or self.db).execute("DELETE FROM standards WHERE sha256 = ?", (sha256,))
+        db = conn or self.db
+        db.execute("DELETE FROM standards WHERE sha256 = ?", (sha256,))
+        db.execute("DELETE FROM citations WHERE sha256 = ?", (sha256,))
+
+    def cited_by(self, std_no: str) -> list[str]:
+        """shas of library standards whose normative references cite `std_no` (any edition)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT c.sha256 FROM citations c JOIN standards s ON s.sha256 = c.sha256"
+            " WHERE c.undated = ? AND (c.cited = c.undated OR c.cited = ?)",
+            (_undated(std_no), std_no),
+        )
+        return [r[0] for r in rows]
 
     def has(self, sha256: str) -> bool:
         row = self.db.execute("SELECT 1 FROM standards WHERE sha256 = ?", (sha256,)).fetchone()
