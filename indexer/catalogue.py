@@ -110,7 +110,14 @@ class Catalogue:
         (conn or self.db).execute(
             "INSERT OR REPLACE INTO standards (sha256, std_no, source_file, status, metadata, ingested_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (standard.sha256, standard.std_no, standard.source_file, standard.status, metadata, now_iso()),
+            (
+                standard.sha256,
+                standard.std_no,
+                standard.source_file,
+                standard.status,
+                metadata,
+                now_iso(),
+            ),
         )
         db = conn or self.db
         db.execute("DELETE FROM citations WHERE sha256 = ?", (standard.sha256,))
@@ -141,7 +148,9 @@ class Catalogue:
         return [r[0] for r in self.db.execute("SELECT sha256 FROM standards ORDER BY std_no")]
 
     def metadata(self, sha256: str) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT metadata FROM standards WHERE sha256 = ?", (sha256,)).fetchone()
+        row = self.db.execute(
+            "SELECT metadata FROM standards WHERE sha256 = ?", (sha256,)
+        ).fetchone()
         if row is None:
             return None
         return self._with_overrides(sha256, json.loads(row["metadata"]))
@@ -162,12 +171,16 @@ class Catalogue:
         if std_no is not None:
             rows = self.db.execute("SELECT sha256 FROM standards WHERE std_no = ?", (std_no,))
         else:
-            rows = self.db.execute("SELECT sha256 FROM standards WHERE source_file = ?", (source_file,))
+            rows = self.db.execute(
+                "SELECT sha256 FROM standards WHERE source_file = ?", (source_file,)
+            )
         return [r[0] for r in rows]
 
     def set_derived(self, sha256: str, status: str, replaced_by: str) -> None:
         """Store the status derived from the library (librarian overrides still win on read)."""
-        row = self.db.execute("SELECT metadata FROM standards WHERE sha256 = ?", (sha256,)).fetchone()
+        row = self.db.execute(
+            "SELECT metadata FROM standards WHERE sha256 = ?", (sha256,)
+        ).fetchone()
         if row is not None:
             data = json.loads(row["metadata"])
             data["status"] = status
@@ -191,7 +204,11 @@ class Catalogue:
 
     def _all_overrides(self, sha256: str | None = None) -> dict[str, dict[str, Any]]:
         query = "SELECT sha256, field, value FROM overrides"
-        rows = self.db.execute(query + " WHERE sha256 = ?", (sha256,)) if sha256 else self.db.execute(query)
+        rows = (
+            self.db.execute(query + " WHERE sha256 = ?", (sha256,))
+            if sha256
+            else self.db.execute(query)
+        )
         result: dict[str, dict[str, Any]] = {}
         for row in rows:
             result.setdefault(row["sha256"], {})[row["field"]] = json.loads(row["value"])
@@ -205,8 +222,14 @@ class Catalogue:
 
     # -- ingest log ------------------------------------------------------------
 
-    def log(self, file: str, outcome: str, reason: str = "", sha256: str | None = None,
-            conn: sqlite3.Connection | None = None) -> None:
+    def log(
+        self,
+        file: str,
+        outcome: str,
+        reason: str = "",
+        sha256: str | None = None,
+        conn: sqlite3.Connection | None = None,
+    ) -> None:
         (conn or self.db).execute(
             "INSERT INTO ingest_log (file, sha256, at, outcome, reason) VALUES (?, ?, ?, ?, ?)",
             (file, sha256, now_iso(), outcome, reason),
@@ -214,6 +237,7 @@ class Catalogue:
 
     def ingest_log(self, limit: int = 100) -> list[IngestLogEntry]:
         rows = self.db.execute(
-            "SELECT file, sha256, at, outcome, reason FROM ingest_log ORDER BY id DESC LIMIT ?", (limit,)
+            "SELECT file, sha256, at, outcome, reason FROM ingest_log ORDER BY id DESC LIMIT ?",
+            (limit,),
         )
         return [IngestLogEntry(**dict(r)) for r in rows]

@@ -34,7 +34,9 @@ def check_and_repair(library: Library) -> Repair:
         for sha in sorted(listed):
             if not library.has_extracted(sha):
                 catalogue.remove(sha)
-                catalogue.log(sha[:12], "repaired", "catalogue row without stored original/JSON removed", sha)
+                catalogue.log(
+                    sha[:12], "repaired", "catalogue row without stored original/JSON removed", sha
+                )
                 repair.dropped_from_catalogue.append(sha)
         listed -= set(repair.dropped_from_catalogue)
         indexed = index.indexed_shas()

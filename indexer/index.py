@@ -69,6 +69,7 @@ def build_schema() -> Schema:
         issued=STORED,
         effective=STORED,
         ocr=BOOLEAN(stored=True),
+        term_en=TEXT(analyzer=StemmingAnalyzer(), stored=True),
     )
 
 
@@ -109,8 +110,13 @@ def index_documents(standard: Standard) -> Iterator[dict]:
         "order": -1,
         "page": 1,
     }
+    terms = {term.clause_no: term for term in standard.terms}
     for clause in standard.clauses:
-        yield {**common, **clause_fields(standard, clause)}
+        document = {**common, **clause_fields(standard, clause)}
+        term = terms.get(clause.clause_no)
+        if term is not None:
+            document["term_en"] = term.term_en
+        yield document
 
 
 def clause_fields(standard: Standard, clause: Clause) -> dict:
@@ -181,7 +187,9 @@ class SearchIndex:
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise IndexBusy(f"index is being written by another process for over {timeout:.0f} s") from None
+                        raise IndexBusy(
+                            f"index is being written by another process for over {timeout:.0f} s"
+                        ) from None
                     time.sleep(0.1)
             try:
                 yield

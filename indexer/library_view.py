@@ -18,9 +18,12 @@ def resolve_sha(catalogue: Catalogue, std_no: str) -> str | None:
         if number is not None:
             shas = catalogue.find(std_no=str(number))
             if not shas and number.year is None:
-                editions = [e for e in catalogue.all_metadata()
-                            if (parse_std_no(e["std_no"]) or number).undated == number.undated
-                            and e["std_no"]]
+                editions = [
+                    e
+                    for e in catalogue.all_metadata()
+                    if (parse_std_no(e["std_no"]) or number).undated == number.undated
+                    and e["std_no"]
+                ]
                 editions.sort(key=lambda e: e["std_no"])
                 shas = [editions[-1]["sha256"]] if editions else []
     if not shas and len(std_no) == 64:

@@ -50,7 +50,9 @@ class Clause:
     text: str
     page_start: int
     page_end: int
-    kind: str = "clause"  # chapter / clause / annex-normative / annex-informative / term / foreword …
+    kind: str = (
+        "clause"  # chapter / clause / annex-normative / annex-informative / term / foreword …
+    )
     parent: str | None = None
     path: list[str] = field(default_factory=list)  # ancestor headings, outermost first
     order: int = 0
@@ -96,7 +98,9 @@ class Standard:
     source_file: str = ""
     needs_ocr: list[int] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # field -> cover/header/foreword/filename/librarian
+    sources: dict[str, str] = field(
+        default_factory=dict
+    )  # field -> cover/header/foreword/filename/librarian
     missing: list[str] = field(default_factory=list)  # cover fields not found
     clauses: list[Clause] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)

@@ -58,7 +58,9 @@ def collect_pdfs(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+            )
         else:
             found.append(path)
     seen: set[Path] = set()
@@ -80,13 +82,14 @@ def ingest(
     library: Library,
     *,
     workers: int | None = None,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
     use_ocr: bool = True,
     dry_run: bool = False,
     progress: Callable[[FileOutcome], None] | None = None,
     today: date | None = None,
 ) -> IngestReport:
     report = IngestReport()
+    limits = limits or Limits()
     files = collect_pdfs(paths)
     workers = workers or os.cpu_count() or 1
 
@@ -141,8 +144,9 @@ def _std_no_of(catalogue: Catalogue, sha: str) -> str:
     return data.get("std_no", "") if data else ""
 
 
-def _store(library: Library, catalogue: Catalogue, index: SearchIndex, path: Path,
-           standard: Standard) -> FileOutcome:
+def _store(
+    library: Library, catalogue: Catalogue, index: SearchIndex, path: Path, standard: Standard
+) -> FileOutcome:
     sha = sha256_file(path)
     standard.sha256 = sha
     library.keep_original(path, sha)
@@ -153,7 +157,11 @@ def _store(library: Library, catalogue: Catalogue, index: SearchIndex, path: Pat
         previous |= set(catalogue.find(std_no=standard.std_no))
     previous.discard(sha)
     outcome = NEEDS_OCR if standard.needs_ocr and not standard.clauses else INGESTED
-    reason = f"{len(standard.needs_ocr)} page(s) without a usable text layer" if standard.needs_ocr else ""
+    reason = (
+        f"{len(standard.needs_ocr)} page(s) without a usable text layer"
+        if standard.needs_ocr
+        else ""
+    )
     with catalogue.transaction() as conn:
         for old in previous:
             catalogue.remove(old, conn)
@@ -166,7 +174,9 @@ def _store(library: Library, catalogue: Catalogue, index: SearchIndex, path: Pat
     return FileOutcome(path.name, outcome, reason, standard.std_no, sha, sorted(previous))
 
 
-def refresh_statuses(library: Library, catalogue: Catalogue, index: SearchIndex, today: date) -> list[str]:
+def refresh_statuses(
+    library: Library, catalogue: Catalogue, index: SearchIndex, today: date
+) -> list[str]:
     """Recompute every standard's status; re-index those whose status changed."""
     entries = catalogue.all_metadata()
     changed = []
@@ -185,8 +195,15 @@ def load_standard(library: Library, catalogue: Catalogue, sha: str) -> Standard:
     """The stored parse with the catalogue's current metadata (status, librarian edits) on top."""
     standard = library.load_extracted(sha)
     metadata = catalogue.metadata(sha) or {}
-    structure = {"clauses": standard.clauses, "terms": standard.terms, "references": standard.references}
+    structure = {
+        "clauses": standard.clauses,
+        "terms": standard.terms,
+        "references": standard.references,
+    }
     merged = Standard.from_dict({**standard.to_dict(structure=False), **metadata})
     merged.clauses, merged.terms, merged.references = (
-        structure["clauses"], structure["terms"], structure["references"])
+        structure["clauses"],
+        structure["terms"],
+        structure["references"],
+    )
     return merged

@@ -53,7 +53,9 @@ def derive_statuses(entries: list[dict[str, Any]], today: date) -> dict[str, tup
             status = entry["status"]
         elif newer:
             status = REPLACED
-        elif entry.get("effective", "") > today.isoformat() and len(entry.get("effective", "")) == 10:
+        elif (
+            entry.get("effective", "") > today.isoformat() and len(entry.get("effective", "")) == 10
+        ):
             status = UPCOMING
         else:
             status = CURRENT

@@ -23,14 +23,17 @@ class Limits:
     seconds_per_file: float = 300.0
 
 
-def check_pdf(path: Path, limits: Limits = Limits()) -> int:
+def check_pdf(path: Path, limits: Limits | None = None) -> int:
     """Return the page count, or raise IngestError saying why the file cannot be ingested."""
+    limits = limits or Limits()
     name = Path(path).name
     size = Path(path).stat().st_size
     if size == 0:
         raise IngestError(name, "empty file (0 bytes)")
     if size > limits.max_bytes:
-        raise IngestError(name, f"file too large: {size / 1e6:.1f} MB > limit {limits.max_bytes / 1e6:.0f} MB")
+        raise IngestError(
+            name, f"file too large: {size / 1e6:.1f} MB > limit {limits.max_bytes / 1e6:.0f} MB"
+        )
     with open(path, "rb") as f:
         head = f.read(1024)
     if PDF_MAGIC not in head:

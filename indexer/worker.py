@@ -8,6 +8,7 @@ of the library.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import resource
@@ -32,10 +33,8 @@ class _Running:
 
 
 def _child(conn: Connection, func: Callable, args: tuple, name: str) -> None:
-    try:
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-    except (ValueError, OSError):
-        pass
     try:
         result: Any = func(*args)
     except IngestError as error:
@@ -44,8 +43,11 @@ def _child(conn: Connection, func: Callable, args: tuple, name: str) -> None:
         result = IngestError(name, "parser ran out of memory")
     except Exception as error:  # a parser bug must become a reported failure, not a dead batch
         last = traceback.extract_tb(error.__traceback__)[-1]
-        result = IngestError(name, f"parser error: {type(error).__name__}: {error} "
-                                   f"({os.path.basename(last.filename)}:{last.lineno})")
+        result = IngestError(
+            name,
+            f"parser error: {type(error).__name__}: {error} "
+            f"({os.path.basename(last.filename)}:{last.lineno})",
+        )
     try:
         conn.send(result)
     finally:
@@ -84,12 +86,17 @@ def run_in_workers(
                 except EOFError:
                     job.process.join(5)
                     code = job.process.exitcode
-                    reason = "parser process was killed (out of memory?)" if code and code < 0 else \
-                        f"parser process exited with code {code}"
+                    reason = (
+                        "parser process was killed (out of memory?)"
+                        if code and code < 0
+                        else f"parser process exited with code {code}"
+                    )
                     result = IngestError(_name(job), reason)
             elif time.monotonic() > job.deadline:
                 job.process.kill()
-                result = IngestError(_name(job), f"parsing took longer than the {timeout:.0f} s limit")
+                result = IngestError(
+                    _name(job), f"parsing took longer than the {timeout:.0f} s limit"
+                )
             else:
                 continue
             job.conn.close()

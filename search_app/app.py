@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from indexer.store import Library
 
@@ -25,7 +26,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["stdsearch.library"] = library
 
     from analyzers.chinese import initialize
-
     from indexer.consistency import check_and_repair
 
     from .library_state import LibraryState
@@ -44,14 +44,41 @@ def create_app(config: dict | None = None) -> Flask:
     @app.after_request
     def remember_language(response):
         if request.args.get("lang") in ("zh", "en"):
-            response.set_cookie("lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
+            response.set_cookie(
+                "lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax"
+            )
         return response
 
     @app.context_processor
     def inject_helpers() -> dict:
         return {"t": translator(g.get("lang", "zh")), "lang": g.get("lang", "zh")}
 
-    from .views import search as search_views
+    from .views import compare, search, standard, terms
 
-    app.register_blueprint(search_views.blueprint)
+    for module in (search, standard, compare, terms):
+        app.register_blueprint(module.blueprint)
+    register_error_pages(app)
     return app
+
+
+def register_error_pages(app: Flask) -> None:
+    """Friendly pages (with a search box) and JSON errors; never a stack trace to users."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _error_response(error.code or 500, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unhandled error")
+        return _error_response(500, "internal error")
+
+
+def _error_response(code: int, message: str):
+    from .i18n import translator
+
+    if request.path.startswith("/api/") or request.args.get("format") == "json":
+        return jsonify({"error": message, "status": code}), code
+    t = translator(g.get("lang", "zh"))
+    title = {404: t("not_found"), 400: t("bad_request")}.get(code, t("server_error"))
+    return render_template("error.html", code=code, title=title, message=message), code

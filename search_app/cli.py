@@ -49,15 +49,25 @@ def main(ctx: click.Context, data: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--workers", "-w", type=int, default=None, help="Parser processes (default: number of cores).")
-@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file.")
-@click.option("--max-pages", type=int, default=2000, show_default=True, help="Refuse PDFs with more pages.")
-@click.option("--max-mb", type=float, default=200.0, show_default=True, help="Refuse files larger than this.")
+@click.option(
+    "--workers", "-w", type=int, default=None, help="Parser processes (default: number of cores)."
+)
+@click.option(
+    "--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file."
+)
+@click.option(
+    "--max-pages", type=int, default=2000, show_default=True, help="Refuse PDFs with more pages."
+)
+@click.option(
+    "--max-mb", type=float, default=200.0, show_default=True, help="Refuse files larger than this."
+)
 @click.option("--no-ocr", is_flag=True, help="Do not OCR scanned pages (they stay 'needs OCR').")
 @click.option("--dry-run", is_flag=True, help="Report what would change without changing anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def ingest(obj: Context, paths, workers, timeout, max_pages, max_mb, no_ocr, dry_run, as_json) -> None:
+def ingest(
+    obj: Context, paths, workers, timeout, max_pages, max_mb, no_ocr, dry_run, as_json
+) -> None:
     """Ingest PDF files or folders of PDFs into the library.
 
     Unchanged files are skipped; a changed file replaces its entry; a new edition
@@ -73,15 +83,26 @@ def ingest(obj: Context, paths, workers, timeout, max_pages, max_mb, no_ocr, dry
 
     library = obj.library()
     total = len(collect_pdfs(paths))
-    limits = Limits(max_bytes=int(max_mb * 1024 * 1024), max_pages=max_pages, seconds_per_file=timeout)
-    with tqdm(total=total, unit="file", desc="ingest", disable=as_json or None, file=sys.stderr) as bar:
+    limits = Limits(
+        max_bytes=int(max_mb * 1024 * 1024), max_pages=max_pages, seconds_per_file=timeout
+    )
+    with tqdm(
+        total=total, unit="file", desc="ingest", disable=as_json or None, file=sys.stderr
+    ) as bar:
 
         def progress(outcome) -> None:
             bar.update(1)
             bar.set_postfix_str(outcome.file[-30:])
 
-        report = run_ingest(paths, library, workers=workers, limits=limits, use_ocr=not no_ocr,
-                            dry_run=dry_run, progress=progress)
+        report = run_ingest(
+            paths,
+            library,
+            workers=workers,
+            limits=limits,
+            use_ocr=not no_ocr,
+            dry_run=dry_run,
+            progress=progress,
+        )
     if as_json:
         _echo_json([o.__dict__ for o in report.outcomes])
     else:
@@ -95,7 +116,9 @@ def _print_report(report) -> None:
     for o in report.outcomes:
         if o.outcome in ("unchanged",):
             continue
-        detail = o.reason or (f"replaces {', '.join(r[:12] for r in o.replaced)}" if o.replaced else "")
+        detail = o.reason or (
+            f"replaces {', '.join(r[:12] for r in o.replaced)}" if o.replaced else ""
+        )
         click.echo(f"{o.file:<{width}}  {o.outcome:<12}  {o.std_no:<20}  {detail}")
     summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
     click.echo(f"{len(report.outcomes)} file(s): {summary or 'nothing to do'}")
@@ -113,7 +136,9 @@ def reindex(obj: Context) -> None:
 
 
 @main.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per standard.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON array, one object per standard."
+)
 @click.pass_obj
 def list_standards(obj: Context, as_json: bool) -> None:
     """List the standards in the library."""
@@ -125,7 +150,9 @@ def list_standards(obj: Context, as_json: bool) -> None:
         return
     for e in entries:
         flag = " [needs OCR]" if e.get("needs_ocr") else ""
-        click.echo(f"{e['std_no'] or '(no number)':<22} {e.get('status', ''):<5} {e.get('title_zh', '')}{flag}")
+        click.echo(
+            f"{e['std_no'] or '(no number)':<22} {e.get('status', ''):<5} {e.get('title_zh', '')}{flag}"
+        )
     click.echo(f"{len(entries)} standard(s)")
 
 
@@ -145,8 +172,25 @@ def show(obj: Context, std_no: str, as_json: bool) -> None:
     if as_json:
         _echo_json(standard.to_dict())
         return
-    fields = ("std_no", "title_zh", "title_en", "status", "level", "kind", "region", "ics", "ccs",
-              "issued", "effective", "replaces", "replaced_by", "adopts", "draft", "pages", "source_file")
+    fields = (
+        "std_no",
+        "title_zh",
+        "title_en",
+        "status",
+        "level",
+        "kind",
+        "region",
+        "ics",
+        "ccs",
+        "issued",
+        "effective",
+        "replaces",
+        "replaced_by",
+        "adopts",
+        "draft",
+        "pages",
+        "source_file",
+    )
     for name in fields:
         value = getattr(standard, name)
         if value:
@@ -185,8 +229,13 @@ def stats(obj: Context, as_json: bool) -> None:
 @main.command("debug-page")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.argument("page", type=int)
-@click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
-              help="PNG to write (default: FILE-pPAGE.png in the current folder).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PNG to write (default: FILE-pPAGE.png in the current folder).",
+)
 def debug_page(file: str, page: int, out: str | None) -> None:
     """Draw detected lines, headers/footers and clause starts onto a page image (PNG)."""
     from indexer.debug_page import draw_debug

@@ -1,0 +1,130 @@
+"""A standard's page `/std/<std_no>` and clause page, with their JSON twins, and the original PDF."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
+
+from indexer.catalogue import Catalogue
+from indexer.library_view import resolve_sha
+from indexer.model import Standard
+from indexer.pipeline import load_standard
+
+blueprint = Blueprint("standard", __name__)
+
+
+def _library():
+    return current_app.extensions["stdsearch.library"]
+
+
+def _catalogue() -> Catalogue:
+    return Catalogue(_library().catalogue_path)
+
+
+def _load(std_no: str) -> tuple[Standard, dict]:
+    """The standard and its links into the rest of the library (references, cited-by)."""
+    with _catalogue() as catalogue:
+        sha = resolve_sha(catalogue, std_no)
+        if sha is None:
+            abort(404, description=f"标准 {std_no} 不在馆藏中 / {std_no} is not in the library")
+        standard = load_standard(_library(), catalogue, sha)
+        references = []
+        for ref in standard.references:
+            target = resolve_sha(catalogue, ref.std_no)
+            meta = catalogue.metadata(target) if target else None
+            references.append(
+                {
+                    **ref.__dict__,
+                    "in_library": meta["std_no"] if meta else None,
+                    "status": meta.get("status", "") if meta else "",
+                }
+            )
+        cited_by = []
+        for sha_citing in catalogue.cited_by(standard.std_no):
+            meta = catalogue.metadata(sha_citing)
+            if meta and sha_citing != sha:
+                cited_by.append({k: meta.get(k, "") for k in ("std_no", "title_zh", "status")})
+        editions = {}
+        for key in ("replaced_by",):
+            if standard.replaced_by:
+                editions[key] = standard.replaced_by
+        replaces = []
+        for old in standard.replaces:
+            target = resolve_sha(catalogue, old)
+            replaces.append(
+                {
+                    "std_no": old,
+                    "in_library": (catalogue.metadata(target) or {}).get("std_no")
+                    if target
+                    else None,
+                }
+            )
+    links = {"references": references, "cited_by": cited_by, "replaces": replaces, **editions}
+    return standard, links
+
+
+def standard_data(std_no: str) -> dict:
+    standard, links = _load(std_no)
+    data = standard.to_dict()
+    data["links"] = links
+    return data
+
+
+@blueprint.route("/std/<path:std_no>")
+def standard_page(std_no: str):
+    data = standard_data(std_no)
+    return render_template("standard.html", std=data)
+
+
+@blueprint.route("/api/standards/<path:std_no>")
+def standard_api(std_no: str):
+    if "/clauses/" in std_no:
+        std, clause_no = std_no.rsplit("/clauses/", 1)
+        return jsonify(clause_data(std, clause_no))
+    return jsonify(standard_data(std_no))
+
+
+@blueprint.route("/api/standards")
+def standards_api():
+    with _catalogue() as catalogue:
+        entries = catalogue.all_metadata()
+    return jsonify(entries)
+
+
+def clause_data(std_no: str, clause_no: str) -> dict:
+    standard, _links = _load(std_no)
+    for clause in standard.clauses:
+        if clause.clause_no == clause_no:
+            break
+    else:
+        abort(404, description=f"{standard.std_no} 中没有条款 {clause_no} / no clause {clause_no}")
+    from ..similar import similar_clauses
+
+    state = current_app.extensions["stdsearch.state"]
+    return {
+        "std_no": standard.std_no,
+        "title_zh": standard.title_zh,
+        "status": standard.status,
+        "clause": clause.__dict__,
+        "similar": similar_clauses(state.index(), standard.sha256, clause),
+    }
+
+
+@blueprint.route("/std/<path:std_no>/clause/<clause_no>")
+def clause_page(std_no: str, clause_no: str):
+    data = clause_data(std_no, clause_no)
+    if request.args.get("format") == "json":
+        return jsonify(data)
+    return render_template("clause.html", data=data)
+
+
+@blueprint.route("/std/<path:std_no>/pdf")
+def original_pdf(std_no: str):
+    """Serve the stored original by catalogue look-up only: no user text becomes a path."""
+    with _catalogue() as catalogue:
+        sha = resolve_sha(catalogue, std_no)
+    if sha is None:
+        abort(404)
+    path = _library().original_path(sha)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", download_name=f"{sha[:12]}.pdf")
