@@ -1,0 +1,168 @@
+"""Geometry of scanned page images before OCR: spreads, skew, binarisation.
+
+Pure functions on PIL images. Profiles are computed by letting PIL average rows or
+columns (`resize(..., BOX)`), which keeps everything in C without numpy.
+
+A copier scan of a bound standard often puts two printed pages on one landscape sheet;
+OCR reads such a sheet line by line straight across the gutter and interleaves the two
+pages, so the sheet is split first. A few tenths of a degree of skew is enough to make
+Tesseract merge neighbouring lines of small Chinese text, so the sheet is deskewed too.
+"""
+
+from __future__ import annotations
+
+from PIL import Image, ImageOps
+
+# A column whose mean ink is below this fraction counts as blank (specks and the
+# shadow of the binding leave a little ink in a real gutter).
+BLANK_INK = 0.004
+
+
+def to_gray(image: Image.Image) -> Image.Image:
+    return image if image.mode == "L" else image.convert("L")
+
+
+def otsu_threshold(image: Image.Image) -> int:
+    """Grey level that best separates ink from paper (Otsu on the histogram)."""
+    hist = to_gray(image).histogram()
+    total = sum(hist)
+    sum_all = sum(i * h for i, h in enumerate(hist))
+    best, best_var = 128, -1.0
+    weight_bg = 0
+    sum_bg = 0.0
+    for level in range(256):
+        weight_bg += hist[level]
+        if weight_bg == 0:
+            continue
+        weight_fg = total - weight_bg
+        if weight_fg == 0:
+            break
+        sum_bg += level * hist[level]
+        mean_bg = sum_bg / weight_bg
+        mean_fg = (sum_all - sum_bg) / weight_fg
+        between = weight_bg * weight_fg * (mean_bg - mean_fg) ** 2
+        if between > best_var:
+            best, best_var = level, between
+    return best
+
+
+def binarize(image: Image.Image, threshold: int | None = None) -> Image.Image:
+    """Black ink on white paper, as an 8-bit image with only 0 and 255."""
+    gray = to_gray(image)
+    cut = otsu_threshold(gray) if threshold is None else threshold
+    return gray.point(lambda v: 255 if v > cut else 0)
+
+
+def ink_image(image: Image.Image) -> Image.Image:
+    """Binarised and inverted: ink is 255, paper 0, so averages are ink fractions."""
+    return ImageOps.invert(binarize(image))
+
+
+def column_ink(image: Image.Image) -> list[float]:
+    """Fraction of ink in every pixel column."""
+    ink = ink_image(image)
+    return [v / 255 for v in ink.resize((ink.width, 1), Image.Resampling.BOX).getdata()]
+
+
+def row_ink(image: Image.Image) -> list[float]:
+    """Fraction of ink in every pixel row."""
+    ink = ink_image(image)
+    return [v / 255 for v in ink.resize((1, ink.height), Image.Resampling.BOX).getdata()]
+
+
+def find_gutter(image: Image.Image, *, min_aspect: float = 1.2) -> int | None:
+    """x of the blank gutter between two printed pages on a landscape sheet, or None.
+
+    A spread is a landscape image whose middle third holds a run of blank columns at
+    least 2 % of the width wide, with comparable amounts of ink on both sides. Single
+    landscape pages (wide tables, drawings) fail one of those tests: their middle is
+    printed, or one side is almost empty.
+    """
+    if image.width < image.height * min_aspect:
+        return None
+    # Work at a modest width: the gutter is wide, and speed matters for every page.
+    scale = min(1.0, 1200 / image.width)
+    small = to_gray(image).resize(
+        (max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+        Image.Resampling.BOX,
+    )
+    profile = column_ink(small)
+    width = len(profile)
+    lo, hi = int(width / 3), int(width * 2 / 3)
+    best_start, best_len = -1, 0
+    run_start = None
+    for x in range(lo, hi + 1):
+        blank = x < hi and profile[x] < BLANK_INK
+        if blank and run_start is None:
+            run_start = x
+        elif not blank and run_start is not None:
+            if x - run_start > best_len:
+                best_start, best_len = run_start, x - run_start
+            run_start = None
+    if best_len < 0.02 * width:
+        return None
+    middle = best_start + best_len // 2
+    left_ink, right_ink = sum(profile[:middle]), sum(profile[middle:])
+    if min(left_ink, right_ink) < 0.25 * max(left_ink, right_ink):
+        return None
+    return round(middle / scale)
+
+
+def split_spread(image: Image.Image) -> list[Image.Image]:
+    """The printed pages on one scanned sheet, left first (one image if not a spread)."""
+    gutter = find_gutter(image)
+    if gutter is None:
+        return [image]
+    return [
+        image.crop((0, 0, gutter, image.height)),
+        image.crop((gutter, 0, image.width, image.height)),
+    ]
+
+
+def _profile_score(ink: Image.Image, angle: float) -> float:
+    """Sum of squared row ink after rotating by `angle`: peaks when lines are level."""
+    rotated = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
+    rows = rotated.resize((1, rotated.height), Image.Resampling.BOX).getdata()
+    return float(sum(v * v for v in rows))
+
+
+def estimate_skew(image: Image.Image, *, max_angle: float = 3.0) -> float:
+    """Angle in degrees (counter-clockwise positive, PIL's sense) that levels the lines.
+
+    Projection-profile search: text lines give sharp row-ink peaks only when they are
+    horizontal. Coarse steps over ±max_angle, then a finer search around the best.
+    """
+    gray = to_gray(image)
+    scale = min(1.0, 1000 / max(gray.width, gray.height))
+    small = gray.resize(
+        (max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
+        Image.Resampling.BOX,
+    )
+    ink = ink_image(small)
+    # Only the middle: margins, punch holes and scanner edges carry no line structure.
+    w, h = ink.size
+    ink = ink.crop((w // 10, h // 20, w - w // 10, h - h // 20))
+    if ink.getbbox() is None:
+        return 0.0
+    best = 0.0
+    for step, span in ((0.5, max_angle), (0.1, 0.5), (0.02, 0.1)):
+        centre = best
+        candidates = []
+        a = centre - span
+        while a <= centre + span + 1e-9:
+            candidates.append(round(a, 3))
+            a += step
+        best = max(candidates, key=lambda angle: (_profile_score(ink, angle), -abs(angle)))
+    return best
+
+
+def deskew(
+    image: Image.Image, angle: float | None = None, *, min_angle: float = 0.05
+) -> Image.Image:
+    """The image rotated to level its text lines (unchanged below `min_angle`)."""
+    if angle is None:
+        angle = estimate_skew(image)
+    if abs(angle) < min_angle:
+        return image
+    gray = to_gray(image)
+    return gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
