@@ -123,6 +123,79 @@ def _para(text: str, style: str) -> ParagraphFlowable:
     return ParagraphFlowable(escape(text), STYLES[style])
 
 
+class PrintedLine(Flowable):
+    """A one-line heading or caption drawn as given.
+
+    reportlab's Paragraph folds the ideographic space (U+3000) into an ordinary narrow
+    space, but standards print a full character's gap in `前　言` and `表1　标题`.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle):
+        super().__init__()
+        self.text, self.style = text, style
+        self.keepWithNext = style.keepWithNext
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = available_width, self.style.leading
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.style.spaceBefore
+
+    def getSpaceAfter(self):
+        return self.style.spaceAfter
+
+    def draw(self):
+        canvas, size = self.canv, self.style.fontSize
+        canvas.setFont(self.style.fontName, size)
+        baseline = (self.style.leading - size) / 2 + 0.12 * size
+        if self.style.alignment == TA_CENTER:
+            canvas.drawCentredString(self.width / 2, baseline, self.text)
+        else:
+            canvas.drawString(self.style.leftIndent, baseline, self.text)
+
+
+class NumberedHeading(Flowable):
+    """Clause number, a character's gap, then the heading; a long heading wraps under
+    itself, not under the number."""
+
+    def __init__(self, number: str, title: str, style: ParagraphStyle):
+        super().__init__()
+        self.style = style
+        self.keepWithNext = style.keepWithNext
+        self.indent = (
+            pdfmetrics.stringWidth(number, style.fontName, style.fontSize) + style.fontSize
+        )
+        bare = ParagraphStyle(f"{style.name}_bare", style, spaceBefore=0, spaceAfter=0)
+        self.number = ParagraphFlowable(escape(number), bare)
+        self.title = ParagraphFlowable(escape(title), bare)
+
+    def wrap(self, available_width, available_height):
+        _, number_height = self.number.wrap(self.indent + available_width, available_height)
+        _, title_height = self.title.wrap(available_width - self.indent, available_height)
+        self.number_height = number_height
+        self.width, self.height = available_width, max(number_height, title_height)
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.style.spaceBefore
+
+    def getSpaceAfter(self):
+        return self.style.spaceAfter
+
+    def draw(self):
+        self.number.drawOn(self.canv, 0, self.height - self.number_height)
+        self.title.drawOn(self.canv, self.indent, 0)
+
+
+def _line(text: str, style: str) -> Flowable:
+    """A heading or caption: one printed line when it fits, a wrapped paragraph if not."""
+    chosen = STYLES[style]
+    if pdfmetrics.stringWidth(text, chosen.fontName, chosen.fontSize) <= TEXT_WIDTH:
+        return PrintedLine(text, chosen)
+    return _para(text, style)
+
+
 def _spaced(word: str) -> str:
     """前言 → 前　言: two-character part titles are printed letter-spaced."""
     return "\u3000".join(word) if len(word) == 2 else word
@@ -271,8 +344,13 @@ class _StandardDocument(BaseDocTemplate):
 def _table(block: Table) -> list[Flowable]:
     columns = max(len(row) for row in block.rows)
     rows = [row + [""] * (columns - len(row)) for row in block.rows]
-    weights = [min(max(max(len(row[c]) for row in rows), 4), 28) for c in range(columns)]
-    widths = [TEXT_WIDTH * w / sum(weights) for w in weights]
+    # Columns as wide as their longest cell, none wider than 40 % of the page, then
+    # stretched to the text width as printed tables are.
+    natural = [
+        min(max(pdfmetrics.stringWidth(row[c], FONT, 9) for row in rows) + 14, 0.4 * TEXT_WIDTH)
+        for c in range(columns)
+    ]
+    widths = [TEXT_WIDTH * w / sum(natural) for w in natural]
     cells = [
         [_para(cell, "head_cell" if r == 0 else "cell") for cell in row]
         for r, row in enumerate(rows)
@@ -293,14 +371,14 @@ def _table(block: Table) -> list[Flowable]:
     if " " in caption and caption.startswith("表"):
         number, title = caption.split(" ", 1)
         caption = f"{number}\u3000{title.strip()}"
-    return [_para(caption, "caption"), grid, Spacer(1, 6)]
+    return [_line(caption, "caption"), grid, Spacer(1, 6)]
 
 
 def _story(source: SampleSource, labels: dict[int, str]) -> list[Flowable]:
     """Flowables for every page after the cover; `labels` fills the 目次 page numbers."""
     headings = [(i, b) for i, b in enumerate(source.blocks) if isinstance(b, Heading)]
     story: list[Flowable] = [Spacer(1, 1), NextPageTemplate("front"), PageBreakFlowable()]
-    story.append(_para(_spaced("目次"), "part"))
+    story.append(_line(_spaced("目次"), "part"))
     for key, heading in headings:
         if heading.level <= 2:
             indent = 0 if heading.level == 1 else INDENT / 2
@@ -313,7 +391,7 @@ def _story(source: SampleSource, labels: dict[int, str]) -> list[Flowable]:
             if block.kind == "part":
                 if block.title.replace(" ", "") == "参考文献" or not in_body:
                     story.append(PageBreakFlowable())
-                flowables = [_para(_spaced(block.title), "part")]
+                flowables = [_line(_spaced(block.title), "part")]
             elif block.kind == "annex":
                 story.append(PageBreakFlowable())
                 flowables = [
@@ -329,7 +407,7 @@ def _story(source: SampleSource, labels: dict[int, str]) -> list[Flowable]:
                     story += [NextPageTemplate("body"), PageBreakFlowable()]
                     story.append(_para(source.metadata.get("title_zh", ""), "title"))
                 style = f"h{min(block.level, 3)}"
-                flowables = [_para(f"{block.number}\u3000{block.title}", style)]
+                flowables = [NumberedHeading(block.number, block.title, STYLES[style])]
             flowables[0].toc_key = key
             story += flowables
         elif isinstance(block, TermEntry):
