@@ -1,0 +1,597 @@
+"""Cleaned pages → the GB/T 1.1 clause tree: 前言, 引言, chapters, clauses, annexes, 参考文献.
+
+A standard is a sequence of numbered headings, but so is half of its body: table rows
+(`7 总铅 一切排污单位 1.0`), values (`5.2 kPa`), list items and dates all start with a
+number. A line is taken as a clause start only when everything agrees:
+
+* the number continues the sequence (after 4.2 come 4.2.1, 4.3 or 5, never 4.1 again),
+* it starts at the left margin of its page,
+* the 目次, when the document prints one, lists it (for titled chapters and clauses of
+  the depth the 目次 shows),
+* and what follows the number reads like a heading (short, no sentence punctuation, not
+  a paragraph running on to the next line) — otherwise it is a numbered paragraph
+  without a title (`5.1.1 本标准…`): a clause with an empty heading and the text as body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
+from statistics import median
+
+from .model import Clause, Line, Page
+from .terms import is_terms_heading, split_term_line
+from .toc import ANNEX_RE, LABEL_RE, NUMBERED_RE, Toc, clause_no_of, find_toc, is_leader_line
+
+NAMED_PARTS = {
+    "前言": "foreword",
+    "引言": "introduction",
+    "参考文献": "bibliography",
+    "索引": "index",
+}
+HEADING_MAX = 45  # characters of a clause heading; longer is a paragraph
+TERM_HEADING_MAX = 120  # a term line carries its English equivalent too
+
+PAGE_NO_RE = re.compile(r"^[-—–·•\s]*(?:\d{1,4}|[IVXLCivxlc]{1,7})[-—–·•\s]*$")
+MARKER_RE = re.compile(
+    r"^(?:[a-z][)）]|[（(]?\d{1,2}[)）]|[（(][a-z][)）]|——|—|[•·▪■●○◆]|注\s*\d*\s*[:：]|"
+    r"示例|表\s*[A-Z]?\.?\d|图\s*[A-Z]?\.?\d|式中|[①-⑳]|[A-Z]\.\d)"
+)
+UNIT_RE = re.compile(
+    r"^(?:mg|μg|ng|g|kg|t|m|cm|mm|km|nm|μm|m2|m3|L|mL|Pa|kPa|MPa|hPa|℃|°|%|‰|dB|Hz|kHz|MHz|"
+    r"d|h|min|s|ms|V|kV|mV|A|mA|W|kW|Bq|TBq|GBq|Sv|mSv|μSv)(?=[\s/·.,，;；)）\d]|$)"
+)
+END_PUNCT = "。；;！!？?"
+# A private-use glyph between two digits of a clause number is the dot of a font whose
+# text layer does not map it (`3\ue0101` printed as 3.1).
+PUA_DOT_RE = re.compile(r"(?<=\d)[\ue000-\uf8ff](?=\d)")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _similar(listed: str, heading: str) -> bool:
+    """The heading printed in the body agrees with its 目次 entry (allowing for
+    extraction noise on either side)."""
+    a, b = _squash(listed), _squash(heading)
+    if not a or not b or a in b or b in a:
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.6
+
+
+@dataclass
+class _PageFrame:
+    """Where the text column of one page sits, to tell headings from indented body."""
+
+    margin: float
+    right: float
+    width: float
+
+
+@dataclass
+class _Piece:
+    """One line of clause body (or the text after a numbered paragraph's number)."""
+
+    text: str
+    line: Line
+
+
+@dataclass
+class _Open:
+    clause: Clause
+    key: tuple = ()
+    pieces: list[_Piece] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- page furniture
+
+
+def _furniture(pages: list[Page]) -> set[int]:
+    """ids of lines that are running headers, footers or page numbers.
+
+    Extraction already moves these to `Page.removed`; this is the safety net for what
+    slips through, so the clause text never carries them.
+    """
+    drop: set[int] = set()
+    counts: Counter[str] = Counter()
+    edge_lines: list[tuple[Line, str]] = []
+    for page in pages:
+        for line in page.lines:
+            at_edge = line.top < page.height * 0.13 or line.top > page.height * 0.88
+            if not at_edge:
+                continue
+            key = re.sub(r"\d+", "#", _squash(line.text))
+            edge_lines.append((line, key))
+            if PAGE_NO_RE.match(line.text):
+                drop.add(id(line))
+    for _line, key in edge_lines:
+        counts[key] += 1
+    text_pages = sum(1 for page in pages if page.lines)
+    threshold = max(3, text_pages // 3)
+    for line, key in edge_lines:
+        if counts[key] >= threshold and len(key) < 80:
+            drop.add(id(line))
+    return drop
+
+
+def _frames(pages: list[Page], kept: dict[int, list[Line]]) -> dict[int, _PageFrame]:
+    """The text column of every page, learnt over all pages of the same side and size.
+
+    Odd and even pages are often offset by the binding margin; a single page may hold
+    only a table or a formula, so one page alone is a poor witness of its own margin.
+    """
+    groups: dict[tuple[int, int], list[Line]] = {}
+    for page in pages:
+        groups.setdefault((page.number % 2, round(page.width)), []).extend(
+            kept.get(page.number, [])
+        )
+    frames_by_group: dict[tuple[int, int], tuple[float, float]] = {}
+    for key, lines in groups.items():
+        if not lines:
+            continue
+        xs = sorted(line.x0 for line in lines)
+        need = max(3, len(xs) // 30)
+        margin = xs[0]
+        for x in xs:
+            if sum(1 for other in xs if abs(other - x) <= 2.0) >= need:
+                margin = x
+                break
+        rights = sorted(line.x1 for line in lines if len(line.text) >= 15)
+        right = rights[int(len(rights) * 0.9)] if rights else max(line.x1 for line in lines)
+        frames_by_group[key] = (margin, right)
+    frames = {}
+    for page in pages:
+        margin, right = frames_by_group.get(
+            (page.number % 2, round(page.width)), (page.width * 0.1, page.width * 0.9)
+        )
+        frames[page.number] = _PageFrame(margin, right, page.width)
+    return frames
+
+
+# ---------------------------------------------------------------- numbering
+
+
+def _key_of(match: re.Match) -> tuple:
+    numbers = tuple(int(n) for n in re.sub(r"\s+", "", match.group("no")).split("."))
+    letter = match.group("annex")
+    return (letter, *numbers) if letter else numbers
+
+
+def _follows(prev: tuple, cand: tuple, gap: int = 1) -> bool:
+    """Does `cand` continue the numbering after `prev` (both without annex letters)?"""
+    k = len(cand)
+    if not prev:
+        return k == 1 and cand[0] == 1
+    if k == 1:
+        return prev[0] < cand[0] <= prev[0] + gap
+    if len(prev) < k - 1 or prev[: k - 1] != cand[: k - 1]:
+        return False
+    if len(prev) == k - 1:
+        return cand[-1] == 1
+    return prev[k - 1] < cand[-1] <= prev[k - 1] + gap
+
+
+# ---------------------------------------------------------------- text joining
+
+
+def _is_marker(text: str) -> bool:
+    return bool(MARKER_RE.match(text))
+
+
+def join_lines(pieces: list[tuple[str, Line, _PageFrame]]) -> str:
+    """Body lines → text: wrapped lines joined, paragraph, list and table-row breaks kept.
+
+    A printed line runs on into the next when it reaches the right edge of the column
+    and the next line neither starts a list item nor is indented after a full stop.
+    """
+    out: list[str] = []
+    prev: tuple[str, Line, _PageFrame] | None = None
+    for text, line, frame in pieces:
+        text = text.strip()
+        if not text:
+            continue
+        if prev is None:
+            out.append(text)
+            prev = (text, line, frame)
+            continue
+        p_text, p_line, p_frame = prev
+        size = p_line.size or 10.0
+        full = p_line.x1 >= p_frame.right - 2.0 * size
+        indented = line.x0 > frame.margin + 1.2 * (line.size or size)
+        ended = p_text[-1] in END_PUNCT or p_text[-1] in "：:"
+        if full and not _is_marker(text) and not (ended and indented):
+            glue = (
+                " "
+                if p_text[-1].isascii()
+                and p_text[-1].isalnum()
+                and text[0].isascii()
+                and text[0].isalnum()
+                else ""
+            )
+            out[-1] += glue + text
+        else:
+            out.append(text)
+        prev = (text, line, frame)
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- the splitter
+
+
+class _Splitter:
+    def __init__(self, pages: list[Page]):
+        self.toc: Toc = find_toc(pages)
+        drop = _furniture(pages)
+        self.lines: list[Line] = []
+        kept_by_page: dict[int, list[Line]] = {}
+        for page in pages:
+            if page.number in self.toc.pages:
+                continue
+            kept = [
+                line
+                for line in page.lines
+                if id(line) not in drop and line.text.strip() and not is_leader_line(line.text)
+            ]
+            kept = [
+                replace(line, text=PUA_DOT_RE.sub(".", line.text))
+                if PUA_DOT_RE.search(line.text)
+                else line
+                for line in kept
+            ]
+            kept_by_page[page.number] = kept
+            self.lines.extend(kept)
+        self.frames = _frames(pages, kept_by_page)
+        sizes = [line.size for line in self.lines if line.size]
+        self.body_size = median(sizes) if sizes else 10.0
+        self.toc_chapters = {
+            e.clause_no for e in self.toc.entries if re.fullmatch(r"\d+", e.clause_no)
+        }
+        self.toc_numbers = self.toc.numbers()
+        self.use_toc = len(self.toc_chapters) >= 2
+        self.opened: list[_Open] = []
+        self.stack: list[_Open] = []
+        self.last: tuple = ()  # last clause number in the current chapter sequence or annex
+        self.annex: str | None = None
+        self.chapters_seen = False
+        self.in_terms = False
+
+    # -- geometry
+
+    def centered(self, line: Line) -> bool:
+        frame = self.frames[line.page]
+        middle = (frame.margin + frame.right) / 2
+        return abs((line.x0 + line.x1) / 2 - middle) < 0.12 * (frame.right - frame.margin) and (
+            line.x0 > frame.margin + 2 * (line.size or self.body_size)
+        )
+
+    def at_margin(self, line: Line) -> bool:
+        frame = self.frames[line.page]
+        return line.x0 <= frame.margin + 0.6 * (line.size or self.body_size)
+
+    def prominent(self, line: Line) -> bool:
+        return self.centered(line) or line.size > self.body_size + 1.0
+
+    # -- classification
+
+    def named(self, line: Line) -> str | None:
+        text = _squash(line.text)
+        kind = NAMED_PARTS.get(text)
+        if not kind or not self.prominent(line):
+            return None
+        if kind in ("foreword", "introduction") and self.chapters_seen:
+            return None
+        if kind in ("bibliography", "index") and not self.chapters_seen:
+            return None
+        return text
+
+    def annex_start(self, line: Line) -> re.Match | None:
+        match = ANNEX_RE.match(line.text.strip())
+        if not match or not self.chapters_seen:
+            return None
+        rest = match.group("rest").strip()
+        if rest and not LABEL_RE.match(rest):
+            return None
+        expected = "A" if self.annex is None else chr(ord(self.annex) + 1)
+        if match.group("letter") != expected or not self.prominent(line):
+            return None
+        return match
+
+    def numbered(self, line: Line) -> tuple[re.Match, tuple] | None:
+        match = NUMBERED_RE.match(line.text.strip())
+        if not match:
+            return None
+        if not match.group("rest") and "." not in match.group("no") and self.chapters_seen:
+            lost = self.lost_dots(match.group("no"))
+            if lost and self.at_margin(line):
+                return NUMBERED_RE.match(lost), _key_of(NUMBERED_RE.match(lost))
+        key = _key_of(match)
+        rest = match.group("rest")
+        if rest and (UNIT_RE.match(rest) or rest[0] in "%‰~～-－/:：)）、．.×xX*+=<>≤≥±,，。"):
+            return None
+        if not self.at_margin(line):
+            return None
+        letter = match.group("annex")
+        if letter:
+            if letter != self.annex:
+                return None
+            numbers = key[1:]
+        else:
+            if self.annex is not None:
+                return None
+            numbers = key
+        if _follows(self.last, numbers):
+            return match, key
+        clause_no = clause_no_of(match, line.text.strip())
+        if self.use_toc and clause_no in self.toc_numbers and _follows(self.last, numbers, gap=3):
+            return match, key
+        return None
+
+    def lost_dots(self, digits: str) -> str | None:
+        """`31` alone on a line where 3.1 is due: the dot was a glyph the text layer lost.
+
+        Only a number that exactly spells one of the next expected clause numbers is
+        read this way.
+        """
+        if self.annex is not None or not self.last:
+            return None
+        last = self.last
+        expected = [(*last, 1)] + [(*last[:k], last[k] + 1) for k in range(1, len(last))]
+        for key in expected:
+            if "".join(str(n) for n in key) == digits:
+                return ".".join(str(n) for n in key)
+        return None
+
+    def toc_rejects(self, clause_no: str, key: tuple, heading: str) -> bool:
+        """A titled chapter or clause the 目次 lists differently or should list but does not."""
+        if not self.use_toc or not heading:
+            return False
+        listed = self.toc.heading(clause_no)
+        if listed and not _similar(listed, heading):
+            return True
+        if isinstance(key[0], str):
+            return False
+        if len(key) == 1:
+            return clause_no not in self.toc_chapters
+        if len(key) == 2:
+            siblings = [
+                e for e in self.toc_numbers if e.startswith(f"{key[0]}.") and e.count(".") == 1
+            ]
+            return bool(siblings) and clause_no not in self.toc_numbers
+        return False
+
+    def structural(self, line: Line) -> bool:
+        text = line.text.strip()
+        return bool(
+            NUMBERED_RE.match(text)
+            or _is_marker(text)
+            or ANNEX_RE.match(text)
+            or _squash(text) in NAMED_PARTS
+        )
+
+    def continues(self, line: Line, nxt: Line | None) -> bool:
+        """Does the printed line run on into the next (a paragraph, not a heading)?"""
+        if nxt is None:
+            return False
+        frame = self.frames[line.page]
+        size = line.size or self.body_size
+        return (
+            line.x1 >= frame.right - 3.0 * size and self.at_margin(nxt) and not self.structural(nxt)
+        )
+
+    # -- building
+
+    def open(
+        self, clause_no: str, heading: str, level: int, kind: str, line: Line, key: tuple = ()
+    ) -> _Open:
+        while self.stack and self.stack[-1].clause.level >= level:
+            self.stack.pop()
+        parent = self.stack[-1].clause if self.stack else None
+        path = [*parent.path, parent.heading or parent.clause_no] if parent else []
+        clause = Clause(
+            clause_no=clause_no,
+            heading=heading,
+            level=level,
+            text="",
+            page_start=line.page,
+            page_end=line.page,
+            kind=kind,
+            parent=parent.clause_no if parent else None,
+            path=path,
+            order=len(self.opened),
+            ocr=line.ocr,
+        )
+        node = _Open(clause, key)
+        self.opened.append(node)
+        self.stack.append(node)
+        return node
+
+    def add(self, text: str, line: Line) -> None:
+        if self.opened:
+            node = self.opened[-1]
+            node.pieces.append(_Piece(text, line))
+            node.clause.page_end = max(node.clause.page_end, line.page)
+
+    def run(self) -> list[Clause]:
+        lines = self.lines
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            name = self.named(line)
+            if name:
+                self.open(name, "", 1, NAMED_PARTS[name], line)
+                self.last = ()
+                self.annex = (
+                    None if NAMED_PARTS[name] in ("foreword", "introduction") else self.annex
+                )
+                i += 1
+                continue
+            annex = self.annex_start(line)
+            if annex:
+                i = self.open_annex(annex, i)
+                continue
+            numbered = self.numbered(line)
+            if numbered and (self.opened or numbered[1] == (1,)):
+                consumed = self.open_numbered(*numbered, i)
+                if consumed:
+                    i += consumed
+                    continue
+            if self.opened and not self.before_body_title(line):
+                self.add(line.text, line)
+            i += 1
+        return self.finish()
+
+    def before_body_title(self, line: Line) -> bool:
+        """The standard's title printed above chapter 1 is not part of the 前言/引言."""
+        if self.chapters_seen or not self.opened:
+            return False
+        return line.size > self.body_size * 1.2 and self.centered(line)
+
+    def open_annex(self, match: re.Match, i: int) -> int:
+        line = self.lines[i]
+        letter = match.group("letter")
+        label = match.group("rest").strip()
+        j = i + 1
+        titles: list[str] = []
+        prev = line
+        while j < len(self.lines) and len(titles) < 3:
+            cand = self.lines[j]
+            gap = cand.top - prev.bottom if cand.page == prev.page else 1e9
+            if gap > 2.2 * (cand.size or self.body_size) or not self.centered(cand):
+                break
+            text = cand.text.strip()
+            if not label and LABEL_RE.match(text) and not titles:
+                label = text
+                rest = LABEL_RE.sub("", text).strip()
+                if rest:
+                    titles.append(rest)
+            elif NUMBERED_RE.match(text) or re.match(r"^[表图]\s*[A-Z]", text):
+                break
+            else:
+                titles.append(text)
+            prev = cand
+            j += 1
+        if label and not titles:
+            rest = LABEL_RE.sub("", label).strip()
+            if rest:
+                titles.append(rest)
+        kind = "annex-normative" if "规范" in label else "annex-informative"
+        self.open(f"附录{letter}", "".join(titles), 1, kind, line, (letter,))
+        self.annex = letter
+        self.last = ()
+        self.in_terms = False
+        return j
+
+    def open_numbered(self, match: re.Match, key: tuple, i: int) -> int:
+        line = self.lines[i]
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        text = line.text.strip()
+        clause_no = clause_no_of(match, text)
+        rest = match.group("rest").strip()
+        letter = match.group("annex")
+        depth = len(key) - (1 if letter else 0)
+        in_terms = self.in_terms and depth > 1
+        limit = TERM_HEADING_MAX if in_terms else HEADING_MAX
+        consumed = 1
+        heading = ""
+        body: str | None = None
+        if not rest:
+            if (
+                nxt is not None
+                and not self.structural(nxt)
+                and len(_squash(nxt.text)) <= limit
+                and nxt.text.strip()[-1] not in END_PUNCT + "，,：:"
+                and not (
+                    self.continues(nxt, self.lines[i + 2] if i + 2 < len(self.lines) else None)
+                    and not in_terms
+                )
+            ):
+                heading = nxt.text.strip()
+                consumed = 2
+        elif self.heading_like(rest, limit) and (in_terms or not self.continues(line, nxt)):
+            heading = rest
+        else:
+            body = rest
+        if self.toc_rejects(clause_no, key, heading):
+            return 0
+        if depth == 1 and not heading:
+            return 0  # a chapter always has a title; a bare number is a list or table row
+        if letter:
+            level = depth + 1
+        else:
+            level = depth
+            if depth == 1:
+                self.chapters_seen = True
+                self.in_terms = is_terms_heading(heading)
+        kind = "chapter" if level == 1 else "clause"
+        node = self.open(clause_no, heading, level, kind, line, key)
+        self.last = key[1:] if letter else key
+        if body:
+            node.pieces.append(_Piece(body, line))
+        return consumed
+
+    @staticmethod
+    def heading_like(rest: str, limit: int) -> bool:
+        squashed = _squash(rest)
+        if len(squashed) > limit or "。" in squashed or "；" in squashed:
+            return False
+        if "，" in squashed and limit == HEADING_MAX:
+            return False
+        return squashed[-1] not in "，,：:;、"
+
+    def finish(self) -> list[Clause]:
+        clauses = []
+        for node in self.opened:
+            pieces = [(p.text, p.line, self.frames[p.line.page]) for p in node.pieces]
+            node.clause.text = join_lines(pieces)
+            clauses.append(node.clause)
+        _mark_terms(clauses)
+        return clauses
+
+
+def _is_symbols_heading(heading: str) -> bool:
+    """缩略语, 符号, 代号 and their combinations: lists of symbols, not defined terms."""
+    text = _squash(heading)
+    return (
+        bool(text)
+        and len(text) <= 12
+        and bool(re.fullmatch(r"(?:缩略语|符号|代号|和|、|及)+", text))
+    )
+
+
+def _mark_terms(clauses: list[Clause]) -> None:
+    """Entries of the 术语和定义 chapter become `term` clauses headed by the Chinese term.
+
+    The English equivalent, printed beside the term, leads the body text so that it is
+    searchable and `parse_terms` can read it back.
+    """
+    by_no = {c.clause_no: c for c in clauses}
+    has_children = {c.parent for c in clauses if c.parent}
+    for clause in clauses:
+        if clause.kind != "clause" or clause.clause_no in has_children:
+            continue
+        chain = []
+        parent = by_no.get(clause.parent) if clause.parent else None
+        while parent is not None:
+            chain.append(parent)
+            parent = by_no.get(parent.parent) if parent.parent else None
+        if not chain or not is_terms_heading(chain[-1].heading) or chain[-1].kind != "chapter":
+            continue
+        if any(_is_symbols_heading(c.heading) for c in [clause, *chain[:-1]]):
+            continue
+        if is_terms_heading(clause.heading) or not clause.heading:
+            continue
+        zh, en = split_term_line(clause.heading)
+        if not zh:
+            continue
+        clause.kind = "term"
+        clause.heading = zh
+        if en:
+            clause.text = f"{en}\n{clause.text}" if clause.text else en
+
+
+def split_clauses(pages: list[Page]) -> list[Clause]:
+    """The clause tree of a standard in document order (parents before children)."""
+    return _Splitter(pages).run()
