@@ -1,0 +1,669 @@
+"""The first pages of a standard (and its file name) → its catalogue metadata.
+
+The cover of a Chinese standard has a fixed layout (GB/T 1.1 Annex, and the older
+layouts it grew from), read top to bottom:
+
+    ICS 13.040.40                      ← classification codes, top left
+    Z 60
+    中华人民共和国国家标准               ← banner: the level of the standard
+                         GB 1234—2020  ← number, right-aligned below the banner
+                  代替 GB 1234—2008    ← superseded standards (or `… 废止`)
+          标准的中文名称                ← title, the largest type on the page
+          English title                 ← one or more Latin lines
+        (ISO 1234:2015, MOD)           ← adoption of an international standard
+             （报批稿）                 ← draft stage, when not a published text
+    2020-01-01 发布    2020-07-01 实施  ← dates
+         国家市场监督管理总局   发布     ← issuers
+         国家标准化管理委员会
+
+We walk the cover lines in that order and let the position in the layout decide what a
+line is, rather than matching each field anywhere on the page: a number printed in the
+English title or a date in a publisher's note must not be taken for the standard's own.
+
+Documents in the wild lack covers (scans start at 目次), print template placeholders
+(`SL/T XXXXX—XXXX`) or no number at all (technical specifications). Then the number
+comes from the running header or, last, the file name, the title from the page where
+chapter 1 starts, and `replaces`/`adopts` from the foreword; `sources` records where
+each field came from and `missing` what was not found, so a librarian knows what to
+check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from analyzers.normalize import fold_dashes, is_cjk
+from analyzers.stdno import StandardNumber, find_std_nos, parse_filename
+
+from .dates import find_dates, find_labelled_dates
+from .model import Line, Page
+
+COVER = "cover"
+HEADER = "header"
+FOREWORD = "foreword"
+FILENAME = "filename"
+
+# Fields a cover normally prints; the ones not found are listed in `missing`.
+COVER_FIELDS = ("std_no", "title_zh", "title_en", "ics", "ccs", "issued", "effective", "issuers")
+
+DRAFT_STAGES = ("征求意见稿", "送审稿", "报批稿")
+# Adoption degrees (GB/T 20000.2): Chinese wording in forewords → the code covers print.
+ADOPTION_DEGREES = {
+    "等同采用": "IDT",
+    "修改采用": "MOD",
+    "非等效采用": "NEQ",
+    "等效采用": "EQV",
+    "参照采用": "NEQ",
+}
+
+# How far into the document the front matter (cover, 目次, 前言, first chapter) reaches.
+FRONT_PAGES = 12
+
+
+@dataclass
+class CoverMetadata:
+    std_no: str = ""
+    prefix: str = ""
+    kind: str = ""
+    level: str = ""
+    region: str = ""
+    title_zh: str = ""
+    title_en: str = ""
+    ics: list[str] = field(default_factory=list)
+    ccs: str = ""
+    issued: str = ""
+    effective: str = ""
+    replaces: list[str] = field(default_factory=list)
+    adopts: str = ""
+    issuers: list[str] = field(default_factory=list)
+    draft: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Text tests
+
+
+def compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _cjk_share(text: str) -> float:
+    chars = compact(text)
+    return sum(is_cjk(ch) for ch in chars) / len(chars) if chars else 0.0
+
+
+def _latin_share(text: str) -> float:
+    chars = compact(text)
+    return sum(ch.isascii() and ch.isalpha() for ch in chars) / len(chars) if chars else 0.0
+
+
+def _is_chinese(text: str) -> bool:
+    return _cjk_share(text) >= 0.5
+
+
+def _is_latin(text: str) -> bool:
+    return _latin_share(text) >= 0.5 and sum(ch.isascii() and ch.isalpha() for ch in text) >= 2
+
+
+# Banners name the kind of document, which tells the level the number must have.
+_BANNER = re.compile(
+    r"(?P<kind>国家标准|国家军用标准|行业标准|环境保护标准|生态环境标准|地方标准|团体标准|企业标准"
+    r"|指导性技术文件)$"
+)
+_BANNER_LEVEL = {
+    "国家标准": "national",
+    "国家军用标准": "industry",
+    "行业标准": "industry",
+    "环境保护标准": "industry",  # 国家环境保护标准 (HJ) are sector standards
+    "生态环境标准": "industry",
+    "地方标准": "local",
+    "团体标准": "group",
+    "企业标准": "enterprise",
+    "指导性技术文件": "national",
+}
+
+_ICS = re.compile(r"^ICS(?![A-Za-z])[:：]?\s*(?P<codes>[\d.\s;；,，×xX]*)")
+_CCS = re.compile(
+    r"^(?:CCS|中国标准文献分类号)?[:：]?\s*(?P<letter>[A-Z])\s?(?P<num>\d{2})(?:\s?/\s?(?P<num2>\d{2}))?(?!\d)"
+)
+_CCS_LABEL = re.compile(r"^(?:CCS|中国标准文献分类号)")
+_PLACEHOLDER = re.compile(r"[X×]{2,}|xxx|点击此处")
+_REPLACES_WORDS = ("代替", "废止")
+_FILING = "备案号"
+_NOTE = re.compile(r"[。]|本电子版|出版|以.*为准|仅供|请以")
+_ADOPTION_DEGREE = re.compile(r"\b(IDT|MOD|NEQ|EQV)\b")
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+_PART = re.compile(r"^第\s*\d+\s*部分")
+_FRONT_HEADING = re.compile(r"^(目次|目录|前言|引言)$")
+_CHAPTER_ONE = re.compile(r"^1\s*[、.]?\s*(范围|适用范围|主题内容与适用范围|总则|主题内容)$")
+_LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,})")
+
+
+def parse_ics(text: str) -> list[str]:
+    """`ICS 13.040.40`, `ICS 13 040 40`, `ICS0114020`, `ICS 03.220.20;35.240.60` → dotted codes.
+
+    An ICS code is a two-digit field, a three-digit group and a two-digit subgroup;
+    prints that lose the dots (letter-spaced or drawn separators) still keep the digits
+    in that order, so the digits alone give the code back.
+    """
+    m = _ICS.match(compact(text)) or _ICS.match(text.strip())
+    if not m:
+        return []
+    codes = []
+    for group in re.split(r"[;；,，]", m["codes"]):
+        if _PLACEHOLDER.search(group) or re.search(r"[×xX]", group):
+            continue
+        digits = re.sub(r"\D", "", group)
+        if len(digits) not in (2, 5, 7):
+            continue
+        code = ".".join(part for part in (digits[:2], digits[2:5], digits[5:7]) if part)
+        codes.append(code)
+    return codes
+
+
+def parse_ccs(text: str) -> str:
+    """`Z 60`, `Z60`, `CCS R 10/19`, `中国标准文献分类号 Z 67` → `Z 60` … ("" for none)."""
+    m = _CCS.match(text.strip())
+    if not m:
+        return ""
+    code = f"{m['letter']} {m['num']}"
+    return f"{code}/{m['num2']}" if m["num2"] else code
+
+
+def _numbers_in(text: str) -> list[StandardNumber]:
+    """Standard numbers on a cover line, repairing a year whose dash is drawn, not typed."""
+    found = []
+    for number, _start, end in find_std_nos(text):
+        if not number.dated:
+            year = re.match(r"\s+((?:19|20)\d{2})(?!\d)", text[end:])
+            if year:
+                number = replace(number, year=year.group(1))
+        found.append(number)
+    return found
+
+
+def _only_numbers(text: str) -> bool:
+    """True when a line is nothing but standard numbers and separators."""
+    rest = text
+    for _number, start, end in sorted(find_std_nos(text), key=lambda f: -f[1]):
+        rest = rest[:start] + rest[end:]
+    rest = re.sub(r"\s+((?:19|20)\d{2})(?!\d)", "", rest)
+    return bool(find_std_nos(text)) and not re.sub(r"[\s,，、;；和及]", "", rest)
+
+
+def _usable(page: Page) -> bool:
+    """Pages whose lines can be believed: garbled text layers are not, unless OCR replaced them."""
+    return bool(page.lines) and (not page.needs_ocr or page.ocr)
+
+
+def _is_front_matter(page: Page) -> bool:
+    """目次, 前言, 引言 or the first chapter: the cover, if any, was before."""
+    for line in page.lines:
+        text = compact(line.text)
+        if _FRONT_HEADING.match(text) or (_CHAPTER_ONE.match(text) and not _LEADER.search(text)):
+            return True
+    return False
+
+
+def _cover_signal(page: Page) -> bool:
+    for line in page.lines:
+        text = compact(line.text)
+        if _BANNER.search(text) or text.startswith("ICS") or find_labelled_dates(line.text):
+            return True
+        if line.size >= 18 and _is_chinese(text) and len(text) >= 3:
+            return True
+    return False
+
+
+def find_cover(pages: list[Page]) -> Page | None:
+    """The cover (or title page): the first page before the front matter that looks like one."""
+    for page in pages[:3]:
+        if not _usable(page):
+            continue
+        if _is_front_matter(page):
+            return None
+        if _cover_signal(page):
+            return page
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The cover, line by line
+
+
+@dataclass
+class _CoverReading:
+    """What the walk over the cover lines found, before fallbacks."""
+
+    banner_level: str = ""
+    numbers: list[tuple[StandardNumber, Line]] = field(default_factory=list)
+    placeholder_number: bool = False
+    replaces: list[str] = field(default_factory=list)
+    ics: list[str] = field(default_factory=list)
+    ccs: str = ""
+    title_zh: list[Line] = field(default_factory=list)
+    title_en: list[Line] = field(default_factory=list)
+    adoption: list[str] = field(default_factory=list)
+    dates: dict[str, str] = field(default_factory=dict)
+    plain_dates: list[str] = field(default_factory=list)
+    issuers: list[str] = field(default_factory=list)
+    draft: str = ""
+
+
+def _read_cover(page: Page) -> _CoverReading:
+    found = _CoverReading()
+    lines = sorted(page.lines, key=lambda line: (round(line.top), line.x0))
+    state = "head"  # head → number → title → english → bottom
+    title_size = 0.0
+    previous_kind = ""
+    in_adoption = False
+    for line in lines:
+        text = line.text.strip()
+        flat = compact(text)
+        kind = "other"
+        if not flat:
+            continue
+        draft = next((stage for stage in DRAFT_STAGES if stage in flat), "")
+        labelled = find_labelled_dates(text)
+        if in_adoption:
+            found.adoption.append(text)
+            in_adoption = not re.search(r"[)）]\s*$", text)
+            kind = "adoption"
+        elif flat.startswith("ICS"):
+            found.ics = parse_ics(text)
+            ccs = _CCS.search(text[text.find("ICS") + 3 :].lstrip(" \t:：0123456789.;；"))
+            if ccs:
+                found.ccs = parse_ccs(ccs.group(0))
+            kind = "ics"
+        elif state == "head" and not found.ccs and (parse_ccs(text) or _CCS_LABEL.match(flat)):
+            found.ccs = parse_ccs(
+                re.sub(r"^(CCS|中国标准文献分类号)[:：]?", "", flat)
+            ) or parse_ccs(text)
+            kind = "ccs"
+        elif _FILING in flat:
+            kind = "filing"
+        elif state == "head" and _BANNER.search(flat) and line.size >= 14:
+            found.banner_level = _BANNER_LEVEL[_BANNER.search(flat)["kind"]]
+            state = "number"
+            kind = "banner"
+        elif labelled:
+            found.dates.update({k: v for k, v in labelled.items() if k not in found.dates})
+            state = "bottom"
+            kind = "dates"
+        elif draft and len(flat) <= len(draft) + 4:
+            found.draft = found.draft or draft
+            kind = "draft"
+        elif state in ("head", "number") and any(word in flat for word in _REPLACES_WORDS):
+            found.replaces.extend(str(n) for n in _numbers_in(text))
+            kind = "replaces"
+        elif state in ("head", "number") and find_std_nos(text) and not _is_chinese(text):
+            if previous_kind == "replaces" and found.numbers and _only_numbers(text):
+                found.replaces.extend(str(n) for n in _numbers_in(text))
+                kind = "replaces"
+            else:
+                found.numbers.extend((n, line) for n in _numbers_in(text))
+                kind = "number"
+            state = "number"
+        elif state in ("head", "number") and _PLACEHOLDER.search(flat) and not _is_chinese(text):
+            found.placeholder_number = True
+            kind = "number"
+        elif (
+            state in ("head", "number", "title")
+            and _is_chinese(text)
+            and line.size >= 13
+            and not _NOTE.search(flat)
+            and not _PLACEHOLDER.search(flat)
+            and (not title_size or 0.75 * title_size <= line.size <= 1.3 * title_size)
+            and flat != "发布"
+        ):
+            title_size = title_size or line.size
+            found.title_zh.append(line)
+            state = "title"
+            kind = "title"
+        elif (
+            state in ("title", "english")
+            and re.match(r"^[(（]", text)
+            and (
+                find_std_nos(text) or _ADOPTION_DEGREE.search(text) or re.search(r"[A-Z]{2,}", text)
+            )
+        ):
+            found.adoption.append(text)
+            in_adoption = not re.search(r"[)）]\s*$", text)
+            state = "english"
+            kind = "adoption"
+        elif (
+            state in ("title", "english")
+            and _is_latin(text)
+            and previous_kind in ("title", "english")
+        ):
+            found.title_en.append(line)
+            state = "english"
+            kind = "english"
+        elif _PUNCT_ONLY.match(flat):
+            kind = previous_kind  # stray punctuation set apart from its line
+        elif state != "head" and line.top > 0.55 * page.height and _is_chinese(text):
+            if find_dates(text) and len(flat) <= 12:
+                found.plain_dates.extend(d for d, _s, _e in find_dates(text))
+                kind = "dates"
+            elif flat == "发布" or _NOTE.search(flat) or draft:
+                kind = "other"
+            else:
+                issuer = re.sub(r"\s*发\s*布$", "", text).strip()
+                if issuer:
+                    found.issuers.append(compact(issuer))
+                kind = "issuer"
+            if state in ("title", "english"):
+                state = "bottom"
+        if draft and not found.draft:
+            found.draft = draft
+        if kind in ("title", "english") or kind not in ("other",):
+            previous_kind = kind
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Joining title lines
+
+
+def _english_elements(lines: list[str]) -> int:
+    """How many title elements (introductory, main, complementary) the English title shows.
+
+    Elements are set apart by a dash (`…vehicles—Video …`) or start a new line with a
+    capital letter; a line that continues in lower case is a mere wrap.
+    """
+    if not lines:
+        return 0
+    count = 1
+    for i, line in enumerate(lines):
+        count += len(re.findall(r"\s*(?:—|--|-{2,})\s*(?=[A-Z])", line))
+        if i and re.match(r"^[A-Z]", line.strip()) and not re.search(r"(?:—|--)\s*$", lines[i - 1]):
+            count += 1
+    return count
+
+
+def join_title_zh(lines: list[str], english: list[str] | None = None) -> str:
+    """Chinese title lines → one title: wraps joined without space, elements with one.
+
+    A Chinese line break alone does not tell a wrap from a new element. A part heading
+    (`第3部分：…`) always starts an element; otherwise we trust the English title: when
+    it has as many elements as there are Chinese lines, each line is an element.
+    """
+    lines = [compact(line) for line in lines if compact(line)]
+    if not lines:
+        return ""
+    elements = _english_elements(english or [])
+    one_per_line = len(lines) > 1 and elements == len(lines)
+    title = lines[0]
+    for line in lines[1:]:
+        title += " " if _PART.match(line) or one_per_line else ""
+        title += line
+    return title
+
+
+def join_title_en(lines: list[str]) -> str:
+    """Latin title lines joined with a space, except around a dash that ends or starts a line."""
+    title = ""
+    for raw in lines:
+        line = re.sub(r"\s+", " ", raw).strip()
+        line = line.replace("：", ": ").replace("，", ", ").replace("  ", " ")
+        if not line:
+            continue
+        if title and not re.search(r"(—|--)$", title) and not line.startswith(("—", "--")):
+            title += " "
+        title += line
+    return title.strip()
+
+
+# ---------------------------------------------------------------------------
+# Without a cover: running headers, the first chapter page, the foreword
+
+
+def header_number(pages: list[Page]) -> StandardNumber | None:
+    """The number in the running header of the front pages, when it repeats."""
+    counts: Counter[str] = Counter()
+    numbers: dict[str, StandardNumber] = {}
+    for page in pages[:FRONT_PAGES]:
+        if not _usable(page) and not page.removed:
+            continue
+        band = [line for line in page.removed if line.top < 0.5 * page.height]
+        band += [line for line in page.lines[:3] if line.top < 0.15 * page.height]
+        seen = set()
+        for line in band:
+            for number in _numbers_in(line.text):
+                if number.dated and str(number) not in seen:
+                    seen.add(str(number))
+                    counts[str(number)] += 1
+                    numbers[str(number)] = number
+    if not counts:
+        return None
+    best, count = counts.most_common(1)[0]
+    return numbers[best] if count >= 2 or len(pages) == 1 else None
+
+
+def _body_size(page: Page) -> float:
+    sizes = sorted(line.size for line in page.lines if line.size)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def chapter_title(pages: list[Page]) -> list[str]:
+    """The title printed above chapter 1 (`1 范围`) on the first body page."""
+    for page in pages[:FRONT_PAGES]:
+        if not _usable(page):
+            continue
+        lines = sorted(page.lines, key=lambda line: line.top)
+        for i, line in enumerate(lines):
+            text = compact(line.text)
+            if _CHAPTER_ONE.match(text) and not _LEADER.search(text):
+                body = _body_size(page)
+                above = [
+                    candidate.text
+                    for candidate in lines[:i]
+                    if _is_chinese(candidate.text)
+                    and candidate.size > body + 1
+                    and not _FRONT_HEADING.match(compact(candidate.text))
+                ]
+                return above
+    return []
+
+
+def foreword_text(pages: list[Page]) -> str:
+    """The text of the 前言, joined across lines and pages."""
+    collecting = False
+    parts: list[str] = []
+    for page in pages[:FRONT_PAGES]:
+        if not _usable(page):
+            continue
+        for line in page.lines:
+            text = compact(line.text)
+            if text == "前言" and not _LEADER.search(text):
+                collecting = True
+                continue
+            if collecting and (
+                text == "引言" or _CHAPTER_ONE.match(text) or text in ("目次", "目录")
+            ):
+                return _join_prose(parts)
+            if collecting:
+                parts.append(line.text.strip())
+    return _join_prose(parts)
+
+
+def _join_prose(parts: list[str]) -> str:
+    text = ""
+    for part in parts:
+        if text and part and text[-1].isascii() and part[0].isascii() and text[-1].isalnum():
+            text += " "
+        text += part
+    return text
+
+
+def foreword_replaces(text: str) -> list[str]:
+    """Numbers the foreword says this standard replaces, revises or makes void."""
+    text = re.sub(r"《[^》]*》", "", text)
+    found: list[str] = []
+    patterns = (
+        r"本(?:标准|文件|部分|规范|规程)代替(?P<span>[^。；;]*?)(?:，与|,与|相比|。|；|;|$)",
+        r"自本(?:标准|文件|部分|规范|规程)实施之日起(?P<span>[^。]*?)废止",
+        r"本(?:标准|文件|部分|规范|规程)是对(?P<span>[^。]*?)的(?:第.次)?修订",
+    )
+    for pattern in patterns:
+        for m in re.finditer(pattern, text):
+            for number, _s, _e in find_std_nos(m["span"]):
+                if number.dated and str(number) not in found:
+                    found.append(str(number))
+    return found
+
+
+def foreword_adopts(text: str) -> str:
+    """`本标准修改采用ISO 690:2010` → `ISO 690:2010, MOD`."""
+    pattern = "|".join(sorted(ADOPTION_DEGREES, key=len, reverse=True))
+    for m in re.finditer(rf"(?<!不)({pattern})", text):
+        tail = text[m.end() : m.end() + 80]
+        numbers = [
+            n for n, start, _e in find_std_nos(tail) if start < 12 and n.level == "international"
+        ]
+        if numbers:
+            return f"{numbers[0]}, {ADOPTION_DEGREES[m.group(1)]}"
+    return ""
+
+
+def _foreword_dates(text: str) -> dict[str, str]:
+    dates = {}
+    approved = re.search(
+        r"本(?:标准|文件)[^。]{0,30}?((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)批准", text
+    )
+    if approved:
+        dates["批准"] = find_dates(approved.group(1))[0][0]
+    effective = re.search(r"本(?:标准|文件)自((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)起实施", text)
+    if effective:
+        dates["实施"] = find_dates(effective.group(1))[0][0]
+    return dates
+
+
+def _adoption_from_cover(parts: list[str]) -> str:
+    """`(ISO 690:2010, Information and documentation—…, NEQ)` → `ISO 690:2010, NEQ`."""
+    text = re.sub(r"\s+", " ", " ".join(parts)).strip().strip("()（）")
+    degree = _ADOPTION_DEGREE.findall(fold_dashes(text))
+    designation = re.split(r"[,，]", text, maxsplit=1)[0].strip()
+    numbers = find_std_nos(designation)
+    if numbers:
+        designation = str(numbers[0][0])
+    if not designation:
+        return ""
+    return f"{designation}, {degree[-1]}" if degree else designation
+
+
+# ---------------------------------------------------------------------------
+# The whole
+
+
+def _pick_number(reading: _CoverReading) -> tuple[StandardNumber | None, Line | None]:
+    """The cover's own number: dated, and of the level its banner announces."""
+    candidates = [(n, line) for n, line in reading.numbers if n.level != "international"]
+    if not candidates:
+        return None, None
+
+    def rank(item: tuple[StandardNumber, Line]) -> tuple[int, int]:
+        number, _line = item
+        level_ok = not reading.banner_level or number.level == reading.banner_level
+        return (0 if level_ok else 1, 0 if number.dated else 1)
+
+    return min(candidates, key=rank)
+
+
+def _set_number(meta: CoverMetadata, number: StandardNumber, source: str) -> None:
+    meta.std_no = str(number)
+    meta.prefix = number.prefix
+    meta.kind = number.kind
+    meta.level = number.level
+    meta.region = number.region
+    meta.sources["std_no"] = source
+
+
+def parse_cover(pages: list[Page], filename: str = "") -> CoverMetadata:
+    """Catalogue metadata from the first pages of a standard and the name of its file."""
+    meta = CoverMetadata()
+    pages = sorted(pages, key=lambda page: page.number)
+    cover = find_cover(pages)
+    reading = _read_cover(cover) if cover else _CoverReading()
+
+    number, number_line = _pick_number(reading)
+    if number is not None and number_line is not None:
+        in_header = not reading.banner_level and number_line.top < 0.12 * cover.height
+        _set_number(meta, number, HEADER if in_header else COVER)
+    if not meta.std_no:
+        number = header_number(pages)
+        if number is not None:
+            _set_number(meta, number, HEADER)
+    if not meta.std_no and filename:
+        number = parse_filename(filename)
+        if number is not None:
+            _set_number(meta, number, FILENAME)
+
+    english = [line.text for line in reading.title_en]
+    if reading.title_zh:
+        meta.title_zh = join_title_zh([line.text for line in reading.title_zh], english)
+        meta.sources["title_zh"] = COVER
+    else:
+        lines = chapter_title(pages)
+        if lines:
+            meta.title_zh = join_title_zh(lines)
+            meta.sources["title_zh"] = FOREWORD
+    if english:
+        meta.title_en = join_title_en(english)
+        meta.sources["title_en"] = COVER
+
+    if reading.ics:
+        meta.ics = reading.ics
+        meta.sources["ics"] = COVER
+    if reading.ccs:
+        meta.ccs = reading.ccs
+        meta.sources["ccs"] = COVER
+
+    issued = reading.dates.get("发布") or reading.dates.get("批准") or ""
+    if not issued and reading.plain_dates and not reading.dates.get("实施"):
+        issued = reading.plain_dates[0]
+    if issued:
+        meta.issued = issued
+        meta.sources["issued"] = COVER
+    if reading.dates.get("实施"):
+        meta.effective = reading.dates["实施"]
+        meta.sources["effective"] = COVER
+
+    if reading.replaces:
+        meta.replaces = list(dict.fromkeys(reading.replaces))
+        meta.sources["replaces"] = COVER
+    if reading.adoption:
+        meta.adopts = _adoption_from_cover(reading.adoption)
+        if meta.adopts:
+            meta.sources["adopts"] = COVER
+    if reading.issuers:
+        meta.issuers = reading.issuers
+        meta.sources["issuers"] = COVER
+    meta.draft = reading.draft
+    if meta.draft:
+        meta.sources["draft"] = COVER
+
+    foreword = foreword_text(pages)
+    if foreword:
+        if not meta.replaces:
+            meta.replaces = foreword_replaces(foreword)
+            if meta.replaces:
+                meta.sources["replaces"] = FOREWORD
+        if not meta.adopts:
+            meta.adopts = foreword_adopts(foreword)
+            if meta.adopts:
+                meta.sources["adopts"] = FOREWORD
+        dates = _foreword_dates(foreword)
+        if not meta.issued and dates.get("批准"):
+            meta.issued = dates["批准"]
+            meta.sources["issued"] = FOREWORD
+        if not meta.effective and dates.get("实施"):
+            meta.effective = dates["实施"]
+            meta.sources["effective"] = FOREWORD
+
+    meta.missing = [name for name in COVER_FIELDS if not getattr(meta, name)]
+    return meta
