@@ -1,0 +1,329 @@
+"""Whoosh tokenizers for Chinese standards text: jieba words and CJK character bigrams.
+
+Both tokenizers read text the same way before cutting it:
+
+* width and dash forms are folded (`ＧＢ／Ｔ　１.１—２０２０` reads as `GB/T 1.1-2020`), but
+  `startchar`/`endchar` always point into the text as given, so highlights land on the
+  stored clause text;
+* standard numbers found by `analyzers.stdno` are one token each, never shredded;
+* Latin and digit runs are words: `5.1`, `13.040.40`, `mg/L`, `pH`, `RS485`, single
+  letters and digits included (jieba's own Whoosh analyzer drops `T` of `GB/T`);
+* Chinese runs go to jieba (`ChineseTokenizer`) or become overlapping character bigrams
+  (`BigramTokenizer`).
+
+Positions are token indexes (0, 1, 2 …), not character offsets, so phrase queries work.
+Alternative forms of one stretch of text — the sub-words of a long word, the spelling
+variants of a standard number, the parts of `mg/L` — are emitted at the position of the
+token they belong to, the way synonyms are, and only at index time: Whoosh turns the
+tokens of a query phrase into a word sequence and ignores their positions, so a query
+must yield exactly one token per position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+
+from analyzers.normalize import fold_dashes, fold_width
+from analyzers.segmenter import is_word, segmenter
+from analyzers.stdno import StandardNumber, find_std_nos, normalize_query_number
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+ALNUM = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff"
+
+# A run of Chinese characters, or a Latin/digit word whose pieces may be joined by `.`
+# (`5.1`, `13.040.40`, `PM2.5`) or `/` (`mg/L`, `km/h`, `GB/T`).
+_PIECE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[{ALNUM}]+(?:[./][{ALNUM}]+)*)")
+# The parts of a joined word: letter runs and numbers (`RS485` → `RS`, `485`).
+_BARE_NUMBER = re.compile(r"[0-9.]+")
+_QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)*(?=[A-Za-z\u00c0-\u024f\u0370-\u03ff])")
+_PART = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff]+|[0-9]+(?:\.[0-9]+)*")
+
+
+# -- reading the text ---------------------------------------------------------------
+
+
+def fold_for_tokens(text: str) -> tuple[str, list[int] | None]:
+    """The folded text and, when folding changed its length, where each folded char came from.
+
+    Almost every fold is one character for one, so the offsets are usually the identity
+    (returned as None); NFKC expansions (`㎎` → `mg`, `Ⅲ` → `III`) need the map.
+    """
+    folded = fold_dashes(fold_width(text))
+    if len(folded) == len(text):
+        return folded, None
+    pieces: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        f = fold_dashes(fold_width(ch))
+        pieces.append(f)
+        origin.extend([i] * len(f))
+    origin.append(len(text))
+    return "".join(pieces), origin
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of folded text that is tokenized as one kind of thing."""
+
+    kind: str  # "std_no", "cjk" or "word"
+    text: str
+    start: int
+    end: int
+    std_no: StandardNumber | None = None
+
+
+def scan(text: str) -> Iterator[Piece]:
+    """Standard numbers, Chinese runs and Latin/digit words of folded text, in order."""
+    at = 0
+    for std_no, start, end in find_std_nos(text):
+        if start < at:
+            continue
+        yield from _scan_plain(text, at, start)
+        yield Piece("std_no", text[start:end], start, end, std_no)
+        at = end
+    yield from _scan_plain(text, at, len(text))
+
+
+def _scan_plain(text: str, start: int, end: int) -> Iterator[Piece]:
+    for m in _PIECE.finditer(text, start, end):
+        kind = "cjk" if m.group("cjk") else "word"
+        yield Piece(kind, m.group(0), m.start(), m.end())
+
+
+def word_parts(word: str) -> list[str]:
+    """The pieces a user may type apart: `mg/L` → `mg`, `L`; `RS485` → `RS`, `485`.
+
+    A quantity printed without a space keeps its unit whole too: `5mg/L` → `mg/L`.
+    """
+    parts = _PART.findall(word)
+    if len(parts) < 2:
+        return []
+    quantity = _QUANTITY.match(word)
+    if quantity and "/" in word[quantity.end() :]:
+        parts.append(word[quantity.end() :])
+    return parts
+
+
+def std_no_forms(std_no: StandardNumber) -> list[str]:
+    """The canonical keyword first (`gb/t1.1-2020`), then the spellings users type.
+
+    Bare numbers (`7714`, `1`) are left to the number's own words: in running text
+    they would also stand for every part of a multi-part standard.
+    """
+    forms = [std_no.key]
+    for variant in std_no.variants():
+        if variant not in forms and not _BARE_NUMBER.fullmatch(variant):
+            forms.append(variant)
+    return forms
+
+
+def subwords(word: str) -> list[str]:
+    """Dictionary words inside a longer word, longest first (`添加剂` → `添加`).
+
+    Unlike jieba's search mode (two- and three-character grams only), every length is
+    tried, so `卫星定位` is found inside `道路运输车辆卫星定位系统` from the domain dictionary.
+    """
+    n = len(word)
+    if n < 3:
+        return []
+    found = []
+    for size in range(n - 1, 1, -1):
+        for i in range(n - size + 1):
+            gram = word[i : i + size]
+            if gram not in found and is_word(gram):
+                found.append(gram)
+    return found
+
+
+# -- the tokenizers -------------------------------------------------------------------
+
+
+class _FoldingTokenizer(Tokenizer):
+    """Shared call protocol: Whoosh's keyword arguments, folding, offsets, positions."""
+
+    for_query = False
+
+    def __eq__(self, other):
+        return other is not None and type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        assert isinstance(value, str), f"{value!r} is not a str"
+        query = self.for_query or mode == "query"
+        t = Token(
+            positions, chars, removestops=removestops, mode="query" if query else mode, **kwargs
+        )
+        folded, origin = fold_for_tokens(value)
+        if not tokenize:
+            # Wildcard and prefix queries: the whole (folded) text is the term.
+            t.original = t.text = folded
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+
+        pos = start_pos - 1
+        here: set[str] = set()  # texts already at this position
+        for text, start, end, alternate in self._tokens(folded, query):
+            if alternate:
+                if text in here:
+                    continue
+            else:
+                pos += 1
+                here.clear()
+            here.add(text)
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = pos
+            if chars:
+                if origin is not None:
+                    start, end = origin[start], origin[end - 1] + 1
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+
+    def _tokens(self, text: str, query: bool) -> Iterator[tuple[str, int, int, bool]]:
+        """(token text, start, end, same position as the previous token) in folded text."""
+        if query:
+            # A query that is nothing but a standard number may be typed in any case
+            # and spacing (`gb t 28181`, `jt808`), which running text never is.
+            keys = normalize_query_number(text)
+            if keys:
+                stripped = text.strip()
+                start = text.index(stripped)
+                yield keys[0], start, start + len(stripped), False
+                return
+        for piece in scan(text):
+            if piece.kind == "cjk":
+                yield from self._cjk(piece, query)
+            else:
+                yield from self._non_cjk(piece, query)
+
+    def _cjk(self, piece: Piece, query: bool) -> Iterator[tuple[str, int, int, bool]]:
+        raise NotImplementedError
+
+    def _non_cjk(self, piece: Piece, query: bool) -> Iterator[tuple[str, int, int, bool]]:
+        if piece.kind == "std_no":
+            forms = std_no_forms(piece.std_no)
+            yield forms[0], piece.start, piece.end, False
+            if query:
+                return
+            for form in forms[1:]:
+                yield form, piece.start, piece.end, True
+            # The words of the number, so that `GB/T 7714` typed without quotes (two
+            # query words) still finds it.
+            for m in _PIECE.finditer(piece.text):
+                yield m.group(0), piece.start + m.start(), piece.start + m.end(), True
+                for part in word_parts(m.group(0)):
+                    yield part, piece.start + m.start(), piece.start + m.end(), True
+        else:
+            yield piece.text, piece.start, piece.end, False
+            if not query:
+                for part in word_parts(piece.text):
+                    yield part, piece.start, piece.end, True
+
+
+class ChineseTokenizer(_FoldingTokenizer):
+    """jieba words at consecutive positions, plus their sub-words when indexing.
+
+    mode="search" (the default) adds, at index time, the dictionary words inside each
+    longer word at that word's position, so the query `添加` finds `添加剂` while the
+    phrase `食品添加剂的使用` still matches word for word. mode="precise" emits jieba's
+    precise cut only. Queries are always cut precisely (see the module docstring).
+    """
+
+    def __init__(self, mode: str = "search", hmm: bool = True, for_query: bool = False):
+        if mode not in ("search", "precise"):
+            raise ValueError(f"unknown jieba mode {mode!r}: use 'search' or 'precise'")
+        self.mode = mode
+        self.hmm = hmm
+        self.for_query = for_query
+
+    def _cjk(self, piece: Piece, query: bool) -> Iterator[tuple[str, int, int, bool]]:
+        expand = self.mode == "search" and not query
+        at = piece.start
+        for word in segmenter().cut(piece.text, HMM=self.hmm):
+            end = at + len(word)
+            yield word, at, end, False
+            if expand:
+                for sub in subwords(word):
+                    i = at + word.index(sub)
+                    yield sub, i, i + len(sub), True
+            at = end
+
+
+class BigramTokenizer(_FoldingTokenizer):
+    """Overlapping character bigrams of Chinese runs; a run of one character stays one.
+
+    Bigrams find any two-character sequence whatever jieba makes of it, at the price of
+    noisier ranking. `stop_words` are cut out of the query before pairing (with jieba,
+    so that `的` of `目的` is kept): the pairs spanning `如何` or `的` are not in a
+    document that says the same thing in other words. With `unigrams=True` each
+    character is also indexed at its bigram's position, so one-character queries (`铊`)
+    match too, for about twice the postings.
+    """
+
+    def __init__(
+        self,
+        stop_words: frozenset[str] = frozenset(),
+        unigrams: bool = False,
+        for_query: bool = False,
+    ):
+        self.stop_words = frozenset(stop_words)
+        self.unigrams = unigrams
+        self.for_query = for_query
+
+    def _cjk(self, piece: Piece, query: bool) -> Iterator[tuple[str, int, int, bool]]:
+        for start, end in self._runs(piece, query):
+            yield from self._pairs(
+                piece.text, start - piece.start, end - piece.start, query, piece.start
+            )
+
+    def _runs(self, piece: Piece, query: bool) -> Iterator[tuple[int, int]]:
+        if not (query and self.stop_words):
+            yield piece.start, piece.end
+            return
+        at = run = piece.start
+        for word in segmenter().cut(piece.text):
+            if word in self.stop_words:
+                if at > run:
+                    yield run, at
+                run = at + len(word)
+            at += len(word)
+        if at > run:
+            yield run, at
+
+    def _pairs(self, run: str, start: int, end: int, query: bool, offset: int):
+        if end - start == 1:
+            yield run[start], offset + start, offset + end, False
+            return
+        unigrams = self.unigrams and not query
+        for i in range(start, end - 1):
+            yield run[i : i + 2], offset + i, offset + i + 2, False
+            if unigrams:
+                yield run[i], offset + i, offset + i + 1, True
+        if unigrams:
+            yield run[end - 1], offset + end - 1, offset + end, True
