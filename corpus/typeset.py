@@ -119,6 +119,13 @@ def _roman(number: int) -> str:
     return "".join(out)
 
 
+def printable(text: str) -> str:
+    """STSong-Light is addressed in UCS-2: a character beyond the Basic Multilingual Plane
+    (emoji, CJK Extension B) would print as garbage, so it is set as 〓, the mark Chinese
+    typesetters use for a missing glyph."""
+    return "".join(c if ord(c) <= 0xFFFF else "〓" for c in text)
+
+
 def _para(text: str, style: str) -> ParagraphFlowable:
     return ParagraphFlowable(escape(text), STYLES[style])
 
@@ -216,9 +223,13 @@ class TocLine(Flowable):
     def draw(self):
         canvas = self.canv
         canvas.setFont(FONT, BODY_SIZE)
-        canvas.drawString(self.indent, 5, self.text)
+        room = self.width - self.indent - 6 * BODY_SIZE  # leave room for leader and label
+        text = self.text
+        while len(text) > 1 and pdfmetrics.stringWidth(text, FONT, BODY_SIZE) > room:
+            text = text[:-2] + "…"
+        canvas.drawString(self.indent, 5, text)
         canvas.drawRightString(self.width, 5, self.label)
-        start = self.indent + pdfmetrics.stringWidth(self.text, FONT, BODY_SIZE) + 6
+        start = self.indent + pdfmetrics.stringWidth(text, FONT, BODY_SIZE) + 6
         end = self.width - pdfmetrics.stringWidth(self.label, FONT, BODY_SIZE) - 6
         dots = int((end - start) / pdfmetrics.stringWidth(".", FONT, BODY_SIZE))
         if dots > 0:
@@ -405,7 +416,8 @@ def _story(source: SampleSource, labels: dict[int, str]) -> list[Flowable]:
                 if block.kind == "chapter" and not in_body:
                     in_body = True
                     story += [NextPageTemplate("body"), PageBreakFlowable()]
-                    story.append(_para(source.metadata.get("title_zh", ""), "title"))
+                    if source.metadata.get("title_zh"):
+                        story.append(_para(source.metadata["title_zh"], "title"))
                 style = f"h{min(block.level, 3)}"
                 flowables = [NumberedHeading(block.number, block.title, STYLES[style])]
             flowables[0].toc_key = key
@@ -419,7 +431,10 @@ def _story(source: SampleSource, labels: dict[int, str]) -> list[Flowable]:
         elif isinstance(block, Paragraph):
             story.append(_para(block.text, block.style))
         elif isinstance(block, Table):
-            story.append(KeepTogether(_table(block)) if len(block.rows) <= 12 else _table(block))
+            table = _table(block)
+            # Short tables stay with their caption; long ones break across pages, the
+            # header row repeated.
+            story += [KeepTogether(table)] if len(block.rows) <= 12 else table
         elif isinstance(block, PageBreak):
             story.append(PageBreakFlowable())
     return story
@@ -435,7 +450,7 @@ def _render(source: SampleSource, labels: dict[int, str]) -> tuple[bytes, dict[i
 def typeset_bytes(source_text: str) -> bytes:
     """The PDF for one source text. The 目次 needs the pages the headings land on, so the
     document is laid out until those page labels stop changing (twice, in practice)."""
-    source = parse_source(source_text)
+    source = parse_source(printable(source_text))
     labels: dict[int, str] = {}
     for _ in range(4):
         pdf, found = _render(source, labels)

@@ -141,11 +141,13 @@ def test_hostile_text_is_printed_literally(tmp_path):
             "@title_zh: <b>不是粗体</b> & 标题",
             "# 1 范围",
             "<script>alert(1)</script> & <font size=40>x</font>",
+            "表情😀不在基本平面",
         ]
     )
     texts = _page_texts(typeset(source, tmp_path / "hostile.pdf"))
     assert "<b>不是粗体</b> & 标题" in texts[0]
     assert "<script>alert(1)</script> & <font size=40>x</font>" in "\n".join(texts)
+    assert "表情〓不在基本平面" in "\n".join(texts)
 
 
 def test_markup_blocks():
