@@ -126,7 +126,7 @@ _BANNER_LEVEL = {
     "指导性技术文件": "national",
 }
 
-_ICS = re.compile(r"^ICS(?![A-Za-z])[:：]?\s*(?P<codes>[\d.\s;；,，×xX]*)")
+_ICS = re.compile(r"^ICS(?![A-Za-z])[:：]?(?P<codes>[^A-Za-z\u4e00-\u9fff]*)")
 _CCS = re.compile(
     r"^(?:CCS|中国标准文献分类号)?[:：]?\s*(?P<letter>[A-Z])\s?(?P<num>\d{2})(?:\s?/\s?(?P<num2>\d{2}))?(?!\d)"
 )
@@ -136,6 +136,7 @@ _REPLACES_WORDS = ("代替", "废止")
 _FILING = "备案号"
 _NOTE = re.compile(r"[。]|本电子版|出版|以.*为准|仅供|请以")
 _ADOPTION_DEGREE = re.compile(r"\b(IDT|MOD|NEQ|EQV)\b")
+_STAGE = re.compile(r"^[(（]?(?P<stage>征求意见稿|送审稿|报批稿|发布稿|讨论稿|草案|试行)[)）]?$")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 _PART = re.compile(r"^第\s*\d+\s*部分")
 _FRONT_HEADING = re.compile(r"^(目次|目录|前言|引言)$")
@@ -150,10 +151,11 @@ def parse_ics(text: str) -> list[str]:
     prints that lose the dots (letter-spaced or drawn separators) still keep the digits
     in that order, so the digits alone give the code back.
     """
-    m = _ICS.match(compact(text)) or _ICS.match(text.strip())
+    m = _ICS.match(text.strip())
     if not m:
         return []
     codes = []
+    # Separators other than `;` may be anything: dots, spaces, or an unmapped glyph.
     for group in re.split(r"[;；,，]", m["codes"]):
         if _PLACEHOLDER.search(group) or re.search(r"[×xX]", group):
             continue
@@ -176,6 +178,8 @@ def parse_ccs(text: str) -> str:
 
 def _numbers_in(text: str) -> list[StandardNumber]:
     """Standard numbers on a cover line, repairing a year whose dash is drawn, not typed."""
+    # Letter-spaced and OCR'd print opens up part numbers (`GB/T 26875. 3—2011`).
+    text = re.sub(r"(?<=\d)\s*\.\s+(?=\d)", ".", text)
     found = []
     for number, _start, end in find_std_nos(text):
         if not number.dated:
@@ -258,6 +262,11 @@ def _read_cover(page: Page) -> _CoverReading:
     found = _CoverReading()
     lines = sorted(page.lines, key=lambda line: (round(line.top), line.x0))
     state = "head"  # head → number → title → english → bottom
+    # With a banner on the page, nothing above it is the title (logos such as `JT`, `DB44`).
+    has_banner = any(
+        _BANNER.search(compact(line.text)) and line.size >= 14 and line.top < 0.4 * page.height
+        for line in lines
+    )
     title_size = 0.0
     previous_kind = ""
     in_adoption = False
@@ -267,7 +276,8 @@ def _read_cover(page: Page) -> _CoverReading:
         kind = "other"
         if not flat:
             continue
-        draft = next((stage for stage in DRAFT_STAGES if stage in flat), "")
+        stage = _STAGE.match(flat)
+        draft = next((name for name in DRAFT_STAGES if name in flat), "")
         labelled = find_labelled_dates(text)
         if in_adoption:
             found.adoption.append(text)
@@ -294,9 +304,10 @@ def _read_cover(page: Page) -> _CoverReading:
             found.dates.update({k: v for k, v in labelled.items() if k not in found.dates})
             state = "bottom"
             kind = "dates"
-        elif draft and len(flat) <= len(draft) + 4:
-            found.draft = found.draft or draft
-            kind = "draft"
+        elif stage:
+            if stage["stage"] in DRAFT_STAGES:
+                found.draft = found.draft or stage["stage"]
+            kind = "stage"
         elif state in ("head", "number") and any(word in flat for word in _REPLACES_WORDS):
             found.replaces.extend(str(n) for n in _numbers_in(text))
             kind = "replaces"
@@ -312,7 +323,7 @@ def _read_cover(page: Page) -> _CoverReading:
             found.placeholder_number = True
             kind = "number"
         elif (
-            state in ("head", "number", "title")
+            state in (("number", "title") if has_banner else ("head", "number", "title"))
             and _is_chinese(text)
             and line.size >= 13
             and not _NOTE.search(flat)
@@ -352,15 +363,16 @@ def _read_cover(page: Page) -> _CoverReading:
             elif flat == "发布" or _NOTE.search(flat) or draft:
                 kind = "other"
             else:
-                issuer = re.sub(r"\s*发\s*布$", "", text).strip()
-                if issuer:
-                    found.issuers.append(compact(issuer))
+                # Page numbers and stray marks share the bottom band with the issuers.
+                issuer = re.sub(r"[\x21-\x7e]", "", compact(re.sub(r"\s*发\s*布$", "", text)))
+                if len(issuer) >= 2:
+                    found.issuers.append(issuer)
                 kind = "issuer"
             if state in ("title", "english"):
                 state = "bottom"
         if draft and not found.draft:
             found.draft = draft
-        if kind in ("title", "english") or kind not in ("other",):
+        if kind != "other":
             previous_kind = kind
     return found
 
@@ -410,6 +422,8 @@ def join_title_en(lines: list[str]) -> str:
     for raw in lines:
         line = re.sub(r"\s+", " ", raw).strip()
         line = line.replace("：", ": ").replace("，", ", ").replace("  ", " ")
+        # OCR reads the em dash between title elements as the character 一.
+        line = re.sub(r"(?<=[A-Za-z])\s*一\s*(?=[A-Z]|$)", "—", line)
         if not line:
             continue
         if title and not re.search(r"(—|--)$", title) and not line.startswith(("—", "--")):
