@@ -18,6 +18,12 @@ from PIL import Image, ImageOps
 BLANK_INK = 0.004
 
 
+def _values(image: Image.Image) -> list[int]:
+    """Pixel values in row order (Pillow 13 renamed `getdata`)."""
+    flat = getattr(image, "get_flattened_data", None)
+    return list(flat() if flat else image.getdata())
+
+
 def to_gray(image: Image.Image) -> Image.Image:
     return image if image.mode == "L" else image.convert("L")
 
@@ -61,13 +67,13 @@ def ink_image(image: Image.Image) -> Image.Image:
 def column_ink(image: Image.Image) -> list[float]:
     """Fraction of ink in every pixel column."""
     ink = ink_image(image)
-    return [v / 255 for v in ink.resize((ink.width, 1), Image.Resampling.BOX).getdata()]
+    return [v / 255 for v in _values(ink.resize((ink.width, 1), Image.Resampling.BOX))]
 
 
 def row_ink(image: Image.Image) -> list[float]:
     """Fraction of ink in every pixel row."""
     ink = ink_image(image)
-    return [v / 255 for v in ink.resize((1, ink.height), Image.Resampling.BOX).getdata()]
+    return [v / 255 for v in _values(ink.resize((1, ink.height), Image.Resampling.BOX))]
 
 
 def find_gutter(image: Image.Image, *, min_aspect: float = 1.2) -> int | None:
@@ -122,7 +128,7 @@ def split_spread(image: Image.Image) -> list[Image.Image]:
 def _profile_score(ink: Image.Image, angle: float) -> float:
     """Sum of squared row ink after rotating by `angle`: peaks when lines are level."""
     rotated = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
-    rows = rotated.resize((1, rotated.height), Image.Resampling.BOX).getdata()
+    rows = _values(rotated.resize((1, rotated.height), Image.Resampling.BOX))
     return float(sum(v * v for v in rows))
 
 
