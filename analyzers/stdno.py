@@ -220,7 +220,13 @@ def _fold(text: str, upper: bool) -> tuple[str, list[int]]:
 _SP = r"[ ]{0,3}"  # VERBOSE pattern: a literal space must be bracketed
 _SLASH = rf"{_SP}/{_SP}"
 _NUM = r"\d+(?:\.\d+)*"
-_YEAR_TAIL = rf"(?:{_SP}(?:-{{1,2}}|:){_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d))?"
+# The year follows a dash (or a colon in the association series); covers whose dash is a
+# drawn rule rather than a glyph leave only a space (`GB 12348 2008`), accepted for
+# four-digit years that are not the start of a date or a quantity.
+_YEAR_TAIL = rf"""(?:
+    {_SP}(?:-{{1,2}}|:){_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d)
+  | [ ]{{1,3}}(?P<spaced_year>(?:19|20)\d\d)(?![\d.年月/:-])
+)?"""
 
 
 def _alternation(codes) -> str:
@@ -242,7 +248,7 @@ _PATTERN = rf"""
   | (?<!/)T{_SLASH}(?P<group>[A-Z]{{2,12}}){_SP}(?P<gnum>{_NUM})
   | (?<!/)Q{_SLASH}(?P<firm>[A-Z]{{2,12}}){_SP}(?P<fnum>{_NUM})
   | (?P<jtg>JTG)(?:{_SLASH}(?P<jtgkind>[TZ]))?{_SP}(?P<jtgnum>[A-Z]\d+(?:\.\d+)*)
-  | (?P<code>{_CODES_RE})
+  | (?<!/)(?P<code>{_CODES_RE})
         (?:{_SLASH}(?P<kind>[TZ])|\ {{1,3}}(?P<kind2>[TZ])(?=\ {{0,3}}\d)|(?P<kind3>[TZ])(?=\ {{0,3}}\d))?
         (?P<gap>{_SP})(?P<num>{_NUM})
 )
@@ -259,8 +265,30 @@ def _full_year(year: str | None) -> str | None:
     return ("20" if int(year) < 50 else "19") + year
 
 
+# Industry codes that are also element symbols or abbreviations glued to numbers in
+# running text: CH4 (methane), LD50 (lethal dose).
+_FORMULA_LIKE = {"CH", "LD"}
+
+
+def _looks_cited(m: re.Match[str], code: str, number: str) -> bool:
+    """Whether an undated industry number in running text is a citation, not a formula.
+
+    `HJ 38`, `HJ38`, `HJ/T 1` and `SL 26` are cited in real documents; `CH4`, `CH 4`,
+    `LD50`, and the `TYZ7788` of a garbled text layer are not. Whole strings from users
+    and file names are not held to this.
+    """
+    if m.group("kind") or m.group("kind2"):
+        return True
+    if m.group("kind3"):
+        return False  # GBT7714-style gluing is a file-name habit, not print
+    digits = len(number.split(".")[0])
+    if m.group("gap"):
+        return digits >= 2 or "." in number
+    return digits >= 2 and code not in _FORMULA_LIKE
+
+
 def _from_match(m: re.Match[str], strict: bool) -> StandardNumber | None:
-    year = _full_year(m.group("year"))
+    year = _full_year(m.group("year")) or m.group("spaced_year")
     if m.group("intl"):
         prefix = re.sub(r"\s+", "", m.group("intl"))
         number = m.group("inum")
@@ -295,22 +323,82 @@ def _from_match(m: re.Match[str], strict: bool) -> StandardNumber | None:
     number = m.group("num")
     if code == "DB" and not letter:
         return None  # DB plus digits is local; bare DB is only the seismology DB/T
-    if strict and not letter and year is None and (not m.group("gap") or len(number) < 3):
-        # Chemical formulas and units with subscripts (CH4, CH 4, LD50) share
-        # letters with industry codes; a real citation has a space, a kind or a year.
+    if strict and year is None and code not in NATIONAL and not _looks_cited(m, code, number):
         return None
     prefix = code + (f"/{letter}" if letter else "")
     return StandardNumber(prefix, number, year)
 
 
+# A run of parts cited after one prefix: `GB 5085.1～5085.6`, `GB/T 2423.1、2423.2和2423.3`.
+_PART_RUN = re.compile(
+    rf"""{_SP}(?:[～~、,，/]|和|及|与|或|至|到){_SP}
+    (?P<num>\d+(?:\.\d+)+)(?!\.?\d)
+    (?:{_SP}-{{1,2}}{_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d))?""",
+    re.VERBOSE,
+)
+
+
 def _scan(text: str, strict: bool) -> list[tuple[StandardNumber, int, int]]:
     folded, where = _fold(text, upper=not strict)
-    found = []
+    spans: list[tuple[StandardNumber, int, int]] = []  # offsets in `folded`
     for m in _RE.finditer(folded):
         number = _from_match(m, strict)
-        if number is not None:
-            found.append((number, where[m.start()], where[m.end() - 1] + 1))
-    return found
+        if number is None:
+            continue
+        spans.append((number, m.start(), m.end()))
+        spans.extend(_part_run(number, folded, m.end()))
+    spans = _fill_part_ranges(spans, folded)
+    return [(number, where[start], where[end - 1] + 1) for number, start, end in spans]
+
+
+_RANGE = re.compile(r"[ ]{0,2}(?:[～~]|至|到)[ ]{0,2}")
+MAX_RANGE_PARTS = 20
+
+
+def _fill_part_ranges(spans, folded):
+    """`GB 5085.1～5085.6` cites parts 2 to 5 as well; they get the span of the range."""
+    out = []
+    for i, (number, start, end) in enumerate(spans):
+        out.append((number, start, end))
+        if i + 1 == len(spans):
+            break
+        last, last_start, last_end = spans[i + 1]
+        if not _RANGE.fullmatch(folded, end, last_start):
+            continue
+        if last.prefix != number.prefix or last.base_number != number.base_number:
+            continue
+        head, _, first_part = number.number.rpartition(".")
+        last_head, _, last_part = last.number.rpartition(".")
+        if not head or head != last_head or not (first_part.isdigit() and last_part.isdigit()):
+            continue
+        if not 1 < int(last_part) - int(first_part) <= MAX_RANGE_PARTS:
+            continue
+        for part in range(int(first_part) + 1, int(last_part)):
+            # Undated: the parts of a range need not share an edition year.
+            between = StandardNumber(number.prefix, f"{head}.{part}")
+            out.append((between, start, last_end))
+    return out
+
+
+def _part_run(first: StandardNumber, folded: str, pos: int):
+    """Further parts of the same multi-part standard printed without their prefix.
+
+    Only parts sharing a base number of three or more digits are taken, so a clause
+    number after a citation (`GB/T 1.1—2009、5.2`) is not.
+    """
+    base = first.base_number
+    if first.is_international or "." not in first.number or len(base) < 3:
+        return
+    while m := _PART_RUN.match(folded, pos):
+        part = m.group("num")
+        if part.split(".")[0] != base:
+            return
+        yield (
+            StandardNumber(first.prefix, part, _full_year(m.group("year"))),
+            m.start("num"),
+            m.end(),
+        )
+        pos = m.end()
 
 
 _STRIP = " \t\r\n,.;:，。；：、()（）《》<>〈〉[]【】〔〕\"'“”‘’"
@@ -334,7 +422,10 @@ def find_std_nos(text: str) -> list[tuple[StandardNumber, int, int]]:
     """Every standard number inside running text, with (start, end) offsets in `text`.
 
     Prefixes must be printed in capitals here: lower-case spellings come from users, and
-    in body text they are English words.
+    in body text they are English words. Parts cited after one prefix
+    (`GB 5085.1、5085.2`) are found with the span of the bare number; the parts inside a
+    range (`GB 5085.1～5085.6`) are found with the span of the whole range, so spans may
+    overlap, but they come in order of their start.
     """
     return _scan(text, strict=True)
 

@@ -265,6 +265,20 @@ IN_TEXT = [
     ("CH4、CH 4、LD50、SO2 和 NH3-N 的排放限值", []),
     ("SL/T XXXXX—XXXX", []),
     ("see the gb t 28181 protocol", []),  # lower case in body text is prose
+    ("本部分由全国消防标准化技术委员会消防通信分技术委员会(SAC／TC 113／SC 14)归口。", []),
+    ("还应符合GB18871 的规定。", ["GB18871"]),
+    ("HJ38 固定污染源废气 总烃、甲烷和非甲烷总烃的测定", ["HJ38"]),
+    ("满足SL 61的相关规定", ["SL 61"]),
+    ("符合GA 36规定的汉字", ["GA 36"]),
+    ("HJ/T 1 气体参数测量和采样的固定位装置", ["HJ/T 1"]),
+    ("根据GHZB 1和GB 3097，将全省水域划分为", ["GHZB 1", "GB 3097"]),
+    ("0.25μg/L GB11902－89", ["GB11902－89"]),
+    ("按照ISO7195规定的要求设计", ["ISO7195"]),
+    ("TYZ7788<T_!Z7[", []),  # a garbled text layer
+    ("GB 12348 2008", ["GB 12348 2008"]),  # cover whose dash is a drawn rule
+    ("依据GB 5085.1、5085.2和5085.3鉴别", ["GB 5085.1", "5085.2", "5085.3"]),
+    ("按GB/T 1.1—2009、5.2的规定", ["GB/T 1.1—2009"]),
+    ("（GB\n12349—90）", ["GB\n12349—90"]),
     ("ABGB 1234-2015", []),
 ]
 
@@ -273,6 +287,20 @@ IN_TEXT = [
 def test_find_in_running_text(text, printed):
     found = find_std_nos(text)
     assert [text[start:end] for _, start, end in found] == printed
+
+
+def test_cover_year_after_a_space():
+    assert [str(n) for n, _, _ in find_std_nos("GB 12348 2008")] == ["GB 12348-2008"]
+    assert [str(n) for n, _, _ in find_std_nos("GB 12348 2008年")] == ["GB 12348"]
+    assert [str(n) for n, _, _ in find_std_nos("HJ 38 2000-01-01")] == ["HJ 38"]
+
+
+def test_range_of_parts():
+    text = "GB 5085.1～5085.6"
+    found = find_std_nos(text)
+    assert [str(n) for n, _, _ in found] == [f"GB 5085.{i}" for i in range(1, 7)]
+    assert [text[a:b] for _, a, b in found][1] == text
+    assert [a for _, a, _ in found] == sorted(a for _, a, _ in found)
 
 
 def test_find_returns_parsed_numbers():
