@@ -1,0 +1,152 @@
+"""Snippets: the passage of a clause that answers the query, with the matched words marked.
+
+Whoosh's highlighter marks the analysed tokens it finds, and with stacked Chinese tokens
+(`添加剂` and `添加` at one position, overlapping bigrams) it keeps the shorter of two
+overlapping tokens, so a user sees `<mark>添加</mark>剂` for the query `添加剂`. We mark
+by text instead: every query word, bigram and phrase is looked up in the (width- and
+case-folded) clause text, overlapping and touching matches are merged into one mark,
+and the window with the most distinct query words is shown.
+
+Document text is HTML-escaped first, then marked, so the text of a standard can never
+inject markup. Two renderings:
+
+* `html()`: `<mark>…</mark>` around matches, for the web page;
+* `plain()`: `【…】` around matches, for the command line and the JSON API. The corner
+  brackets read naturally in Chinese text and survive any terminal; standards almost
+  never print them in clause bodies.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Iterable
+
+from analyzers.normalize import fold_dashes, fold_width, is_cjk
+
+PLAIN_OPEN, PLAIN_CLOSE = "【", "】"
+HTML_OPEN, HTML_CLOSE = "<mark>", "</mark>"
+ELLIPSIS = "…"
+SNIPPET_CHARS = 160
+# A window start moves back to a sentence start this close before the first match.
+_SENTENCE_END = set("。；！？\n")
+_SPACES = re.compile(r"\s+")
+
+
+def _fold_char(ch: str) -> str:
+    folded = fold_dashes(fold_width(ch)).lower()
+    return folded if len(folded) == 1 else ch.lower()
+
+
+def fold_text(text: str) -> str:
+    """Folded text of the same length, so offsets into it are offsets into `text`."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def _is_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+class Highlighter:
+    """Marks `terms` (query words, bigrams, phrases) in clause texts."""
+
+    def __init__(self, terms: Iterable[str], max_chars: int = SNIPPET_CHARS):
+        folded = (fold_text(t.strip()) for t in terms if t and t.strip())
+        self.terms = sorted(set(folded), key=len, reverse=True)
+        self.max_chars = max_chars
+
+    # -- finding ----------------------------------------------------------------------
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, term) for every occurrence of every term, unmerged."""
+        folded = fold_text(text)
+        found = []
+        for term in self.terms:
+            latin = all(_is_alnum(c) or c in "./-" for c in term)
+            start = folded.find(term)
+            while start != -1:
+                end = start + len(term)
+                # Latin words and numbers match whole words only: `1` is not in `2019`.
+                if not latin or (
+                    (start == 0 or not _is_alnum(folded[start - 1]))
+                    and (end == len(folded) or not _is_alnum(folded[end]))
+                ):
+                    found.append((start, end, term))
+                start = folded.find(term, start + 1)
+        return found
+
+    @staticmethod
+    def merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+        merged: list[list[int]] = []
+        for start, end, _ in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        return [(s, e) for s, e in merged]
+
+    def window(self, text: str, spans: list[tuple[int, int, str]]) -> tuple[int, int]:
+        """The stretch of at most `max_chars` that covers the most distinct query terms."""
+        n = len(text)
+        if n <= self.max_chars:
+            return 0, n
+        if not spans:
+            return 0, self.max_chars
+        best = (-1.0, 0)
+        starts = sorted({max(0, s - 12) for s, _, _ in spans})
+        for start in starts:
+            end = start + self.max_chars
+            inside = {term for s, e, term in spans if s >= start and e <= end}
+            # Longer terms say more than single characters; earlier is a tie-breaker.
+            value = sum(len(t) if len(t) > 1 or not is_cjk(t) else 0.5 for t in inside)
+            if value > best[0]:
+                best = (value, start)
+        start = best[1]
+        first = min((s for s, _, _ in spans if s >= start), default=start)
+        for i in range(first - 1, max(-1, first - 40), -1):
+            if text[i] in _SENTENCE_END:
+                start = i + 1
+                break
+        start = max(0, min(start, n - self.max_chars))
+        return start, min(n, start + self.max_chars)
+
+    # -- rendering --------------------------------------------------------------------
+
+    def _render(self, text: str, open_mark: str, close_mark: str, escape) -> str:
+        text = text or ""
+        spans = self.spans(text)
+        start, end = self.window(text, spans)
+        marks = [
+            (max(s, start), min(e, end)) for s, e in self.merge(spans) if e > start and s < end
+        ]
+        out = [ELLIPSIS] if start > 0 else []
+        at = start
+        for s, e in marks:
+            out.append(escape(_squash(text[at:s])))
+            out.append(open_mark + escape(_squash(text[s:e])) + close_mark)
+            at = e
+        out.append(escape(_squash(text[at:end])))
+        if end < len(text):
+            out.append(ELLIPSIS)
+        return "".join(out).strip()
+
+    def html(self, text: str) -> str:
+        """Escaped clause text with `<mark>` around the matches: safe to put in a page."""
+        return self._render(text, HTML_OPEN, HTML_CLOSE, lambda s: html_lib.escape(s, quote=True))
+
+    def plain(self, text: str) -> str:
+        """Clause text with `【…】` around the matches, for terminals and JSON."""
+        return self._render(text, PLAIN_OPEN, PLAIN_CLOSE, lambda s: s)
+
+
+def _squash(text: str) -> str:
+    """Line breaks of the printed page are not part of the text."""
+    return _SPACES.sub(" ", text)
+
+
+def highlight_html(text: str, terms: Iterable[str], max_chars: int = SNIPPET_CHARS) -> str:
+    return Highlighter(terms, max_chars).html(text)
+
+
+def highlight_plain(text: str, terms: Iterable[str], max_chars: int = SNIPPET_CHARS) -> str:
+    return Highlighter(terms, max_chars).plain(text)
