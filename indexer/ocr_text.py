@@ -7,7 +7,7 @@ standards, never a particular page:
 * `一` (the numeral one) read for the dash `—` in standard numbers (`GB 3838一2002`)
   and for the list dash `——` at the start of a list item, which breaks number search;
 * the slash of `JT/T`, `GB/T` read as `Z`, `X`, `[`, `I` …;
-* `$` read for `5` in clause numbers (`见 $.2.4`);
+* `$` read for `5` in clause numbers (`见 $.2.4`), `]` for `1` in `第1部分`;
 * `、` read as `.`, `` ` `` or `\\` between Chinese characters;
 * a closing quote `”` invented where a title has a wide gap and no quote was opened;
 * half-width and full-width punctuation mixed on one page: the majority form wins,
@@ -24,9 +24,12 @@ from analyzers.normalize import is_cjk, is_cjk_or_punct, normalize_line
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # `JTZT 415`, `GB[T 3838`, `GB/ T`: two capitals, a mangled slash, T, then the number.
-_SLASH_T = re.compile(r"(?<![A-Za-z])([A-Z]{2})\s*[ZXMzI1l|\[\]\\7/]\s*T(?=\s*\d)")
-# `GB 3838一2002`, `5.7.1一5.7.9`: the numeral one never sits between two digits.
-_DIGIT_DASH = re.compile(r"(?<=\d)\s*一\s*(?=\d)")
+_SLASH_T = re.compile(r"(?<![A-Za-z])([A-Z]{2})\s*[ZXMUVLzI1l|\[\]\\7/]{1,3}\s*T(?=\s*\d)")
+# `GB 3838一2002`, `5.7.1一5.7.9`, `vehicles一Part 1`: the numeral one never sits
+# between two digits or Latin letters.
+_DIGIT_DASH = re.compile(r"(?<=[A-Za-z0-9])\s*一\s*(?=[A-Za-z0-9])")
+# `第]部分`: a part, chapter or section number is a digit.
+_PART_ONE = re.compile(r"(?<=第)\s*[\]|Il!]\s*(?=部分|章|节|篇)")
 # `一一基本类`, `--`, `一—` at the start of a list item.
 _LIST_DASH = re.compile(r"^[一—\-－]{2}\s*")
 # `见 $.2.4`: the dollar sign does not occur in Chinese standards' prose.
@@ -48,6 +51,7 @@ def fix_line(text: str) -> str:
     text = _DIGIT_DASH.sub("—", text)
     text = _LIST_DASH.sub("——", text)
     text = _DOLLAR_FIVE.sub("5", text)
+    text = _PART_ONE.sub("1", text)
     text = _ENUM_MARK.sub("、", text)
     text = _MARK_SPECK.sub("", text)
     # A dot between Chinese characters is `、` in an enumeration (the line has other

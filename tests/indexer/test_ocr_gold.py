@@ -1,0 +1,45 @@
+"""OCR quality on gold transcriptions of scanned pages: character error rate ≤ 3 %.
+
+Each page is OCR'd with the default settings of `indexer.ocr` (the ones ingest uses)
+and compared with the exact transcription in `gold/ocr/<stem>-p<N>.txt`. Run with `-s`
+to see the rate per page.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from indexer.ocr import ocr_page, page_text, tesseract_status
+from indexer.ocr_eval import character_error_rate
+
+pytestmark = [pytest.mark.corpus, pytest.mark.ocr, pytest.mark.slow]
+
+MAX_CER = 0.03
+
+
+@pytest.fixture(scope="module")
+def tesseract():
+    """Outside CI a machine without Tesseract skips; under CI=true it fails."""
+    reason = tesseract_status()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"OCR tests need Tesseract: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.mark.parametrize(
+    ("stem", "page_no"),
+    [("GB_3838-2002", 3), ("GB_21900-2008", 4), ("JT_T_415-2006", 3)],
+)
+def test_ocr_character_error_rate(tesseract, corpus_pdf, gold_dir, stem, page_no):
+    reference = (gold_dir / "ocr" / f"{stem}-p{page_no}.txt").read_text(encoding="utf-8")
+    started = time.perf_counter()
+    pages = ocr_page(corpus_pdf(f"{stem}.pdf"), page_no)
+    seconds = time.perf_counter() - started
+    cer = character_error_rate(page_text(pages), reference)
+    print(f"\n{stem} p{page_no}: CER {cer:.2%} in {seconds:.1f} s")
+    assert len(pages) == 1
+    assert cer <= MAX_CER
