@@ -197,7 +197,9 @@ def _keyword(text: str) -> str:
 # ---------------------------------------------------------------------------
 # Text folding with offsets back into the original text
 
-_EXTRA_FOLD = {"：": ":", "∕": "/", "⁄": "/"}
+# Beyond `normalize`: the colon of ISO years, slash look-alikes, and the long dashes
+# (two- and three-em, small em) that `fold_dashes` leaves to prose.
+_EXTRA_FOLD = {"：": ":", "∕": "/", "⁄": "/", "⸺": "-", "⸻": "-", "﹘": "-"}
 
 
 def _fold(text: str, upper: bool) -> tuple[str, list[int]]:
@@ -441,6 +443,13 @@ _FILENAME_FIXES = (
 )
 
 
+def _filename_spelling(stem: str) -> str:
+    stem, _ = _fold(stem.replace("_", " "), upper=True)
+    for pattern, replacement in _FILENAME_FIXES:
+        stem = pattern.sub(replacement, stem)
+    return stem
+
+
 def parse_filename(name: str) -> StandardNumber | None:
     """The standard number a library file name carries, or None.
 
@@ -449,10 +458,7 @@ def parse_filename(name: str) -> StandardNumber | None:
     everywhere, titles after the number. The first number in the name wins.
     """
     stem = name.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = _EXTENSION.sub("", stem)
-    stem, _ = _fold(stem.replace("_", " "), upper=True)
-    for pattern, replacement in _FILENAME_FIXES:
-        stem = pattern.sub(replacement, stem)
+    stem = _filename_spelling(_EXTENSION.sub("", stem))
     for m in _RE.finditer(stem):
         number = _from_match(m, strict=False)
         if number is not None:
@@ -469,18 +475,25 @@ def normalize_query_number(text: str) -> list[str]:
     """The index keywords to look up for a standard number typed by a user, or [].
 
     `gb3838` → ["gb3838"], `ｈｊ２１２` → ["hj212"], `GB/T 28181—2016` →
-    ["gb/t28181-2016"], `gb t 28181` → ["gb/t28181"], `32960.3` → ["32960.3"],
-    `GB14554-93` → ["gb14554-1993"]. Each keyword is one of `StandardNumber.variants()`
-    of the standards it should find.
+    ["gb/t28181-2016", "gb28181-2016"], `gb t 28181` → ["gb/t28181", "gb28181"],
+    `32960.3` → ["32960.3"], `GB14554-93` → ["gb14554-1993"]. The first keyword is the
+    exact one; any further ones are fallbacks for a kind typed wrongly or ambiguously
+    (`GB/T 3838` for GB 3838, `gbz20000` for GB/Z 20000). Every keyword is one of
+    `StandardNumber.variants()` of the standards it should find. File-name spellings
+    (`GB_T_7714-2015`, `DB-44-1597-2015`) are understood too.
     """
-    number = parse_std_no(text)
+    if not text or not text.strip():
+        return []
+    number = parse_std_no(text) or parse_std_no(_filename_spelling(text))
     if number is not None:
         keys = [number.key]
         if number.prefix.startswith("GBZ") and not number.kind_letter:
             # `gbz20000` may be GB/Z 20000 typed without the slash.
             keys.append(StandardNumber("GB/Z", number.number, number.year).key)
+        if number.kind_letter:
+            keys.append(StandardNumber(number.code, number.number, number.year).key)
         return keys
-    folded, _ = _fold(text or "", upper=True)
+    folded, _ = _fold(text, upper=True)
     m = _BARE.fullmatch(folded.strip(_STRIP))
     if not m:
         return []

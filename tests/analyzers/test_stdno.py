@@ -236,6 +236,11 @@ def test_variants_of_local_and_group():
         ("JT808", "JT/T 808-2019"),
         ("gbz20000.1", "GB/Z 20000.1-2002"),
         ("iso 690", "ISO 690:2010"),
+        ("GB_T_7714-2015", "GB/T 7714-2015"),
+        ("DB-44-1597-2015", "DB44/1597-2015"),
+        ("db441597", "DB44/1597-2015"),
+        ("GB/T 7714⸺2015", "GB/T 7714-2015"),
+        ("GB/T 3838", "GB 3838-2002"),  # kind typed wrongly: the fallback keyword
     ],
 )
 def test_query_numbers_hit_the_variants_of_the_standard(query, standard):
@@ -244,7 +249,16 @@ def test_query_numbers_hit_the_variants_of_the_standard(query, standard):
     assert set(keys) & set(parse_std_no(standard).variants())
 
 
-@pytest.mark.parametrize("query", ["地表水", "5.1", "12", "gb", "SL/T XXXXX—XXXX", ""])
+def test_query_keywords_exact_first():
+    assert normalize_query_number("GB/T 28181—2016") == ["gb/t28181-2016", "gb28181-2016"]
+    assert normalize_query_number("gb3838") == ["gb3838"]
+    assert normalize_query_number("GB14554-93") == ["gb14554-1993"]
+    assert normalize_query_number("32960.3") == ["32960.3"]
+
+
+@pytest.mark.parametrize(
+    "query", ["地表水", "5.1", "12", "gb", "SL/T XXXXX—XXXX", "", "  ", "电动汽车 GB/T 32960"]
+)
 def test_query_without_number(query):
     assert normalize_query_number(query) == []
 
