@@ -202,15 +202,47 @@ def _keyword(text: str) -> str:
 _EXTRA_FOLD = {"：": ":", "∕": "/", "⁄": "/", "⸺": "-", "⸻": "-", "﹘": "-"}
 
 
-def _fold(text: str, upper: bool) -> tuple[str, list[int]]:
-    """Width- and dash-folded text, and for each of its characters the source offset."""
+def _fold_char(ch: str) -> str:
+    if ch.isspace():
+        return " "
+    return _EXTRA_FOLD.get(ch) or fold_dashes(fold_width(ch))
+
+
+def _one_to_one_table() -> dict[int, str]:
+    """Folds that keep every character in place, for a fast pass over running text.
+
+    Only the blocks where standard numbers pick up odd characters are listed: Latin-1
+    spaces, general punctuation (dashes, thin spaces), the ideographic space, small and
+    full-width forms. Folds that would change the length (`Ⅱ` → `II`) are left out; they
+    never make or break a standard number.
+    """
+    blocks = [(0, 0x100), (0x2000, 0x2070), (0x2212, 0x2216), (0x2E3A, 0x2E3C)]
+    blocks += [(0x3000, 0x3001), (0xFE50, 0xFE70), (0xFF00, 0xFFF0)]
+    table = {}
+    for low, high in blocks:
+        for code in range(low, high):
+            ch = chr(code)
+            folded = _fold_char(ch)
+            if len(folded) == 1 and folded != ch:
+                table[code] = folded
+    return table
+
+
+_ONE_TO_ONE = _one_to_one_table()
+
+
+def _fold(text: str, upper: bool) -> tuple[str, list[int] | None]:
+    """Width- and dash-folded text, and for each of its characters the source offset.
+
+    Running text is folded character for character (offsets unchanged, None returned);
+    upper-casing may change lengths (`ß` → `SS`), so it keeps an offset map.
+    """
+    if not upper:
+        return text.translate(_ONE_TO_ONE), None
     chars: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        folded = " " if ch.isspace() else _EXTRA_FOLD.get(ch) or fold_dashes(fold_width(ch))
-        if upper:
-            folded = folded.upper()
-        for c in folded:
+        for c in _fold_char(ch).upper():
             chars.append(c)
             where.append(i)
     return "".join(chars), where
@@ -239,7 +271,7 @@ _INTERNATIONAL_RE = _alternation(p.replace("/", _SLASH) for p in INTERNATIONAL)
 _CODES_RE = _alternation([*NATIONAL, *INDUSTRY, *ASSOCIATION])
 
 _PATTERN = rf"""
-(?<![A-Za-z0-9])
+(?=[A-Z])(?<![A-Za-z0-9])
 (?:
     (?P<intl>{_INTERNATIONAL_RE}){_SP}(?P<inum>\d+(?:-\d+)*)
         (?:{_SP}:{_SP}(?P<iyear>(?:19|20)\d\d)(?!\d))?
@@ -350,6 +382,8 @@ def _scan(text: str, strict: bool) -> list[tuple[StandardNumber, int, int]]:
         spans.append((number, m.start(), m.end()))
         spans.extend(_part_run(number, folded, m.end()))
     spans = _fill_part_ranges(spans, folded)
+    if where is None:
+        return spans
     return [(number, where[start], where[end - 1] + 1) for number, start, end in spans]
 
 
