@@ -258,7 +258,8 @@ _NUM = r"\d+(?:\.\d+)*"
 # drawn rule rather than a glyph leave only a space (`GB 12348 2008`), accepted for
 # four-digit years that are not the start of a date or a quantity.
 _YEAR_TAIL = rf"""(?:
-    {_SP}(?:-{{1,2}}|:){_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d)
+    {_SP}-{{1,2}}{_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d)
+  | {_SP}:{_SP}(?P<colon_year>(?:19|20)\d\d)(?!\d)
   | [ ]{{1,3}}(?P<spaced_year>(?:19|20)\d\d)(?![\d.年月/:-])
 )?"""
 
@@ -322,7 +323,7 @@ def _looks_cited(m: re.Match[str], code: str, number: str) -> bool:
 
 
 def _from_match(m: re.Match[str], strict: bool) -> StandardNumber | None:
-    year = _full_year(m.group("year")) or m.group("spaced_year")
+    year = _full_year(m.group("year")) or m.group("colon_year") or m.group("spaced_year")
     if m.group("intl"):
         prefix = re.sub(r"\s+", "", m.group("intl"))
         number = m.group("inum")

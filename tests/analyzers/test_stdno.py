@@ -367,3 +367,38 @@ def test_corpus_file_names(corpus_dir):
         expected = parse_std_no(row["standard_number"].split(" (")[0])
         assert expected is not None, row["standard_number"]
         assert parse_filename(row["file"]) == expected, row["file"]
+
+
+def _gold_numbers(gold_dir, corpus_dir):
+    """(file, std_no) of every corpus PDF with a text layer and a real number printed."""
+    with open(corpus_dir / "MANIFEST.tsv", encoding="utf-8") as f:
+        text_layer = {r["file"]: r["text_layer"] for r in csv.DictReader(f, delimiter="\t")}
+    with open(gold_dir / "metadata.tsv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    return [
+        (r["file"], r["std_no"]) for r in rows if r["std_no"] and text_layer[r["file"]] == "yes"
+    ]
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_own_number_found_on_the_first_pages(gold_dir, corpus_dir):
+    """Each text-layer document prints its own number on its cover or running header."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    missed = []
+    for name, std_no in _gold_numbers(gold_dir, corpus_dir):
+        with pdfplumber.open(corpus_dir / name) as pdf:
+            text = "\n".join(page.extract_text() or "" for page in pdf.pages[:2])
+        found = [str(n) for n, _, _ in find_std_nos(text)]
+        if std_no not in found:
+            missed.append((name, std_no, found[:5]))
+    assert not missed
+
+
+@pytest.mark.corpus
+def test_cover_of_gb_12348_2008_prints_full_width_digits(corpus_pdf):
+    """Page 1 of GB_12348-2008.pdf has ＧＢ １２３４８ in full-width forms."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(corpus_pdf("GB_12348-2008.pdf")) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "GB 12348-2008" in [str(n) for n, _, _ in find_std_nos(text)]
