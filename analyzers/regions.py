@@ -153,6 +153,11 @@ INTERNATIONAL: tuple[str, ...] = (
 )
 
 
+# Other international bodies cited in Chinese standards (mostly in protocol standards):
+# `ITU-T Rec. G.711—1988`, `IETF RFC 3550`, `IEEE 802.3`. Years after a hyphen.
+OTHER_INTERNATIONAL: tuple[str, ...] = ("ITU-T", "IETF RFC", "IEEE")
+
+
 def province(code: str) -> str:
     """Province name for the first two digits of a local prefix code, or ""."""
     return PROVINCES.get(code[:2], "")

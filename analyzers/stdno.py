@@ -13,7 +13,8 @@ because its split into province and serial is not recoverable. ISO and IEC numbe
 the year after a colon (`ISO 690:2010`, `IEC 61000-4-2`).
 
 Only known prefixes are believed (national, the official industry codes, DB plus a
-province code, `T/` and `Q/` plus letters, ISO/IEC), so that Latin words, units and
+province code, `T/` and `Q/` plus letters, ISO/IEC, and the ITU-T recommendations, IETF
+RFCs and IEEE standards that protocol standards cite), so that Latin words, units and
 chemical formulas in running text (`CH4`, `LD50`) are not taken for standards.
 """
 
@@ -23,7 +24,14 @@ import re
 from dataclasses import dataclass
 
 from analyzers.normalize import fold_dashes, fold_width
-from analyzers.regions import ASSOCIATION, INDUSTRY, INTERNATIONAL, NATIONAL, PROVINCES
+from analyzers.regions import (
+    ASSOCIATION,
+    INDUSTRY,
+    INTERNATIONAL,
+    NATIONAL,
+    OTHER_INTERNATIONAL,
+    PROVINCES,
+)
 
 NATIONAL_LEVEL = "national"
 INDUSTRY_LEVEL = "industry"
@@ -70,14 +78,14 @@ class StandardNumber:
     @property
     def code(self) -> str:
         """The issuer code without the kind: "GB" for GB/T, "DB44" for DB44/T, "T/GDRTA"."""
-        if self.prefix.startswith(("T/", "Q/")) or self.is_international:
+        if self.prefix.startswith(("T/", "Q/")) or self._international_body:
             return self.prefix
         return self.prefix.split("/")[0]
 
     @property
     def kind_letter(self) -> str:
         """ "T", "Z" or "" — the suffix after the slash that decides the kind."""
-        if self.prefix.startswith(("T/", "Q/")) or self.is_international:
+        if self.prefix.startswith(("T/", "Q/")) or self._international_body:
             return ""
         return self.prefix.partition("/")[2]
 
@@ -88,7 +96,12 @@ class StandardNumber:
 
     @property
     def is_international(self) -> bool:
+        """ISO and IEC, whose part numbers take hyphens and whose years take a colon."""
         return self.prefix in INTERNATIONAL
+
+    @property
+    def _international_body(self) -> bool:
+        return self.prefix in INTERNATIONAL or self.prefix in OTHER_INTERNATIONAL
 
     @property
     def is_provincial(self) -> bool:
@@ -97,7 +110,7 @@ class StandardNumber:
 
     @property
     def level(self) -> str:
-        if self.is_international:
+        if self._international_body:
             return INTERNATIONAL_LEVEL
         if self.prefix.startswith("T/") or self.code in ASSOCIATION:
             return GROUP_LEVEL
@@ -132,9 +145,13 @@ class StandardNumber:
 
     @property
     def base_number(self) -> str:
-        """The number without its part: "32960" for 32960.3, "61000" for IEC 61000-4-2."""
-        sep = "-" if self.is_international else "."
-        return self.number.split(sep)[0]
+        """The number without its part: "32960" for 32960.3, "61000" for IEC 61000-4-2,
+        "G.722" for ITU-T G.722.1."""
+        if self.is_international:
+            return self.number.split("-")[0]
+        if self.prefix == "ITU-T":
+            return ".".join(self.number.split(".")[:2])
+        return self.number.split(".")[0]
 
     def variants(self) -> list[str]:
         """Keyword forms for the index, most specific first, lower case, no spaces.
@@ -174,6 +191,10 @@ class StandardNumber:
     def _prefix_forms(self) -> list[str]:
         """The prefix as written before the number in each keyword variant."""
         prefix = self.prefix.lower()
+        if self.prefix == "IETF RFC":
+            return ["ietfrfc", "rfc"]
+        if self.prefix == "ITU-T":
+            return ["itu-t", "itut"]
         if self.is_provincial:
             code = self.code.lower()
             forms = [prefix if "/" in prefix else prefix + "/", prefix.replace("/", "")]
@@ -280,6 +301,9 @@ _PATTERN = rf"""
         (?:{_SP}/{_SP}(?:(?P<dbkind>[TZ]){_SP})?|(?P<dbkind2>[TZ]){_SP})
         (?P<dbnum>{_NUM})
   | DB{_SP}(?P<dbold>\d{{4,}})
+  | (?P<itu>ITU{_SP}-{_SP}T){_SP}(?:(?:REC|Rec)\.?{_SP})?(?P<itunum>[A-Z]{_SP}\.{_SP}\d+(?:\.\d+)*)
+  | (?:IETF{_SP})?(?P<rfc>RFC){_SP}(?P<rfcnum>\d+)
+  | (?P<ieee>IEEE){_SP}(?:(?:STD|Std)\.?{_SP})?(?P<ieeenum>\d+(?:\.\d+)*)
   | (?<!/)T{_SLASH}(?P<group>[A-Z]{{2,12}}){_SP}(?P<gnum>{_NUM})
   | (?<!/)Q{_SLASH}(?P<firm>[A-Z]{{2,12}}){_SP}(?P<fnum>{_NUM})
   | (?P<jtg>JTG)(?:{_SLASH}(?P<jtgkind>[TZ]))?{_SP}(?P<jtgnum>[A-Z]\d+(?:\.\d+)*)
@@ -334,6 +358,12 @@ def _from_match(m: re.Match[str], strict: bool) -> StandardNumber | None:
         if year is None and head and re.fullmatch(r"(?:19|20)\d\d", last):
             number, year = head, last
         return StandardNumber(prefix, number, year)
+    if m.group("itu"):
+        return StandardNumber("ITU-T", re.sub(r"\s+", "", m.group("itunum")), year)
+    if m.group("rfc"):
+        return StandardNumber("IETF RFC", m.group("rfcnum"), year)
+    if m.group("ieee"):
+        return StandardNumber("IEEE", m.group("ieeenum"), year)
     if m.group("prov"):
         code = m.group("prov")
         if code[:2] not in PROVINCES:
@@ -501,8 +531,10 @@ def parse_filename(name: str) -> StandardNumber | None:
     return None
 
 
+# Bare numbers worth a lookup: `32960.3`, `7714-2015`, and ITU-T's `G.711`.
 _BARE = re.compile(
-    rf"(?P<num>\d{{3,}}(?:\.\d+)*)(?:{_SP}-{{1,2}}{_SP}(?P<year>(?:19|20)\d\d|\d\d))?"
+    rf"(?P<num>\d{{3,}}(?:\.\d+)*|[A-Z]\.\d{{2,}}(?:\.\d+)*)"
+    rf"(?:{_SP}-{{1,2}}{_SP}(?P<year>(?:19|20)\d\d|\d\d))?"
 )
 
 
@@ -533,4 +565,4 @@ def normalize_query_number(text: str) -> list[str]:
     if not m:
         return []
     year = _full_year(m.group("year"))
-    return [m.group("num") + (f"-{year}" if year else "")]
+    return [m.group("num").lower() + (f"-{year}" if year else "")]

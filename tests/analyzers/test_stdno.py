@@ -91,6 +91,13 @@ SPELLINGS = [
     ("IEC 61000-4-2:2008", "IEC 61000-4-2:2008"),
     ("ISO 3166-1:2013", "ISO 3166-1:2013"),
     ("ISO 2108-1992", "ISO 2108:1992"),
+    ("ITU-T Rec. G.711—1988", "ITU-T G.711-1988"),
+    ("ITU-T G.722.1", "ITU-T G.722.1"),
+    ("IETF RFC 3550", "IETF RFC 3550"),
+    ("RFC 3261", "IETF RFC 3261"),
+    ("rfc3261", "IETF RFC 3261"),
+    ("IEEE Std 1588-2008", "IEEE 1588-2008"),
+    ("IEEE 802.11—2016", "IEEE 802.11-2016"),
     # framing punctuation around a whole number is not part of it
     ("《GB/T 7714—2015》", "GB/T 7714-2015"),
 ]
@@ -167,6 +174,8 @@ def test_fields(text, prefix, number, year):
         ("T/GDRTA 002-2020", "group", "recommended", ""),
         ("Q/GDW 1234-2014", "enterprise", "recommended", ""),
         ("ISO 690:2010", "international", "recommended", ""),
+        ("ITU-T G.711", "international", "recommended", ""),
+        ("IETF RFC 3550", "international", "recommended", ""),
         ("DB/T 15-2009", "industry", "recommended", ""),
     ],
 )
@@ -241,6 +250,8 @@ def test_variants_of_local_and_group():
         ("db441597", "DB44/1597-2015"),
         ("GB/T 7714⸺2015", "GB/T 7714-2015"),
         ("GB/T 3838", "GB 3838-2002"),  # kind typed wrongly: the fallback keyword
+        ("G.711", "ITU-T G.711-1988"),
+        ("rfc 3550", "IETF RFC 3550"),
     ],
 )
 def test_query_numbers_hit_the_variants_of_the_standard(query, standard):
@@ -289,6 +300,8 @@ IN_TEXT = [
     ("0.25μg/L GB11902－89", ["GB11902－89"]),
     ("按照ISO7195规定的要求设计", ["ISO7195"]),
     ("TYZ7788<T_!Z7[", []),  # a garbled text layer
+    ("ITU-TRec.G.711—1988 : [Pulsecode", ["ITU-TRec.G.711—1988"]),  # GB_T_28181-2016.pdf p6
+    ("IETF RFC 3550 RTP (Real-time Transport Protocol)", ["IETF RFC 3550"]),
     ("GB 12348 2008", ["GB 12348 2008"]),  # cover whose dash is a drawn rule
     ("依据GB 5085.1、5085.2和5085.3鉴别", ["GB 5085.1", "5085.2", "5085.3"]),
     ("按GB/T 1.1—2009、5.2的规定", ["GB/T 1.1—2009"]),
