@@ -109,24 +109,35 @@ def _is_latin(text: str) -> bool:
     return _latin_share(text) >= 0.5 and sum(ch.isascii() and ch.isalpha() for ch in text) >= 2
 
 
-# Banners name the kind of document, which tells the level the number must have.
+# Banners name the kind of document, which tells the level the number must have:
+# `中华人民共和国国家标准`, `中华人民共和国交通运输行业标准`, `广东省地方标准`, `团体标准`,
+# `中华人民共和国国家计量技术规范`, `中华人民共和国国家标准化指导性技术文件`.
 _BANNER = re.compile(
-    r"(?P<kind>国家标准|国家军用标准|行业标准|环境保护标准|生态环境标准|地方标准|团体标准|企业标准"
-    r"|指导性技术文件)$"
+    r"^(?:中华人民共和国.{0,14}(?:标准|技术规范|检定规程|技术文件)"
+    r"|.{0,16}(?:地方标准|团体标准|企业标准|行业标准))$"
 )
-_BANNER_LEVEL = {
-    "国家标准": "national",
-    "国家军用标准": "industry",
-    "行业标准": "industry",
-    "环境保护标准": "industry",  # 国家环境保护标准 (HJ) are sector standards
-    "生态环境标准": "industry",
-    "地方标准": "local",
-    "团体标准": "group",
-    "企业标准": "enterprise",
-    "指导性技术文件": "national",
-}
+# Checked in order: 国家环境保护标准 and 国家生态环境标准 are sector (HJ) standards.
+_BANNER_LEVELS = (
+    ("行业", "industry"),
+    ("环境保护标准", "industry"),
+    ("生态环境标准", "industry"),
+    ("军用", "industry"),
+    ("地方", "local"),
+    ("团体", "group"),
+    ("企业", "enterprise"),
+    ("国家", "national"),
+)
 
-_ICS = re.compile(r"^ICS(?![A-Za-z])[:：]?(?P<codes>[^A-Za-z\u4e00-\u9fff]*)")
+
+def banner_level(text: str) -> str:
+    """The level a cover banner announces, or "" when the line is no banner."""
+    text = compact(text)
+    if not _BANNER.match(text):
+        return ""
+    return next((level for word, level in _BANNER_LEVELS if word in text), "national")
+
+
+_ICS = re.compile(r"^[I1l|][CG][S5](?![A-Za-z])[:：]?(?P<codes>[^A-Za-z\u4e00-\u9fff]*)")
 _CCS = re.compile(
     r"^(?:CCS|中国标准文献分类号)?[:：]?\s*(?P<letter>[A-Z])\s?(?P<num>\d{2})(?:\s?/\s?(?P<num2>\d{2}))?(?!\d)"
 )
@@ -180,6 +191,8 @@ def _numbers_in(text: str) -> list[StandardNumber]:
     """Standard numbers on a cover line, repairing a year whose dash is drawn, not typed."""
     # Letter-spaced and OCR'd print opens up part numbers (`GB/T 26875. 3—2011`).
     text = re.sub(r"(?<=\d)\s*\.\s+(?=\d)", ".", text)
+    # OCR reads the dash before the year as the character 一.
+    text = re.sub(r"(?<=[0-9])\s*一\s*(?=(?:[0-9]{2}){1,2}(?![0-9]))", "-", text)
     found = []
     for number, _start, end in find_std_nos(text):
         if not number.dated:
@@ -199,6 +212,34 @@ def _only_numbers(text: str) -> bool:
     return bool(find_std_nos(text)) and not re.sub(r"[\s,，、;；和及]", "", rest)
 
 
+def _is_banner(line: Line, page: Page) -> bool:
+    return line.size >= 14 and line.top < 0.4 * page.height and bool(banner_level(line.text))
+
+
+# Issuing bodies end in one of these; two bodies printed side by side lose the gap
+# between them in the text layer.
+_BODY_END = re.compile(r"(?:总局|委员会|部|厅|局|协会|学会|联合会|研究院|中心)")
+
+
+def split_issuers(text: str) -> list[str]:
+    """`国家市场监督管理总局国家标准化管理委员会` → the two bodies."""
+    bodies = []
+    rest = text
+    while rest:
+        cut = None
+        for m in _BODY_END.finditer(rest):
+            after = rest[m.end() :]
+            if m.end() >= 4 and len(after) >= 4 and _BODY_END.search(after[-3:]):
+                cut = m.end()
+                break
+        if cut is None:
+            bodies.append(rest)
+            break
+        bodies.append(rest[:cut])
+        rest = rest[cut:]
+    return [body for body in bodies if len(body) >= 2]
+
+
 def _usable(page: Page) -> bool:
     """Pages whose lines can be believed: garbled text layers are not, unless OCR replaced them."""
     return bool(page.lines) and (not page.needs_ocr or page.ocr)
@@ -216,7 +257,7 @@ def _is_front_matter(page: Page) -> bool:
 def _cover_signal(page: Page) -> bool:
     for line in page.lines:
         text = compact(line.text)
-        if _BANNER.search(text) or text.startswith("ICS") or find_labelled_dates(line.text):
+        if banner_level(text) or _ICS.match(text) or find_labelled_dates(line.text):
             return True
         if line.size >= 18 and _is_chinese(text) and len(text) >= 3:
             return True
@@ -263,10 +304,7 @@ def _read_cover(page: Page) -> _CoverReading:
     lines = sorted(page.lines, key=lambda line: (round(line.top), line.x0))
     state = "head"  # head → number → title → english → bottom
     # With a banner on the page, nothing above it is the title (logos such as `JT`, `DB44`).
-    has_banner = any(
-        _BANNER.search(compact(line.text)) and line.size >= 14 and line.top < 0.4 * page.height
-        for line in lines
-    )
+    has_banner = any(_is_banner(line, page) for line in lines)
     title_size = 0.0
     previous_kind = ""
     in_adoption = False
@@ -283,9 +321,9 @@ def _read_cover(page: Page) -> _CoverReading:
             found.adoption.append(text)
             in_adoption = not re.search(r"[)）]\s*$", text)
             kind = "adoption"
-        elif flat.startswith("ICS"):
+        elif _ICS.match(flat):
             found.ics = parse_ics(text)
-            ccs = _CCS.search(text[text.find("ICS") + 3 :].lstrip(" \t:：0123456789.;；"))
+            ccs = _CCS.search(text.strip()[3:].lstrip(" \t:：0123456789.;；"))
             if ccs:
                 found.ccs = parse_ccs(ccs.group(0))
             kind = "ics"
@@ -296,8 +334,8 @@ def _read_cover(page: Page) -> _CoverReading:
             kind = "ccs"
         elif _FILING in flat:
             kind = "filing"
-        elif state == "head" and _BANNER.search(flat) and line.size >= 14:
-            found.banner_level = _BANNER_LEVEL[_BANNER.search(flat)["kind"]]
+        elif state in ("head", "number") and not found.banner_level and _is_banner(line, page):
+            found.banner_level = banner_level(flat)
             state = "number"
             kind = "banner"
         elif labelled:
@@ -309,7 +347,14 @@ def _read_cover(page: Page) -> _CoverReading:
                 found.draft = found.draft or stage["stage"]
             kind = "stage"
         elif state in ("head", "number") and any(word in flat for word in _REPLACES_WORDS):
-            found.replaces.extend(str(n) for n in _numbers_in(text))
+            # `GB 5749—2006 代替 GB 5749—85`: the standard's own number may lead the line;
+            # `DB4426-1989 废止`: what is made void precedes the word.
+            head, word, tail = re.split(r"(代\s*替|废\s*止)", text, maxsplit=1)
+            if "代" in word:
+                found.numbers.extend((n, line) for n in _numbers_in(head))
+                found.replaces.extend(str(n) for n in _numbers_in(tail))
+            else:
+                found.replaces.extend(str(n) for n in _numbers_in(head + " " + tail))
             kind = "replaces"
         elif state in ("head", "number") and find_std_nos(text) and not _is_chinese(text):
             if previous_kind == "replaces" and found.numbers and _only_numbers(text):
@@ -325,10 +370,10 @@ def _read_cover(page: Page) -> _CoverReading:
         elif (
             state in (("number", "title") if has_banner else ("head", "number", "title"))
             and _is_chinese(text)
-            and line.size >= 13
+            and line.size >= 13 * min(1.0, page.width / 595)  # scaled-down pages
             and not _NOTE.search(flat)
             and not _PLACEHOLDER.search(flat)
-            and (not title_size or 0.75 * title_size <= line.size <= 1.3 * title_size)
+            and (not title_size or 0.65 * title_size <= line.size <= 1.3 * title_size)
             and flat != "发布"
         ):
             title_size = title_size or line.size
@@ -365,8 +410,7 @@ def _read_cover(page: Page) -> _CoverReading:
             else:
                 # Page numbers and stray marks share the bottom band with the issuers.
                 issuer = re.sub(r"[\x21-\x7e]", "", compact(re.sub(r"\s*发\s*布$", "", text)))
-                if len(issuer) >= 2:
-                    found.issuers.append(issuer)
+                found.issuers.extend(split_issuers(issuer))
                 kind = "issuer"
             if state in ("title", "english"):
                 state = "bottom"
@@ -541,7 +585,17 @@ def foreword_adopts(text: str) -> str:
         ]
         if numbers:
             return f"{numbers[0]}, {ADOPTION_DEGREES[m.group(1)]}"
-    return ""
+    return _consistency_adopts(text)
+
+
+def _consistency_adopts(text: str) -> str:
+    """Older forewords: `本标准与ISO 690:1987的一致性程度为非等效`."""
+    words = {"等同": "IDT", "修改": "MOD", "非等效": "NEQ", "等效": "EQV"}
+    m = re.search(r"与(?P<span>[^。]{2,80}?)的一致性程度为(?P<degree>非等效|等同|修改|等效)", text)
+    if not m:
+        return ""
+    numbers = [n for n, _s, _e in find_std_nos(m["span"]) if n.level == "international"]
+    return f"{numbers[0]}, {words[m['degree']]}" if numbers else ""
 
 
 def _foreword_dates(text: str) -> dict[str, str]:
@@ -653,6 +707,12 @@ def parse_cover(pages: list[Page], filename: str = "") -> CoverMetadata:
     if reading.adoption:
         meta.adopts = _adoption_from_cover(reading.adoption)
         if meta.adopts:
+            meta.sources["adopts"] = COVER
+    if not meta.adopts:
+        # `GB/T 19001—2016/ISO 9001:2015`: a double number means identical adoption.
+        international = [n for n, _line in reading.numbers if n.level == "international"]
+        if international:
+            meta.adopts = f"{international[0]}, IDT"
             meta.sources["adopts"] = COVER
     if reading.issuers:
         meta.issuers = reading.issuers

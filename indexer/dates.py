@@ -59,6 +59,8 @@ def _iso(year: int, month: int, day: int | None = None) -> str:
 
 def _prepare(text: str) -> str:
     text = fold_dashes(text)
+    # OCR reads a dash between digits as the character 一.
+    text = re.sub(r"(?<=[0-9])\s*一\s*(?=[0-9])", "-", text)
     # OCR and letter-spaced print split digits of one number (`201 1-07-29`).
     return re.sub(r"(?<=\b\d{3}) (?=\d\b)", "", text)
 
@@ -103,7 +105,8 @@ def find_labelled_dates(text: str) -> dict[str, str]:
     text = _prepare(text)
     labelled: dict[str, str] = {}
     for iso, _start, end in _find(text):
-        label = re.match(r"\s*(发布|实施|批准)", text[end:])
-        if label and label.group(1) not in labelled:
-            labelled[label.group(1)] = iso
+        label = re.match(r"\s*(发\s*布|实\s*施|批\s*准)", text[end:])
+        name = "".join(label.group(1).split()) if label else ""
+        if name and name not in labelled:
+            labelled[name] = iso
     return labelled

@@ -205,6 +205,38 @@ def test_old_layout_uses_the_approval_date_and_the_classification_label():
     assert (meta.issued, meta.effective) == ("1993-08-06", "1994-01-15")
 
 
+def test_number_above_banner_double_number_and_side_by_side_issuers():
+    cover = _cover(
+        ("ICS 03.120.10", 40, 10.5),
+        ("CCS A 00", 56, 10.5),
+        ("GB/T 19001—2016/ISO 9001:2015", 100, 14),
+        ("中华人民共和国国家标准", 130, 26),
+        ("代替GB/T 19001—2008", 170, 10.5),
+        ("质量管理体系 要求", 330, 26),
+        ("Quality management systems—Requirements", 370, 14),
+        ("2016-12-30 发 布 2017-07-01 实 施", 700, 14),
+        ("国家质量监督检验检疫总局 中国国家标准化管理委员会 发 布", 744, 16),
+    )
+    meta = parse_cover([cover])
+    assert meta.std_no == "GB/T 19001-2016"
+    assert meta.adopts == "ISO 9001:2015, IDT"
+    assert meta.replaces == ["GB/T 19001-2008"]
+    assert (meta.issued, meta.effective) == ("2016-12-30", "2017-07-01")
+    assert meta.issuers == ["国家质量监督检验检疫总局", "中国国家标准化管理委员会"]
+    assert meta.title_zh.replace(" ", "") == "质量管理体系要求"
+
+
+def test_number_and_replaces_on_one_line():
+    cover = _cover(
+        ("中华人民共和国国家标准", 118, 26),
+        ("GB 5749—2006 代替 GB 5749—85", 164, 14),
+        ("生活饮用水卫生标准", 330, 26),
+    )
+    meta = parse_cover([cover])
+    assert meta.std_no == "GB 5749-2006"
+    assert meta.replaces == ["GB 5749-1985"]
+
+
 def test_no_pages_gives_identity_from_the_file_name_only():
     meta = parse_cover([], "GB_T_7714-2015.pdf")
     assert meta.std_no == "GB/T 7714-2015"
