@@ -19,10 +19,9 @@ inject markup. Two renderings:
 from __future__ import annotations
 
 import html as html_lib
-import re
 from collections.abc import Iterable
 
-from analyzers.normalize import fold_dashes, fold_width, is_cjk
+from analyzers.normalize import fold_dashes, fold_width, is_cjk, is_cjk_or_punct
 
 PLAIN_OPEN, PLAIN_CLOSE = "【", "】"
 HTML_OPEN, HTML_CLOSE = "<mark>", "</mark>"
@@ -30,7 +29,6 @@ ELLIPSIS = "…"
 SNIPPET_CHARS = 160
 # A window start moves back to a sentence start this close before the first match.
 _SENTENCE_END = set("。；！？\n")
-_SPACES = re.compile(r"\s+")
 
 
 def _fold_char(ch: str) -> str:
@@ -116,16 +114,38 @@ class Highlighter:
         text = text or ""
         spans = self.spans(text)
         start, end = self.window(text, spans)
-        marks = [
-            (max(s, start), min(e, end)) for s, e in self.merge(spans) if e > start and s < end
-        ]
+        marked = [False] * (end - start)
+        for s, e in self.merge(spans):
+            for i in range(max(s, start), min(e, end)):
+                marked[i - start] = True
         out = [ELLIPSIS] if start > 0 else []
-        at = start
-        for s, e in marks:
-            out.append(escape(_squash(text[at:s])))
-            out.append(open_mark + escape(_squash(text[s:e])) + close_mark)
-            at = e
-        out.append(escape(_squash(text[at:end])))
+        run: list[str] = []
+        inside = False
+        i = start
+        while i < end:
+            ch = text[i]
+            if ch.isspace():
+                # A line break or gap of the printed page: nothing between Chinese
+                # characters, one space between Latin words.
+                j = i
+                while j < end and text[j].isspace():
+                    j += 1
+                before = text[i - 1] if i > start else ""
+                after = text[j] if j < end else ""
+                if before and after and not (is_cjk_or_punct(before) or is_cjk_or_punct(after)):
+                    run.append(" ")
+                i = j
+                continue
+            if marked[i - start] != inside:
+                out.append(escape("".join(run)))
+                run = []
+                out.append(open_mark if not inside else close_mark)
+                inside = not inside
+            run.append(ch)
+            i += 1
+        out.append(escape("".join(run)))
+        if inside:
+            out.append(close_mark)
         if end < len(text):
             out.append(ELLIPSIS)
         return "".join(out).strip()
@@ -137,11 +157,6 @@ class Highlighter:
     def plain(self, text: str) -> str:
         """Clause text with `【…】` around the matches, for terminals and JSON."""
         return self._render(text, PLAIN_OPEN, PLAIN_CLOSE, lambda s: s)
-
-
-def _squash(text: str) -> str:
-    """Line breaks of the printed page are not part of the text."""
-    return _SPACES.sub(" ", text)
 
 
 def highlight_html(text: str, terms: Iterable[str], max_chars: int = SNIPPET_CHARS) -> str:

@@ -34,7 +34,7 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from analyzers.chinese import bigram_analyzer, query_bigram_analyzer, query_word_analyzer
-from analyzers.stdno import normalize_query_number, parse_std_no
+from analyzers.stdno import StandardNumber, normalize_query_number, parse_std_no
 
 from .highlight import Highlighter
 from .query import ParsedQuery, QueryError, parse_query
@@ -216,7 +216,7 @@ class _Or(Q.Or):
 _STANDARD_DOC = Q.Term("doc_type", "standard")
 
 
-def build_query(terms: QueryTerms, excluded: tuple[str, ...], ranking: Ranking) -> Q.Query | None:
+def build_query(terms: QueryTerms, ranking: Ranking) -> Q.Query | None:
     r = ranking
     optional: list[Q.Query] = []
     for word in terms.words:
@@ -255,18 +255,19 @@ def build_query(terms: QueryTerms, excluded: tuple[str, ...], ranking: Ranking) 
         query = text_query
     if query is None:
         return None
-    if excluded:
-        phrase_an = bigram_analyzer()
-        nots = []
-        for word in excluded:
-            seq = [t.text for t in phrase_an(word, mode="index") if t.text]
-            if seq:
-                nots.extend(
-                    _phrase(name, seq, 1.0) for name in ("heading_bi", "body_bi", "title_bi")
-                )
-        if nots:
-            query = Q.AndNot(query, _Or(nots))
     return query
+
+
+def build_exclusion(excluded: tuple[str, ...]) -> Q.Query | None:
+    """Documents holding any `-word`: given to Whoosh as a mask (its AndNot matcher lets
+    excluded documents through when the result limit exceeds the segment size)."""
+    phrase_an = bigram_analyzer()
+    nots = []
+    for word in excluded:
+        seq = [t.text for t in phrase_an(word, mode="index") if t.text]
+        if seq:
+            nots.extend(_phrase(name, seq, 1.0) for name in ("heading_bi", "body_bi", "title_bi"))
+    return _Or(nots) if nots else None
 
 
 def _phrase(fieldname: str, seq: list[str], boost: float) -> Q.Query:
@@ -394,7 +395,8 @@ def search(
     clauses_per_standard = max(1, int(clauses_per_standard))
 
     terms = analyse(parsed)
-    whoosh_query = build_query(terms, parsed.excluded, ranking)
+    whoosh_query = build_query(terms, ranking)
+    mask = build_exclusion(parsed.excluded)
     filter_query = build_filter(parsed.filters)
     if whoosh_query is None:
         if filter_query is None:
@@ -406,17 +408,16 @@ def search(
         catalogue = _catalogue(index, searcher)
         needed = (offset + limit) * (clauses_per_standard if group else 1)
         candidates = max(ranking.candidates, needed * 3)
-        results = searcher.search(whoosh_query, limit=candidates, filter=filter_query)
+        results = searcher.search(whoosh_query, limit=candidates, filter=filter_query, mask=mask)
         scored = [(hit.docnum, hit.score) for hit in results]
-        matched = (
-            set(searcher.docs_for_query(whoosh_query, for_deletion=False))
-            if len(results) > len(scored)
-            else {d for d, _ in scored}
-        )
-        if filter_query is not None and len(results) > len(scored):
-            allowed = set(searcher.docs_for_query(filter_query))
-            matched &= allowed
-        ranked = _rank(searcher, catalogue, scored, ranking)
+        matched = {d for d, _ in scored}
+        if len(results) > len(scored):
+            matched = set(searcher.docs_for_query(whoosh_query))
+            if filter_query is not None:
+                matched &= set(searcher.docs_for_query(filter_query))
+            if mask is not None:
+                matched -= set(searcher.docs_for_query(mask))
+        ranked = _rank(searcher, catalogue, scored, ranking, _typed_numbers(parsed))
         clause_counts = Counter(
             catalogue.doc_sha[d] for d in matched if not catalogue.doc_is_standard[d]
         )
@@ -455,8 +456,45 @@ def search(
     )
 
 
+def _number_fit(numbers: list[StandardNumber | str], std_no: str) -> float:
+    """How exactly the typed number names this standard: 1 when prefix, number and year
+    agree, less when the kind was left out (`gb3838` also finds GB/T 3838) or only the
+    base of a multi-part number matched."""
+    if not numbers or not std_no:
+        return 0.0
+    mine = parse_std_no(std_no)
+    if mine is None:
+        return 0.0
+    best = 0.0
+    for typed in numbers:
+        if isinstance(typed, str):  # digits only
+            number, _, year = typed.partition("-")
+            fit = 0.5 + 0.3 * (number == mine.number) + 0.2 * (year == (mine.year or ""))
+        else:
+            fit = (
+                0.4 * (typed.prefix == mine.prefix)
+                + 0.2 * (typed.code == mine.code)
+                + 0.3 * (typed.number == mine.number)
+                + 0.1 * (typed.year is None or typed.year == mine.year)
+            )
+        best = max(best, fit)
+    return best
+
+
+def _typed_numbers(parsed: ParsedQuery) -> list[StandardNumber | str]:
+    out: list[StandardNumber | str] = []
+    for term in parsed.numbers:
+        number = None if term.bare else parse_std_no(term.text)
+        out.append(number if number is not None else term.keys[0])
+    return out
+
+
 def _rank(
-    searcher, catalogue: _Catalogue, scored: list[tuple[int, float]], ranking: Ranking
+    searcher,
+    catalogue: _Catalogue,
+    scored: list[tuple[int, float]],
+    ranking: Ranking,
+    numbers: list[StandardNumber | str] = (),
 ) -> list[Hit]:
     standard_score: dict[str, float] = {}
     clause_hits: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -472,6 +510,8 @@ def _rank(
         meta = catalogue.standards.get(sha, {})
         factor = ranking.demote if meta.get("status") in DEMOTED_STATUSES else 1.0
         prior = standard_score.get(sha, 0.0)
+        if prior and numbers:
+            prior *= 0.5 + _number_fit(numbers, meta.get("std_no", ""))
         best: Hit | None = None
         for docnum, score in clause_hits.get(sha, []):
             hit = _hit(
