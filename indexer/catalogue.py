@@ -36,6 +36,11 @@ CREATE TABLE IF NOT EXISTS citations (
     undated  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS citations_undated ON citations(undated);
+CREATE TABLE IF NOT EXISTS replacements (
+    sha256   TEXT NOT NULL,
+    replaced TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS replacements_replaced ON replacements(replaced);
 CREATE TABLE IF NOT EXISTS overrides (
     sha256     TEXT NOT NULL,
     field      TEXT NOT NULL,
@@ -125,11 +130,42 @@ class Catalogue:
             "INSERT INTO citations (sha256, cited, undated) VALUES (?, ?, ?)",
             [(standard.sha256, ref.std_no, _undated(ref.std_no)) for ref in standard.references],
         )
+        db.execute("DELETE FROM replacements WHERE sha256 = ?", (standard.sha256,))
+        db.executemany(
+            "INSERT INTO replacements (sha256, replaced) VALUES (?, ?)",
+            [(standard.sha256, old) for old in standard.replaces],
+        )
 
     def remove(self, sha256: str, conn: sqlite3.Connection | None = None) -> None:
         db = conn or self.db
         db.execute("DELETE FROM standards WHERE sha256 = ?", (sha256,))
         db.execute("DELETE FROM citations WHERE sha256 = ?", (sha256,))
+        db.execute("DELETE FROM replacements WHERE sha256 = ?", (sha256,))
+
+    def edition_family(self, std_no: str, replaces: list[str]) -> list[dict[str, Any]]:
+        """Entries whose status can depend on `std_no`: its other editions, the standards it
+        replaces, and those that replace it. Status derivation needs only this set."""
+        undated = _undated(std_no)
+        escaped = undated.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.db.execute(
+            "SELECT sha256 FROM standards WHERE std_no = ? OR std_no LIKE ? ESCAPE '\\'"
+            " UNION SELECT sha256 FROM replacements WHERE replaced = ?",
+            (std_no, escaped + "-%", std_no),
+        ).fetchall()
+        shas = {r[0] for r in rows}
+        for old in replaces:
+            shas.update(self.find(std_no=old))
+        members = [m["std_no"] for m in (self.metadata(sha) for sha in shas) if m]
+        for member in members:
+            rows = self.db.execute("SELECT sha256 FROM replacements WHERE replaced = ?", (member,))
+            shas.update(r[0] for r in rows)
+        return [m for m in (self.metadata(sha) for sha in sorted(shas)) if m is not None]
+
+    def move_overrides(self, old: str, new: str, conn: sqlite3.Connection | None = None) -> None:
+        """A changed file replacing its entry keeps the librarian's corrections."""
+        (conn or self.db).execute(
+            "UPDATE OR REPLACE overrides SET sha256 = ? WHERE sha256 = ?", (new, old)
+        )
 
     def cited_by(self, std_no: str) -> list[str]:
         """shas of library standards whose normative references cite `std_no` (any edition)."""

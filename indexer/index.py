@@ -197,14 +197,18 @@ class SearchIndex:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def replace(self, standard: Standard | None, removed: list[str] = ()) -> None:
-        """Put one standard's documents in (replacing its old ones) and drop `removed` shas."""
+        self.replace_many([standard] if standard is not None else [], removed)
+
+    def replace_many(self, standards: list[Standard], removed: list[str] = ()) -> None:
+        """Put standards' documents in (replacing their old ones) and drop `removed` shas,
+        in one commit: a searcher sees all of it or none."""
         ix = self.open()
         with self.write_lock():
             writer = ix.writer(timeout=60)
             try:
                 for sha in removed:
                     writer.delete_by_term("sha256", sha)
-                if standard is not None:
+                for standard in standards:
                     writer.delete_by_term("sha256", standard.sha256)
                     for document in index_documents(standard):
                         writer.add_document(**document)
@@ -249,9 +253,10 @@ def rebuild_index(library, progress: bool = False) -> int:
     from tqdm import tqdm
 
     from .catalogue import Catalogue
-    from .pipeline import load_standard
+    from .pipeline import load_standard, update_statuses
 
     with Catalogue(library.catalogue_path) as catalogue:
+        update_statuses(catalogue)
         shas = catalogue.shas()
         bar = tqdm(total=len(shas), unit="std", desc="reindex", disable=not progress)
         standards = (load_standard(library, catalogue, sha) for sha in shas)

@@ -131,9 +131,7 @@ def ingest(
                 catalogue.log(path.name, FAILED, result.reason)
                 done(FileOutcome(path.name, FAILED, result.reason))
                 continue
-            done(_store(library, catalogue, index, path, result))
-        if jobs:
-            refresh_statuses(library, catalogue, index, today or date.today())
+            done(_store(library, catalogue, index, path, result, today or date.today()))
     finally:
         catalogue.close()
     return report
@@ -145,7 +143,12 @@ def _std_no_of(catalogue: Catalogue, sha: str) -> str:
 
 
 def _store(
-    library: Library, catalogue: Catalogue, index: SearchIndex, path: Path, standard: Standard
+    library: Library,
+    catalogue: Catalogue,
+    index: SearchIndex,
+    path: Path,
+    standard: Standard,
+    today: date,
 ) -> FileOutcome:
     sha = sha256_file(path)
     standard.sha256 = sha
@@ -164,31 +167,55 @@ def _store(
     )
     with catalogue.transaction() as conn:
         for old in previous:
+            catalogue.move_overrides(old, sha, conn)
             catalogue.remove(old, conn)
             catalogue.log(path.name, "replaced", f"replaces entry {old[:12]}", old, conn)
         catalogue.put(standard, conn)
         catalogue.log(path.name, outcome, reason, sha, conn)
+        changed = _derive_family_statuses(catalogue, standard, today)
     for old in previous:
         library.move_to_trash(old)
-    index.replace(standard, removed=sorted(previous))
+    index.replace_many(
+        [load_standard(library, catalogue, s) for s in sorted(changed | {sha})],
+        removed=sorted(previous),
+    )
     return FileOutcome(path.name, outcome, reason, standard.std_no, sha, sorted(previous))
 
 
-def refresh_statuses(
-    library: Library, catalogue: Catalogue, index: SearchIndex, today: date
-) -> list[str]:
-    """Recompute every standard's status; re-index those whose status changed."""
-    entries = catalogue.all_metadata()
-    changed = []
+def _derive_family_statuses(catalogue: Catalogue, standard: Standard, today: date) -> set[str]:
+    """Statuses of the new standard's edition family; returns the shas that changed."""
+    family = catalogue.edition_family(standard.std_no, standard.replaces) if standard.std_no else []
+    family = family or [catalogue.metadata(standard.sha256)]
+    return _apply_statuses(catalogue, family, today)
+
+
+def _apply_statuses(catalogue: Catalogue, entries: list[dict], today: date) -> set[str]:
     derived = derive_statuses(entries, today)
+    changed = set()
     for entry in entries:
         status, replaced_by = derived[entry["sha256"]]
         if entry.get("status") != status or entry.get("replaced_by", "") != replaced_by:
             catalogue.set_derived(entry["sha256"], status, replaced_by)
-            changed.append(entry["sha256"])
-    for sha in changed:
-        index.replace(load_standard(library, catalogue, sha))
+            changed.add(entry["sha256"])
     return changed
+
+
+def update_statuses(catalogue: Catalogue, today: date | None = None) -> set[str]:
+    """Every standard's status in the catalogue; returns the shas that changed."""
+    with catalogue.transaction():
+        return _apply_statuses(catalogue, catalogue.all_metadata(), today or date.today())
+
+
+def refresh_statuses(library: Library, today: date | None = None) -> list[str]:
+    """Recompute every standard's status (即将实施 turns into 现行 with the calendar) and
+    re-index those that changed. Run at start-up and by `reindex`."""
+    with Catalogue(library.catalogue_path) as catalogue:
+        changed = update_statuses(catalogue, today)
+        if changed:
+            SearchIndex(library.index_root).replace_many(
+                [load_standard(library, catalogue, sha) for sha in sorted(changed)]
+            )
+    return sorted(changed)
 
 
 def load_standard(library: Library, catalogue: Catalogue, sha: str) -> Standard:

@@ -27,11 +27,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from analyzers.chinese import initialize
     from indexer.consistency import check_and_repair
+    from indexer.pipeline import refresh_statuses
 
     from .library_state import LibraryState
 
     if app.config.get("REPAIR_ON_START", True):
         check_and_repair(library)
+        refresh_statuses(library)
     state = LibraryState(library)
     initialize(user_words=state.user_words())
     app.extensions["stdsearch.state"] = state

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from whoosh.query import Term
-
 from indexer.model import Clause
+
+SHOWN = ("std_no", "title", "clause_no", "heading", "page", "status")
 
 
 def similar_clauses(index, sha256: str, clause: Clause, limit: int = 5) -> list[dict]:
@@ -12,20 +12,11 @@ def similar_clauses(index, sha256: str, clause: Clause, limit: int = 5) -> list[
         docnum = searcher.document_number(doc_id=f"{sha256}:{clause.order}")
         if docnum is None:
             return []
-        results = searcher.more_like(
-            docnum, "body", top=limit * 3, numterms=12, filter=None, mask=Term("sha256", sha256)
-        )
         found = []
-        for hit in results:
-            if hit.get("doc_type") != "clause":
+        for hit in searcher.more_like(docnum, "body", top=limit * 4, numterms=12):
+            if hit.get("doc_type") != "clause" or hit.get("sha256") == sha256:
                 continue
-            found.append(
-                {
-                    key: hit.get(key)
-                    for key in ("std_no", "title", "clause_no", "heading", "page", "status")
-                }
-                | {"score": round(hit.score, 3)}
-            )
+            found.append({key: hit.get(key) for key in SHOWN} | {"score": round(hit.score, 3)})
             if len(found) == limit:
                 break
         return found
