@@ -19,7 +19,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
+from itertools import pairwise
 from statistics import median
+
+from analyzers.normalize import is_cjk
 
 from .model import Clause, Line, Page
 from .terms import is_terms_heading, split_term_line
@@ -117,6 +120,43 @@ def _furniture(pages: list[Page]) -> set[int]:
     return drop
 
 
+COLOPHON_MARKS = ("版权专有", "侵权必究", "书号", "出版发行", "统一书号")
+
+
+def _is_colophon(page: Page) -> bool:
+    """The publisher's imprint page (出版发行, 书号, 版权专有) carries no clause text."""
+    if len(page.lines) > 30:
+        return False
+    hits = sum(
+        1 for line in page.lines if any(mark in _squash(line.text) for mark in COLOPHON_MARKS)
+    )
+    return hits >= 2
+
+
+def _wrapped(lines: list[Line]) -> list[tuple[Line, Line]]:
+    """(line, next line) pairs where a paragraph visibly wraps: both long, the first
+    ending mid-sentence on a Chinese character. Their left edges are the text margin and
+    the right edge of the first is the column's right edge, whatever tables and
+    indented items surround them."""
+    pairs = []
+    for prev, line in pairwise(lines):
+        if (
+            prev.page == line.page
+            and len(prev.text) >= 20
+            and len(line.text) >= 8
+            and is_cjk(prev.text[-1])
+            and line.top > prev.top
+        ):
+            pairs.append((prev, line))
+    return pairs
+
+
+def _mode(values: list[float]) -> float:
+    counts = Counter(round(v) for v in values)
+    best = max(counts.items(), key=lambda item: (item[1], -item[0]))[0]
+    return min(v for v in values if round(v) == best)
+
+
 def _frames(pages: list[Page], kept: dict[int, list[Line]]) -> dict[int, _PageFrame]:
     """The text column of every page, learnt over all pages of the same side and size.
 
@@ -132,15 +172,16 @@ def _frames(pages: list[Page], kept: dict[int, list[Line]]) -> dict[int, _PageFr
     for key, lines in groups.items():
         if not lines:
             continue
-        xs = sorted(line.x0 for line in lines)
-        need = max(3, len(xs) // 30)
-        margin = xs[0]
-        for x in xs:
-            if sum(1 for other in xs if abs(other - x) <= 2.0) >= need:
-                margin = x
-                break
-        rights = sorted(line.x1 for line in lines if len(line.text) >= 15)
-        right = rights[int(len(rights) * 0.9)] if rights else max(line.x1 for line in lines)
+        pairs = _wrapped(lines)
+        if len(pairs) >= 3:
+            margin = _mode([line.x0 for _, line in pairs])
+            right = median(prev.x1 for prev, _ in pairs)
+        else:
+            xs = sorted(line.x0 for line in lines)
+            need = max(3, len(xs) // 30)
+            margin = next((x for x in xs if sum(1 for o in xs if abs(o - x) <= 2.0) >= need), xs[0])
+            rights = sorted(line.x1 for line in lines if len(line.text) >= 15)
+            right = rights[int(len(rights) * 0.9)] if rights else max(line.x1 for line in lines)
         frames_by_group[key] = (margin, right)
     frames = {}
     for page in pages:
@@ -228,7 +269,7 @@ class _Splitter:
         self.lines: list[Line] = []
         kept_by_page: dict[int, list[Line]] = {}
         for page in pages:
-            if page.number in self.toc.pages:
+            if page.number in self.toc.pages or _is_colophon(page):
                 continue
             kept = [
                 line
@@ -309,6 +350,10 @@ class _Splitter:
                 return NUMBERED_RE.match(lost), _key_of(NUMBERED_RE.match(lost))
         key = _key_of(match)
         rest = match.group("rest")
+        if rest.startswith("、") and self.listed_chapter(key, rest[1:]):
+            # `1、范围`: an enumeration comma after the chapter number, as the 目次 confirms.
+            match = NUMBERED_RE.match(f"{key[0]} {rest[1:]}")
+            rest = match.group("rest")
         if rest and (UNIT_RE.match(rest) or rest[0] in "%‰~～-－/:：)）、．.×xX*+=<>≤≥±,，。"):
             return None
         if not self.at_margin(line):
@@ -328,6 +373,12 @@ class _Splitter:
         if self.use_toc and clause_no in self.toc_numbers and _follows(self.last, numbers, gap=3):
             return match, key
         return None
+
+    def listed_chapter(self, key: tuple, heading: str) -> bool:
+        if len(key) != 1 or isinstance(key[0], str) or not self.use_toc:
+            return False
+        listed = self.toc.heading(str(key[0]))
+        return bool(listed) and _similar(listed, heading)
 
     def lost_dots(self, digits: str) -> str | None:
         """`31` alone on a line where 3.1 is due: the dot was a glyph the text layer lost.
@@ -590,6 +641,12 @@ def _mark_terms(clauses: list[Clause]) -> None:
         clause.heading = zh
         if en:
             clause.text = f"{en}\n{clause.text}" if clause.text else en
+
+
+def body_lines(pages: list[Page]) -> list[Line]:
+    """The lines clause text is made of: the pages without cover furniture, 目次 and
+    imprint, running headers, footers and page numbers."""
+    return list(_Splitter(pages).lines)
 
 
 def split_clauses(pages: list[Page]) -> list[Clause]:

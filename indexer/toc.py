@@ -16,9 +16,10 @@ TOC_TITLES = {"目次", "目录"}
 
 # Dot leaders: runs of dots, ellipses or middle dots, then an optional page label.
 LEADER_RE = re.compile(r"^(?P<label>.*?)\s*(?:[.…·．‧⋯]\s*){4,}\s*(?P<page>[IVXLivxl\d]*)\s*$")
-# `3.1`, `3. 1` (a space after the dot in some typesetting), `A.1`, `B1`.
+# `3.1`, `3. 1` (a space after the dot in some typesetting), `8.` (a trailing dot),
+# `A.1`, `B1`.
 NUMBERED_RE = re.compile(
-    r"^(?:(?P<annex>[A-Z])\.?)?(?P<no>\d{1,3}(?:\.\s?\d{1,3})*)(?![\d.])\s*(?P<rest>.*)$"
+    r"^(?:(?P<annex>[A-Z])\.?)?(?P<no>\d{1,3}(?:\.\s?\d{1,3})*)(?:\.(?=\D))?(?![\d.])\s*(?P<rest>.*)$"
 )
 ANNEX_RE = re.compile(r"^附\s*录\s*(?P<letter>[A-Z])(?![A-Za-z])\s*(?P<rest>.*)$")
 LABEL_RE = re.compile(r"^[（(][^）)]*(?:规范|资料|参考|提示|补充)[^）)]*[）)]\s*")
@@ -104,8 +105,12 @@ def find_toc(pages: list[Page]) -> Toc:
         if page.number not in toc.pages:
             continue
         previous: Line | None = None
+        plain = not any(is_leader_line(line.text) for line in page.lines)
         for line in page.lines:
             match = LEADER_RE.match(line.text)
+            if plain and _squash(line.text) not in TOC_TITLES:
+                # A 目次 printed without leaders or page numbers: one entry a line.
+                match = LEADER_RE.match(f"{line.text}....")
             if not match:
                 previous = line
                 continue
