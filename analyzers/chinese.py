@@ -83,16 +83,11 @@ def query_word_analyzer() -> Analyzer:
 
 def bigram_analyzer(unigrams: bool = False) -> Analyzer:
     """Character bigrams for the second clause text field."""
-    return (
-        BigramTokenizer(stop_words=PARTICLES | QUESTION_WORDS, unigrams=unigrams)
-        | LowercaseFilter()
-    )
+    return BigramTokenizer(PARTICLES, QUESTION_WORDS, unigrams=unigrams) | LowercaseFilter()
 
 
 def query_bigram_analyzer() -> Analyzer:
-    return (
-        BigramTokenizer(stop_words=PARTICLES | QUESTION_WORDS, for_query=True) | LowercaseFilter()
-    )
+    return BigramTokenizer(PARTICLES, QUESTION_WORDS, for_query=True) | LowercaseFilter()
 
 
 class StdNoTokenizer(Tokenizer):

@@ -15,7 +15,9 @@ from whoosh.analysis import Filter, Token
 # Words that make a question of a query and are never what the user looks for:
 # "新建燃气锅炉的烟囱最低要求多高" is about 烟囱 高度, not about 多高. Only dropped from
 # queries: in clause text they are ordinary words (检查是否符合要求). 要求, 规定, 应 are
-# what standards are made of and are kept.
+# what standards are made of and are kept. The second line is the filler of spoken
+# questions (是多少, 还算吗, 最多可以, 需要做); on the development topics every one of
+# them was missing from the clause that answers the question.
 QUESTION_WORDS = frozenset(
     [
         "怎么",
@@ -66,6 +68,19 @@ QUESTION_WORDS = frozenset(
         "么",
         "吧",
         "呀",
+        "是",
+        "还",
+        "还是",
+        "要",
+        "需要",
+        "可以",
+        "能",
+        "能够",
+        "做",
+        "算",
+        "有",
+        "多",
+        "最",
     ]
 )
 

@@ -38,6 +38,7 @@ ALNUM = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff"
 # A run of Chinese characters, or a Latin/digit word whose pieces may be joined by `.`
 # (`5.1`, `13.040.40`, `PM2.5`) or `/` (`mg/L`, `km/h`, `GB/T`).
 _PIECE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[{ALNUM}]+(?:[./][{ALNUM}]+)*)")
+_CJK_GAP = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 # The parts of a joined word: letter runs and numbers (`RS485` → `RS`, `485`).
 _BARE_NUMBER = re.compile(r"[0-9.]+")
 _QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)*(?=[A-Za-z\u00c0-\u024f\u0370-\u03ff])")
@@ -48,22 +49,38 @@ _PART = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff]+|[0-9]+(?:\.[0-9]+)*")
 
 
 def fold_for_tokens(text: str) -> tuple[str, list[int] | None]:
-    """The folded text and, when folding changed its length, where each folded char came from.
+    """The folded text and, when folding moved characters, where each one came from.
 
-    Almost every fold is one character for one, so the offsets are usually the identity
-    (returned as None); NFKC expansions (`㎎` → `mg`, `Ⅲ` → `III`) need the map.
+    Almost every fold is one character for one, so the map is usually the identity
+    (returned as None). NFKC expansions (`㎎` → `mg`, `Ⅲ` → `III`) lengthen the text;
+    line breaks and letter-spacing between Chinese characters (`前　言`, a clause
+    broken over two printed lines) are dropped, since jieba would otherwise cut there.
     """
     folded = fold_dashes(fold_width(text))
-    if len(folded) == len(text):
-        return folded, None
-    pieces: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        f = fold_dashes(fold_width(ch))
-        pieces.append(f)
-        origin.extend([i] * len(f))
-    origin.append(len(text))
-    return "".join(pieces), origin
+    origin: list[int] | None = None
+    if len(folded) != len(text):
+        pieces: list[str] = []
+        origin = []
+        for i, ch in enumerate(text):
+            f = fold_dashes(fold_width(ch))
+            pieces.append(f)
+            origin.extend([i] * len(f))
+        origin.append(len(text))
+        folded = "".join(pieces)
+    if _CJK_GAP.search(folded):
+        if origin is None:
+            origin = list(range(len(folded) + 1))
+        kept: list[str] = []
+        kept_origin: list[int] = []
+        at = 0
+        for m in _CJK_GAP.finditer(folded):
+            kept.append(folded[at : m.start()])
+            kept_origin.extend(origin[at : m.start()])
+            at = m.end()
+        kept.append(folded[at:])
+        kept_origin.extend(origin[at:])
+        folded, origin = "".join(kept), kept_origin
+    return folded, origin
 
 
 @dataclass(frozen=True)
@@ -138,6 +155,15 @@ def subwords(word: str) -> list[str]:
             if gram not in found and is_word(gram):
                 found.append(gram)
     return found
+
+
+def _in_word(run: str, i: int) -> bool:
+    """Whether run[i] belongs to a dictionary word of two to four characters around it."""
+    for size in (2, 3, 4):
+        for start in range(max(0, i - size + 1), min(i, len(run) - size) + 1):
+            if is_word(run[start : start + size]):
+                return True
+    return False
 
 
 # -- the tokenizers -------------------------------------------------------------------
@@ -279,42 +305,48 @@ class BigramTokenizer(_FoldingTokenizer):
     """Overlapping character bigrams of Chinese runs; a run of one character stays one.
 
     Bigrams find any two-character sequence whatever jieba makes of it, at the price of
-    noisier ranking. `stop_words` are cut out of the query before pairing (with jieba,
-    so that `的` of `目的` is kept): the pairs spanning `如何` or `的` are not in a
-    document that says the same thing in other words. With `unigrams=True` each
-    character is also indexed at its bigram's position, so one-character queries (`铊`)
-    match too, for about twice the postings.
+    noisier ranking. Runs are cut, at index and query time alike, at `particles` that
+    are not part of a dictionary word (the `的` of `文献的著录`, not of `目的`), so
+    `食品添加剂使用` matches `食品添加剂的使用` and the phrase `"文献的著录"` still matches
+    bigram for bigram. Queries are also cut at `query_stop_words` (found with jieba):
+    the pairs spanning `如何` are in no document. With `unigrams=True` each character
+    is also indexed at its bigram's position, so one-character queries (`铊`) match too.
     """
 
     def __init__(
         self,
-        stop_words: frozenset[str] = frozenset(),
+        particles: frozenset[str] = frozenset(),
+        query_stop_words: frozenset[str] = frozenset(),
         unigrams: bool = False,
         for_query: bool = False,
     ):
-        self.stop_words = frozenset(stop_words)
+        self.particles = frozenset(particles)
+        self.query_stop_words = frozenset(query_stop_words)
         self.unigrams = unigrams
         self.for_query = for_query
 
     def _cjk(self, piece: Piece, query: bool) -> Iterator[tuple[str, int, int, bool]]:
-        for start, end in self._runs(piece, query):
-            yield from self._pairs(
-                piece.text, start - piece.start, end - piece.start, query, piece.start
-            )
+        for start, end in self._runs(piece.text, query):
+            yield from self._pairs(piece.text, start, end, query, piece.start)
 
-    def _runs(self, piece: Piece, query: bool) -> Iterator[tuple[int, int]]:
-        if not (query and self.stop_words):
-            yield piece.start, piece.end
-            return
-        at = run = piece.start
-        for word in segmenter().cut(piece.text):
-            if word in self.stop_words:
-                if at > run:
-                    yield run, at
-                run = at + len(word)
-            at += len(word)
-        if at > run:
-            yield run, at
+    def _runs(self, run: str, query: bool) -> Iterator[tuple[int, int]]:
+        cuts = [
+            (i, i + 1) for i, ch in enumerate(run) if ch in self.particles and not _in_word(run, i)
+        ]
+        if query and self.query_stop_words:
+            at = 0
+            for word in segmenter().cut(run):
+                if word in self.query_stop_words:
+                    cuts.append((at, at + len(word)))
+                at += len(word)
+            cuts.sort()
+        at = 0
+        for start, end in cuts:
+            if start > at:
+                yield at, start
+            at = max(at, end)
+        if at < len(run):
+            yield at, len(run)
 
     def _pairs(self, run: str, start: int, end: int, query: bool, offset: int):
         if end - start == 1:
