@@ -357,6 +357,13 @@ def test_find_returns_parsed_numbers():
         ("T_GDRTA_002-2020.pdf", "T/GDRTA 002-2020"),
         ("协议文档/JTT 808-2019.pdf", "JT/T 808-2019"),
         ("GB_5085.7-2019", "GB 5085.7-2019"),
+        ("GB-T-7714-2015.pdf", "GB/T 7714-2015"),
+        ("jt-t-808-2019.pdf", "JT/T 808-2019"),
+        ("T-GDRTA-002-2020.pdf", "T/GDRTA 002-2020"),
+        ("Q_GDW_1234-2014.pdf", "Q/GDW 1234-2014"),
+        ("DB11_T_1322.1-2017.pdf", "DB11/T1322.1-2017"),
+        ("ISO_690-2010.pdf", "ISO 690:2010"),
+        ("RFC3261.txt", "IETF RFC 3261"),
     ],
 )
 def test_parse_filename(name, canonical):
