@@ -54,6 +54,11 @@ class StandardNumber:
     number: str  # as printed, leading zeros kept: "7714", "5085.7", "0031", "61000-4-2"
     year: str | None = None  # four digits, None when undated
 
+    @classmethod
+    def parse(cls, text: str) -> StandardNumber | None:
+        """`StandardNumber.parse("GB／T 7714—2015")`: the same as `parse_std_no`."""
+        return parse_std_no(text)
+
     def __str__(self) -> str:
         if self.year is None:
             return self.undated
@@ -275,11 +280,13 @@ def _fold(text: str, upper: bool) -> tuple[str, list[int] | None]:
 _SP = r"[ ]{0,3}"  # VERBOSE pattern: a literal space must be bracketed
 _SLASH = rf"{_SP}/{_SP}"
 _NUM = r"\d+(?:\.\d+)*"
+# Dashes after folding; OCR reads the em dash before a year as 一 (one) or ー.
+_DASH = r"(?:-{1,2}|[一ー]{1,2})"
 # The year follows a dash (or a colon in the association series); covers whose dash is a
 # drawn rule rather than a glyph leave only a space (`GB 12348 2008`), accepted for
 # four-digit years that are not the start of a date or a quantity.
 _YEAR_TAIL = rf"""(?:
-    {_SP}-{{1,2}}{_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d)
+    {_SP}{_DASH}{_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d)
   | {_SP}:{_SP}(?P<colon_year>(?:19|20)\d\d)(?!\d)
   | [ ]{{1,3}}(?P<spaced_year>(?:19|20)\d\d)(?![\d.年月/:-])
 )?"""
@@ -398,7 +405,7 @@ def _from_match(m: re.Match[str], strict: bool) -> StandardNumber | None:
 _PART_RUN = re.compile(
     rf"""{_SP}(?:[～~、,，/]|和|及|与|或|至|到){_SP}
     (?P<num>\d+(?:\.\d+)+)(?!\.?\d)
-    (?:{_SP}-{{1,2}}{_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d))?""",
+    (?:{_SP}{_DASH}{_SP}(?P<year>(?:19|20)\d\d|\d\d)(?!\d))?""",
     re.VERBOSE,
 )
 
@@ -536,7 +543,7 @@ def parse_filename(name: str) -> StandardNumber | None:
 # Bare numbers worth a lookup: `32960.3`, `7714-2015`, and ITU-T's `G.711`.
 _BARE = re.compile(
     rf"(?P<num>\d{{3,}}(?:\.\d+)*|[A-Z]\.\d{{2,}}(?:\.\d+)*)"
-    rf"(?:{_SP}-{{1,2}}{_SP}(?P<year>(?:19|20)\d\d|\d\d))?"
+    rf"(?:{_SP}{_DASH}{_SP}(?P<year>(?:19|20)\d\d|\d\d))?"
 )
 
 

@@ -303,6 +303,8 @@ IN_TEXT = [
     ("ITU-TRec.G.711—1988 : [Pulsecode", ["ITU-TRec.G.711—1988"]),  # GB_T_28181-2016.pdf p6
     ("IETF RFC 3550 RTP (Real-time Transport Protocol)", ["IETF RFC 3550"]),
     ("GB 12348 2008", ["GB 12348 2008"]),  # cover whose dash is a drawn rule
+    ("GB 3838一2002 地表水环境质量标准", ["GB 3838一2002"]),  # OCR reads — as 一
+    ("符合GB 3838一级标准", ["GB 3838"]),
     ("依据GB 5085.1、5085.2和5085.3鉴别", ["GB 5085.1", "5085.2", "5085.3"]),
     ("按GB/T 1.1—2009、5.2的规定", ["GB/T 1.1—2009"]),
     ("（GB\n12349—90）", ["GB\n12349—90"]),
@@ -422,3 +424,8 @@ def test_cover_of_gb_12348_2008_prints_full_width_digits(corpus_pdf):
     with pdfplumber.open(corpus_pdf("GB_12348-2008.pdf")) as pdf:
         text = pdf.pages[0].extract_text()
     assert "GB 12348-2008" in [str(n) for n, _, _ in find_std_nos(text)]
+
+
+def test_parse_on_the_class():
+    assert StandardNumber.parse("GB／T 7714—2015") == StandardNumber("GB/T", "7714", "2015")
+    assert StandardNumber.parse("SL/T XXXXX—XXXX") is None
