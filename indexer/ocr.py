@@ -24,12 +24,16 @@ from PIL import Image
 from analyzers.normalize import is_cjk
 
 from . import page_geometry
-from .model import Line, Page
+from .model import IngestError, Line, Page
 from .ocr_text import clean_ocr_lines
 
 LANG = "chi_sim"
 DEFAULT_DPI = 300
 DEFAULT_PSM = 6
+
+# Seconds one Tesseract run may take: a normal page needs 3-20 s on one core; a page
+# that takes minutes is a picture of noise and is reported rather than waited for.
+TIMEOUT = 180
 
 # Pages this large (in points) are scans stored at 1 pt per pixel, not real A0 sheets;
 # they are rendered as if they were A4 so that `dpi` keeps its meaning.
@@ -39,6 +43,10 @@ _A4_LONG_IN = 11.69
 # Fraction of each edge whitened before OCR: scanner shadows and punch holes sit there,
 # printed text never does (standards keep margins of 20 mm and more).
 BORDER = 0.025
+
+# Straight ink runs at least this long (inches) are table rules, removed before OCR;
+# the longest printed stroke, the two-em list dash `——`, is a third of an inch.
+RULE_MIN_IN = 0.5
 
 # Tesseract's box around a CJK glyph is this fraction of the font size (measured on
 # born-digital pages of GB 18918-2002 and GB 34330-2017 against pdfplumber's sizes).
@@ -157,7 +165,11 @@ def _tesseract_lines(image: Image.Image, psm: int, lang: str) -> list[_OcrLine]:
     import pytesseract
 
     data = pytesseract.image_to_data(
-        image, lang=lang, config=f"--psm {psm}", output_type=pytesseract.Output.DICT
+        image,
+        lang=lang,
+        config=f"--psm {psm}",
+        output_type=pytesseract.Output.DICT,
+        timeout=TIMEOUT,
     )
     lines: dict[tuple[int, int, int], list[_Word]] = {}
     for i, level in enumerate(data["level"]):
@@ -282,6 +294,7 @@ def ocr_image(
     deskew: bool = True,
     border: float = BORDER,
     binarize: bool = False,
+    rules: bool = True,
 ) -> list[Page]:
     """OCR of an already rendered page image (see `ocr_page`)."""
     halves = page_geometry.split_spread(image) if split else [image]
@@ -299,6 +312,8 @@ def ocr_image(
                 (straight.height - prepared.height) / 2,
             )
             prepared = straight
+        if rules:
+            prepared = page_geometry.remove_rules(prepared, round(dpi * RULE_MIN_IN))
         lines = _read_image(
             prepared,
             page_no=page_no,
@@ -331,31 +346,44 @@ def ocr_page(
     deskew: bool = True,
     border: float = BORDER,
     binarize: bool = False,
+    rules: bool = True,
 ) -> list[Page]:
     """The printed pages on PDF page `page_no` (1-based), read by OCR.
 
     One `Page` per printed page: two for a scanned spread, left page first, each with
     positions relative to its own half of the sheet. Positions are in PDF points like
     pdfplumber's; `size` is the printed font size estimated from the line height. All
-    lines carry `ocr=True`. Raises `RuntimeError` with the reason when Tesseract is
-    unavailable.
+    lines carry `ocr=True`. Raises `IngestError` (file, page, reason) when the page
+    cannot be rendered or Tesseract is missing, fails or times out.
     """
-    reason = tesseract_status(lang)
-    if reason:
-        raise RuntimeError(f"{Path(pdf_path).name} page {page_no}: cannot OCR: {reason}")
-    rendering = render_page(pdf_path, page_no, dpi)
-    return ocr_image(
-        rendering.image,
-        page_no,
-        pt_per_px=rendering.pt_per_px,
-        dpi=rendering.dpi,
-        psm=psm,
-        lang=lang,
-        split=split,
-        deskew=deskew,
-        border=border,
-        binarize=binarize,
-    )
+    import pytesseract
+
+    name = Path(pdf_path).name
+    try:
+        rendering = render_page(pdf_path, page_no, dpi)
+    except Exception as exc:  # pdfium reports damage in many exception types
+        raise IngestError(name, f"cannot render page for OCR: {exc}", page_no) from exc
+    try:
+        return ocr_image(
+            rendering.image,
+            page_no,
+            pt_per_px=rendering.pt_per_px,
+            dpi=rendering.dpi,
+            psm=psm,
+            lang=lang,
+            split=split,
+            deskew=deskew,
+            border=border,
+            binarize=binarize,
+            rules=rules,
+        )
+    except pytesseract.TesseractNotFoundError as exc:
+        reason = tesseract_status(lang) or "tesseract is not installed"
+        raise IngestError(name, f"cannot OCR: {reason}", page_no) from exc
+    except (pytesseract.TesseractError, RuntimeError) as exc:
+        # RuntimeError is how pytesseract reports its timeout.
+        reason = tesseract_status(lang) or f"tesseract failed: {exc}"
+        raise IngestError(name, f"cannot OCR: {reason}", page_no) from exc
 
 
 def page_text(pages: list[Page]) -> str:

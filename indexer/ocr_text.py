@@ -28,6 +28,9 @@ _SLASH_T = re.compile(r"(?<![A-Za-z])([A-Z]{2})\s*[ZXMUVLzI1l|\[\]\\7/]{1,3}\s*T
 # `GB 3838一2002`, `5.7.1一5.7.9`, `vehicles一Part 1`: the numeral one never sits
 # between two digits or Latin letters.
 _DIGIT_DASH = re.compile(r"(?<=[A-Za-z0-9])\s*一\s*(?=[A-Za-z0-9])")
+# `70 一`: a lone numeral one after a number, before another number or the line end,
+# is the dash of an empty table cell. Checked before spaces around CJK are dropped.
+_CELL_DASH = re.compile(rf"(?<=[A-Za-z0-9.%)）—]\s)一(?=\s+[^\s{_CJK}]|\s+一|\s*$)")
 # `第]部分`: a part, chapter or section number is a digit.
 _PART_ONE = re.compile(r"(?<=第)\s*[\]|Il!]\s*(?=部分|章|节|篇)")
 # `一一基本类`, `--`, `一—` at the start of a list item.
@@ -46,6 +49,9 @@ _FULL_TO_HALF = {v: k for k, v in _HALF_TO_FULL.items()}
 
 def fix_line(text: str) -> str:
     """Repairs that need only the line itself."""
+    text = " ".join(text.split())
+    while _CELL_DASH.search(text):
+        text = _CELL_DASH.sub("—", text, count=1)
     text = normalize_line(text)
     text = _SLASH_T.sub(r"\1/T", text)
     text = _DIGIT_DASH.sub("—", text)
@@ -74,7 +80,7 @@ def _drop_unopened_quotes(lines: list[str]) -> list[str]:
                 if not open_quote:
                     before = line[i - 1] if i else ""
                     after = line[i + 1] if i + 1 < len(line) else ""
-                    if after and (is_cjk(before) or before.isalnum()):
+                    if before and after and (is_cjk(before) or before.isalnum()):
                         chars.append(" ")
                         continue
                 open_quote = False

@@ -18,6 +18,9 @@ from indexer.ocr_text import clean_ocr_lines, fix_line
         ("与 GHZB 1一1999 相比", "与GHZB 1—1999相比"),
         ("(见 5.7.1 一 5.7.9)", "(见5.7.1—5.7.9)"),
         ("electric vehicles一Part 1", "electric vehicles—Part 1"),
+        # the dash of an empty table cell
+        ("2 悬浮物 70 一", "2悬浮物70—"),
+        ("1 pH值 6.0一9.0 一 一", "1 pH值6.0—9.0——"),
         # list dashes at the start of an item
         ("一一基本类:增加", "——基本类:增加"),
         ("--运输类:修订", "——运输类:修订"),
@@ -50,6 +53,7 @@ def test_fix_line(ocr, fixed):
         "建立一一对应的关系",  # a real word, away from the start of a list item
         "见 5.1.7 和 5.1.10",
         "pH 6~9",
+        "表 1 一 级标准",
         "ISO 9001:2015",
         "GB/T 7714-2015",
     ],
@@ -84,3 +88,7 @@ def test_punctuation_follows_the_page_majority():
 def test_one_line_in_one_line_out():
     lines = ["", "|", "前 言", "ii"]
     assert len(clean_ocr_lines(lines)) == len(lines)
+
+
+def test_quote_at_the_start_of_a_line_without_an_opening_is_kept():
+    assert clean_ocr_lines(["”道路"]) == ["”道路"]

@@ -145,3 +145,54 @@ def test_gb_16297_1996_page_3_scan_is_tilted(corpus_pdf):
 def test_gb_3838_2002_page_3_scan_is_level(corpus_pdf):
     page = _render(corpus_pdf("GB_3838-2002.pdf"), 3, dpi=30)  # a 72-dpi 'pixel' page
     assert abs(geo.estimate_skew(page)) < 0.1
+
+
+def _longest_run(image: Image.Image) -> int:
+    """Longest horizontal or vertical run of ink pixels."""
+    ink = geo.binarize(image)
+    best = 0
+    for plane in (ink, ink.transpose(Image.Transpose.TRANSPOSE)):
+        data = plane.tobytes()
+        for y in range(plane.height):
+            row = data[y * plane.width : (y + 1) * plane.width]
+            best = max(best, max((len(r) for r in row.split(b"\xff")), default=0))
+    return best
+
+
+def _ruled_table() -> Image.Image:
+    table = Image.new("L", (900, 600), 255)
+    draw = ImageDraw.Draw(table)
+    for y in range(50, 551, 100):
+        draw.rectangle((50, y, 850, y + 2), fill=0)
+    for x in (50, 300, 600, 850):
+        draw.rectangle((x, 50, x + 2, 552), fill=0)
+    for y in range(85, 551, 100):
+        for x in (80, 330, 630):
+            draw.rectangle((x, y, x + 30, y + 30), fill=0)  # a "glyph"
+            draw.rectangle((x + 40, y + 14, x + 128, y + 16), fill=0)  # a "——" dash
+    return table
+
+
+def test_table_rules_are_removed_and_cell_text_kept():
+    table = _ruled_table()
+    cleaned = geo.remove_rules(table, 150)
+    assert _longest_run(table) > 500
+    assert _longest_run(cleaned) < 150
+    # Every glyph and dash in the cells survives.
+    glyph_ink = 5 * 3 * (31 * 31 + 89 * 3)
+    assert sum(geo.column_ink(cleaned)) * cleaned.height == pytest.approx(glyph_ink, rel=0.02)
+
+
+def test_page_without_rules_is_unchanged():
+    page = _text_page()
+    assert geo.remove_rules(page, 150).tobytes() == page.tobytes()
+
+
+@pytest.mark.corpus
+def test_gb_31571_2015_page_11_table_grid_is_removed(corpus_pdf):
+    page = _render(corpus_pdf("GB_31571-2015.pdf"), 11, dpi=100)
+    cleaned = geo.remove_rules(page, 50)
+    assert _longest_run(page) > 400
+    assert _longest_run(cleaned) < 50
+    # The text (not the grid) keeps most of the ink.
+    assert sum(geo.column_ink(cleaned)) > 0.5 * sum(geo.column_ink(page))
