@@ -130,16 +130,22 @@ _BANNER_LEVELS = (
 
 
 def banner_level(text: str) -> str:
-    """The level a cover banner announces, or "" when the line is no banner."""
+    """The level a cover banner announces, or "" when the line is no banner.
+
+    OCR drops or doubles characters of the banner (`中华人民共和家标准`,
+    `中华人人民共和国国家标准`); its opening words are enough when the position fits.
+    """
     text = compact(text)
-    if not _BANNER.match(text):
+    if not (_BANNER.match(text) or (text.startswith("中华人") and len(text) <= 20)):
         return ""
     return next((level for word, level in _BANNER_LEVELS if word in text), "national")
 
 
 _ICS = re.compile(r"^[I1l|][CG][S5](?![A-Za-z])[:：]?(?P<codes>[^A-Za-z\u4e00-\u9fff]*)")
+# OCR puts quotes and commas around the code (`、R 07`, `T“35`).
 _CCS = re.compile(
-    r"^(?:CCS|中国标准文献分类号)?[:：]?\s*(?P<letter>[A-Z])\s?(?P<num>\d{2})(?:\s?/\s?(?P<num2>\d{2}))?(?!\d)"
+    r"^(?:CCS|中国标准文献分类号)?[:：]?[\s、,.“”\"'‘’]*(?P<letter>[A-Z])[\s“”\"'‘’]?"
+    r"(?P<num>\d{2})(?:\s?/\s?(?P<num2>\d{2}))?(?!\d)"
 )
 _CCS_LABEL = re.compile(r"^(?:CCS|中国标准文献分类号)")
 _PLACEHOLDER = re.compile(r"[X×]{2,}|xxx|点击此处")
@@ -212,13 +218,47 @@ def _only_numbers(text: str) -> bool:
     return bool(find_std_nos(text)) and not re.sub(r"[\s,，、;；和及]", "", rest)
 
 
+def _page_size(page: Page) -> float:
+    """The median type size of a page: body text on text pages, the cover's scale on covers."""
+    sizes = sorted(line.size for line in page.lines if line.size)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def _large(line: Line, page: Page, points: float) -> bool:
+    """Set in display type: `points` on an A4 page, or clearly above the page's own text.
+
+    Scans and reduced prints scale everything down, so absolute sizes alone fail there.
+    """
+    return line.size >= min(points * min(1.0, page.width / 595), 1.3 * _page_size(page))
+
+
 def _is_banner(line: Line, page: Page) -> bool:
-    return line.size >= 14 and line.top < 0.4 * page.height and bool(banner_level(line.text))
+    return _large(line, page, 14) and line.top < 0.4 * page.height and bool(banner_level(line.text))
 
 
 # Issuing bodies end in one of these; two bodies printed side by side lose the gap
 # between them in the text layer.
 _BODY_END = re.compile(r"(?:总局|委员会|部|厅|局|协会|学会|联合会|研究院|中心)")
+
+
+# What the name of an issuing body ends with.
+_BODY_NAME_END = re.compile(
+    r"(?:总局|委员会|部|厅|局|署|办公室|协会|学会|联合会|研究院|研究所|院|中心|银行|公司|集团|委|会)"
+)
+
+
+def _issuer_name(text: str) -> str:
+    """The issuing body printed on a line, or "" when the line names none.
+
+    Page numbers, stray marks and OCR noise share the bottom band with the issuers;
+    a few characters after the last word that ends a body's name are such noise.
+    """
+    text = compact(re.sub(r"\s*发\s*布\s*$", "", text))
+    text = re.sub(r"[\x21-\x7e，。、；：]", "", text)
+    ends = list(_BODY_NAME_END.finditer(text))
+    if not ends or len(text) - ends[-1].end() > 3 or ends[-1].end() < 3:
+        return ""
+    return text[: ends[-1].end()]
 
 
 def split_issuers(text: str) -> list[str]:
@@ -254,14 +294,27 @@ def _is_front_matter(page: Page) -> bool:
     return False
 
 
+def _is_prose(text: str) -> bool:
+    """Sentences of the foreword (`本标准…批准。`), not cover print."""
+    flat = compact(text)
+    return flat.startswith("本") or "。" in flat or len(flat) > 40
+
+
 def _cover_signal(page: Page) -> bool:
-    for line in page.lines:
-        text = compact(line.text)
-        if banner_level(text) or _ICS.match(text) or find_labelled_dates(line.text):
-            return True
-        if line.size >= 18 and _is_chinese(text) and len(text) >= 3:
-            return True
-    return False
+    """A banner, the ICS line or cover dates; or, on a page that is not front matter, display type.
+
+    Old standards (GB 8978-1996) print banner, number and title above chapter 1 on the
+    first page: that page is their cover.
+    """
+    top = [line for line in page.lines if line.top < 0.3 * page.height]
+    if any(_is_banner(line, page) or _ICS.match(compact(line.text)) for line in top):
+        return True
+    if any(find_labelled_dates(line.text) and not _is_prose(line.text) for line in page.lines):
+        return True
+    return not _is_front_matter(page) and any(
+        line.size >= 18 and _is_chinese(line.text) and len(compact(line.text)) >= 3
+        for line in page.lines
+    )
 
 
 def find_cover(pages: list[Page]) -> Page | None:
@@ -269,10 +322,10 @@ def find_cover(pages: list[Page]) -> Page | None:
     for page in pages[:3]:
         if not _usable(page):
             continue
-        if _is_front_matter(page):
-            return None
         if _cover_signal(page):
             return page
+        if _is_front_matter(page):
+            return None
     return None
 
 
@@ -317,6 +370,8 @@ def _read_cover(page: Page) -> _CoverReading:
         stage = _STAGE.match(flat)
         draft = next((name for name in DRAFT_STAGES if name in flat), "")
         labelled = find_labelled_dates(text)
+        if in_adoption and (_is_chinese(text) or labelled or len(found.adoption) >= 4):
+            in_adoption = False  # the closing parenthesis was lost
         if in_adoption:
             found.adoption.append(text)
             in_adoption = not re.search(r"[)）]\s*$", text)
@@ -342,6 +397,9 @@ def _read_cover(page: Page) -> _CoverReading:
             found.dates.update({k: v for k, v in labelled.items() if k not in found.dates})
             state = "bottom"
             kind = "dates"
+            # Old layouts: `国家环境保护局 1996-10-04批准 1998-01-01实施`.
+            before = re.split(r"(?:19|20)\d", flat, maxsplit=1)[0]
+            found.issuers.extend(split_issuers(_issuer_name(before)))
         elif stage:
             if stage["stage"] in DRAFT_STAGES:
                 found.draft = found.draft or stage["stage"]
@@ -356,6 +414,12 @@ def _read_cover(page: Page) -> _CoverReading:
             else:
                 found.replaces.extend(str(n) for n in _numbers_in(head + " " + tail))
             kind = "replaces"
+            if "代" in word and sum(is_cjk(ch) for ch in head) >= 4 and not found.title_zh:
+                # Old single-page layouts print the title and 代替 side by side.
+                found.title_zh.append(replace(line, text=head.strip()))
+                title_size = line.size
+                state = "title"
+                kind = "title"
         elif state in ("head", "number") and find_std_nos(text) and not _is_chinese(text):
             if previous_kind == "replaces" and found.numbers and _only_numbers(text):
                 found.replaces.extend(str(n) for n in _numbers_in(text))
@@ -370,7 +434,7 @@ def _read_cover(page: Page) -> _CoverReading:
         elif (
             state in (("number", "title") if has_banner else ("head", "number", "title"))
             and _is_chinese(text)
-            and line.size >= 13 * min(1.0, page.width / 595)  # scaled-down pages
+            and _large(line, page, 13)
             and not _NOTE.search(flat)
             and not _PLACEHOLDER.search(flat)
             and (not title_size or 0.65 * title_size <= line.size <= 1.3 * title_size)
@@ -394,7 +458,7 @@ def _read_cover(page: Page) -> _CoverReading:
         elif (
             state in ("title", "english")
             and _is_latin(text)
-            and previous_kind in ("title", "english")
+            and previous_kind in ("title", "english", "stage")
         ):
             found.title_en.append(line)
             state = "english"
@@ -408,10 +472,9 @@ def _read_cover(page: Page) -> _CoverReading:
             elif flat == "发布" or _NOTE.search(flat) or draft:
                 kind = "other"
             else:
-                # Page numbers and stray marks share the bottom band with the issuers.
-                issuer = re.sub(r"[\x21-\x7e]", "", compact(re.sub(r"\s*发\s*布$", "", text)))
-                found.issuers.extend(split_issuers(issuer))
-                kind = "issuer"
+                issuers = split_issuers(_issuer_name(text))
+                found.issuers.extend(issuers)
+                kind = "issuer" if issuers else "other"
             if state in ("title", "english"):
                 state = "bottom"
         if draft and not found.draft:
@@ -448,7 +511,11 @@ def join_title_zh(lines: list[str], english: list[str] | None = None) -> str:
     (`第3部分：…`) always starts an element; otherwise we trust the English title: when
     it has as many elements as there are Chinese lines, each line is an element.
     """
-    lines = [compact(line) for line in lines if compact(line)]
+    # Chinese titles take the full-width colon (`第1部分：总则`); OCR reads it as ASCII.
+    lines = [
+        re.sub(r"(?<=[\u4e00-\u9fff\d]):(?=[\u4e00-\u9fff])", "：", compact(line)) for line in lines
+    ]
+    lines = [line for line in lines if line]
     if not lines:
         return ""
     elements = _english_elements(english or [])
@@ -465,7 +532,7 @@ def join_title_en(lines: list[str]) -> str:
     title = ""
     for raw in lines:
         line = re.sub(r"\s+", " ", raw).strip()
-        line = line.replace("：", ": ").replace("，", ", ").replace("  ", " ")
+        line = re.sub(r"\s*[:：]\s*", ": ", line).replace("，", ", ").replace("  ", " ")
         # OCR reads the em dash between title elements as the character 一.
         line = re.sub(r"(?<=[A-Za-z])\s*一\s*(?=[A-Z]|$)", "—", line)
         if not line:
@@ -473,7 +540,7 @@ def join_title_en(lines: list[str]) -> str:
         if title and not re.search(r"(—|--)$", title) and not line.startswith(("—", "--")):
             title += " "
         title += line
-    return title.strip()
+    return re.sub(r"\s+[.,;:]$", "", title.strip())
 
 
 # ---------------------------------------------------------------------------

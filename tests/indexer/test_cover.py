@@ -237,6 +237,52 @@ def test_number_and_replaces_on_one_line():
     assert meta.replaces == ["GB 5749-1985"]
 
 
+def test_old_single_page_layout_with_body_below_the_title():
+    """Banner, number and title above chapter 1; title and 代替 side by side; OCR-scaled type."""
+    page = Page(
+        number=1,
+        width=595,
+        height=842,
+        lines=[
+            _line("中华人民共和家标准", 136, 11.2),  # OCR lost 国
+            _line("GB 8978—1996", 152, 12.0),
+            _line("污水综合排放标准代替GB 8978—88", 171, 12.4),
+            _line("Integrated wastewater discharge standard .", 196, 9.1),
+            _line("为贯彻《中华人民共和国环境保护法》，特制定本标准。", 230, 8.0),
+            _line("1主题内容与适用范围", 275, 12.0),
+            _line("本标准按照污水排放去向，分年限规定了水污染物最高允许排放浓度。", 307, 8.3),
+            _line("3.1污水", 642, 8.3),
+            _line("指在生产与生活活动中排放的水的总称。", 654, 8.3),
+            _line("国家环境保护局1996-10-04批准1998-01-01实施", 780, 8.3),
+        ],
+    )
+    meta = parse_cover([page])
+    assert meta.std_no == "GB 8978-1996"
+    assert meta.title_zh == "污水综合排放标准"
+    assert meta.title_en == "Integrated wastewater discharge standard"
+    assert meta.replaces == ["GB 8978-1988"]
+    assert (meta.issued, meta.effective) == ("1996-10-04", "1998-01-01")
+    assert meta.issuers == ["国家环境保护局"]
+
+
+def test_ocr_noise_around_classification_and_issuers():
+    cover = _cover(
+        ("ICS 43.040.99 CR", 26, 11),
+        ("T“35 aa", 36, 20.4),
+        ("中华人人民共和国国家标准", 113, 27.9),
+        ("GB/T 32960.2—2016", 169, 16.8),
+        ("电动汽车远程服务与管理系统技术规范", 323, 26.4),
+        ("第2部分:车载终端", 361, 26.4),
+        ("2016-08-29发布2016-10-01实施", 711, 13.6),
+        ("中华人民共和国国家质量监督检验检疫总局全天", 740, 18.4),
+        ("中国国家标准化管理委员会", 764, 18.1),
+    )
+    meta = parse_cover([cover])
+    assert meta.ccs == "T 35"
+    assert meta.title_zh == "电动汽车远程服务与管理系统技术规范 第2部分：车载终端"
+    assert meta.issuers == ["中华人民共和国国家质量监督检验检疫总局", "中国国家标准化管理委员会"]
+
+
 def test_no_pages_gives_identity_from_the_file_name_only():
     meta = parse_cover([], "GB_T_7714-2015.pdf")
     assert meta.std_no == "GB/T 7714-2015"

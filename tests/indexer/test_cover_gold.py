@@ -164,6 +164,35 @@ def test_cover_metadata_partial_text_layers(corpus_dir, gold_dir):
     _report("cover metadata, text_layer=partial", totals, misses)
 
 
+@pytest.mark.ocr
+@pytest.mark.slow
+def test_cover_metadata_of_scanned_documents(corpus_dir, gold_dir):
+    """Reported, not asserted: scans read by OCR (first two pages), through the same parser."""
+    from indexer import ocr
+
+    if not ocr.tesseract_available():
+        pytest.skip("Tesseract with chi_sim is not installed")
+    layers = _manifest(corpus_dir)
+    totals = {name: [0, 0] for name in FIELDS}
+    misses = []
+    for row in _gold(gold_dir):
+        name = row["file"]
+        if layers.get(name) != "no":
+            continue
+        pages = [p for n in (1, 2) for p in ocr.ocr_page(corpus_dir / name, n)]
+        meta = parse_cover(pages, name)
+        for field in FIELDS:
+            expected, ours = row[field], _value(meta, field)
+            if not expected:
+                continue
+            ok = _same(field, ours, expected)
+            totals[field][0] += ok
+            totals[field][1] += 1
+            if not ok:
+                misses.append(f"{name} {field}: {ours!r} != gold {expected!r}")
+    _report("cover metadata, text_layer=no (OCR)", {k: tuple(v) for k, v in totals.items()}, misses)
+
+
 def test_placeholder_and_unnumbered_documents_get_identity_from_file_name(corpus_dir):
     for name, expected in (
         ("SL_651-2014.pdf", "SL 651-2014"),
