@@ -312,6 +312,12 @@ class _Splitter:
         frame = self.frames[line.page]
         return line.x0 <= frame.margin + 0.6 * (line.size or self.body_size)
 
+    def at_indent(self, line: Line) -> bool:
+        """At the first-line indent of a paragraph (two characters in)."""
+        frame = self.frames[line.page]
+        size = line.size or self.body_size
+        return frame.margin + 0.6 * size < line.x0 <= frame.margin + 2.6 * size
+
     def prominent(self, line: Line) -> bool:
         return self.centered(line) or line.size > self.body_size + 1.0
 
@@ -356,7 +362,8 @@ class _Splitter:
             rest = match.group("rest")
         if rest and (UNIT_RE.match(rest) or rest[0] in "%‰~～-－/:：)）、．.×xX*+=<>≤≥±,，。"):
             return None
-        if not self.at_margin(line):
+        indented = not self.at_margin(line)
+        if indented and not self.at_indent(line):
             return None
         letter = match.group("annex")
         if letter:
@@ -367,12 +374,24 @@ class _Splitter:
             if self.annex is not None:
                 return None
             numbers = key
+        if indented:
+            # Some layouts indent numbered paragraphs and term entries like body text;
+            # only the clause due next, below chapter level, is read there.
+            return (match, key) if len(numbers) >= 2 and _follows(self.last, numbers) else None
         if _follows(self.last, numbers):
+            return match, key
+        if len(numbers) >= 2 and _follows(self.last, numbers, gap=2) and self.stands_alone(match):
+            # One number skipped: its heading was lost (a misread scan, an unmapped glyph).
             return match, key
         clause_no = clause_no_of(match, line.text.strip())
         if self.use_toc and clause_no in self.toc_numbers and _follows(self.last, numbers, gap=3):
             return match, key
         return None
+
+    @staticmethod
+    def stands_alone(match: re.Match) -> bool:
+        """A number alone on its line, as term entries and titled clauses print it."""
+        return not match.group("rest").strip()
 
     def listed_chapter(self, key: tuple, heading: str) -> bool:
         if len(key) != 1 or isinstance(key[0], str) or not self.use_toc:

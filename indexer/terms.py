@@ -27,7 +27,19 @@ def is_terms_heading(heading: str) -> bool:
 def split_term_line(text: str) -> tuple[str, str]:
     """`挥发性有机物 volatile organic compounds（VOCs）` → Chinese term, English term.
 
-    The Chinese term ends at its last Chinese character (with any closing bracket after
+    Paired terms print each English equivalent after its own Chinese term
+    (`昼间 day-time、夜间 night-time`): each half is split, and the halves rejoined.
+    """
+    parts = re.split(r"[、；;]", text)
+    if len(parts) > 1:
+        halves = [_split_one(part) for part in parts]
+        if all(zh and en for zh, en in halves):
+            return "、".join(zh for zh, _ in halves), "; ".join(en for _, en in halves)
+    return _split_one(text)
+
+
+def _split_one(text: str) -> tuple[str, str]:
+    """The Chinese term ends at its last Chinese character (with any closing bracket after
     it, as in `罐（槽）`); whatever Latin text follows is the English equivalent.
     """
     text = text.strip()
@@ -49,6 +61,9 @@ def split_term_line(text: str) -> tuple[str, str]:
     en = text[end:].strip()
     if en and not re.search(r"[A-Za-z]", en):
         zh, en = text, ""
+    bracketed = re.fullmatch(r"[（(]([^（()）]*)[）)]", en)
+    if bracketed:  # `城镇污水（municipal wastewater）`
+        en = bracketed.group(1).strip()
     return zh, en
 
 
