@@ -47,6 +47,8 @@ UNIT_RE = re.compile(
     r"d|h|min|s|ms|V|kV|mV|A|mA|W|kW|Bq|TBq|GBq|Sv|mSv|μSv)(?=[\s/·.,，;；)）\d]|$)"
 )
 END_PUNCT = "。；;！!？?"
+# A value standing alone between spaces, as table cells print: `0.1`, `6～9`, `1 000`.
+VALUE_RE = re.compile(r"(?:(?<=\s)|^)[-+]?\d+(?:\.\d+)?(?:[～~-]\d+(?:\.\d+)?)?(?=\s|$)")
 # A private-use glyph between two digits of a clause number is the dot of a font whose
 # text layer does not map it (`3\ue0101` printed as 3.1).
 PUA_DOT_RE = re.compile(r"(?<=\d)[\ue000-\uf8ff](?=\d)")
@@ -134,10 +136,15 @@ def _is_colophon(page: Page) -> bool:
 
 
 def _wrapped(lines: list[Line]) -> list[tuple[Line, Line]]:
-    """(line, next line) pairs where a paragraph visibly wraps: both long, the first
-    ending mid-sentence on a Chinese character. Their left edges are the text margin and
-    the right edge of the first is the column's right edge, whatever tables and
-    indented items surround them."""
+    """(line, next line) pairs where a paragraph visibly wraps: the first long, reaching
+    the right edge of its page's text and ending mid-sentence on a Chinese character,
+    the next starting no further right. Their left edges are the text margin and the
+    right edge of the first is the column's right edge, whatever tables and indented
+    items surround them."""
+    right_edge: dict[int, float] = {}
+    for line in lines:
+        if len(line.text) >= 15:
+            right_edge[line.page] = max(right_edge.get(line.page, 0.0), line.x1)
     pairs = []
     for prev, line in pairwise(lines):
         if (
@@ -146,6 +153,8 @@ def _wrapped(lines: list[Line]) -> list[tuple[Line, Line]]:
             and len(line.text) >= 8
             and is_cjk(prev.text[-1])
             and line.top > prev.top
+            and line.x0 <= prev.x0 + 1.0
+            and prev.x1 >= right_edge.get(prev.page, 0.0) - 3 * (prev.size or 10.0)
         ):
             pairs.append((prev, line))
     return pairs
@@ -609,6 +618,9 @@ class _Splitter:
             return False
         if "，" in squashed and limit == HEADING_MAX:
             return False
+        values = len(VALUE_RE.findall(rest))
+        if values >= 2 or (values and len(rest.split()) >= 3):
+            return False  # a table row: `5 总银（mg/L） 0.1 0.3 车间或生产设施废水排放口`
         return squashed[-1] not in "，,：:;、"
 
     def finish(self) -> list[Clause]:
