@@ -143,6 +143,9 @@ ASSOCIATION: dict[str, str] = {
 
 # International prefixes, written with a colon before the year (ISO 690:2010).
 INTERNATIONAL: tuple[str, ...] = (
+    "ISO/IEC/IEEE",
+    "ISO/IEC Guide",
+    "ISO Guide",
     "ISO/IEC",
     "ISO/TS",
     "ISO/TR",

@@ -296,7 +296,11 @@ def _alternation(codes) -> str:
     return "|".join(sorted(codes, key=len, reverse=True))
 
 
-_INTERNATIONAL_RE = _alternation(p.replace("/", _SLASH) for p in INTERNATIONAL)
+# Canonical international prefix by its spelling without spaces, in upper case.
+_INTERNATIONAL_BY_KEY = {re.sub(r"\s+", "", p).upper(): p for p in INTERNATIONAL}
+_INTERNATIONAL_RE = _alternation(
+    p.replace("/", _SLASH).replace(" Guide", "[ ]{1,3}(?:Guide|GUIDE)") for p in INTERNATIONAL
+)
 _CODES_RE = _alternation([*NATIONAL, *INDUSTRY, *ASSOCIATION])
 
 _PATTERN = rf"""
@@ -356,7 +360,7 @@ def _looks_cited(m: re.Match[str], code: str, number: str) -> bool:
 def _from_match(m: re.Match[str], strict: bool) -> StandardNumber | None:
     year = _full_year(m.group("year")) or m.group("colon_year") or m.group("spaced_year")
     if m.group("intl"):
-        prefix = re.sub(r"\s+", "", m.group("intl"))
+        prefix = _INTERNATIONAL_BY_KEY[re.sub(r"\s+", "", m.group("intl")).upper()]
         number = m.group("inum")
         year = m.group("iyear")
         # A trailing four-digit group after a hyphen is a year in Chinese citations

@@ -91,6 +91,10 @@ SPELLINGS = [
     ("IEC 61000-4-2:2008", "IEC 61000-4-2:2008"),
     ("ISO 3166-1:2013", "ISO 3166-1:2013"),
     ("ISO 2108-1992", "ISO 2108:1992"),
+    ("ISO/IEC Guide 98-3:2008", "ISO/IEC Guide 98-3:2008"),
+    ("ISO Guide 35:2017", "ISO Guide 35:2017"),
+    ("iso/iec guide 2", "ISO/IEC Guide 2"),
+    ("ISO/IEC/IEEE 42010:2011", "ISO/IEC/IEEE 42010:2011"),
     ("ITU-T Rec. G.711—1988", "ITU-T G.711-1988"),
     ("ITU-T G.722.1", "ITU-T G.722.1"),
     ("IETF RFC 3550", "IETF RFC 3550"),
@@ -302,6 +306,7 @@ IN_TEXT = [
     ("TYZ7788<T_!Z7[", []),  # a garbled text layer
     ("ITU-TRec.G.711—1988 : [Pulsecode", ["ITU-TRec.G.711—1988"]),  # GB_T_28181-2016.pdf p6
     ("IETF RFC 3550 RTP (Real-time Transport Protocol)", ["IETF RFC 3550"]),
+    ("GB/T 20000.1—2014/ISO/IEC Guide 2:2004", ["GB/T 20000.1—2014", "ISO/IEC Guide 2:2004"]),
     ("GB 12348 2008", ["GB 12348 2008"]),  # cover whose dash is a drawn rule
     ("GB 3838一2002 地表水环境质量标准", ["GB 3838一2002"]),  # OCR reads — as 一
     ("符合GB 3838一级标准", ["GB 3838"]),
