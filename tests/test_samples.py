@@ -7,13 +7,11 @@ import functools
 import re
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
-pytest.importorskip("reportlab")
-pdfplumber = pytest.importorskip("pdfplumber")
-
-from corpus.markup import Heading, MarkupError, Paragraph, Table, TermEntry, parse_source  # noqa: E402
-from corpus.typeset import SAMPLES, sample_sources, typeset, typeset_file  # noqa: E402
+from corpus.markup import Heading, MarkupError, Paragraph, Table, TermEntry, parse_source
+from corpus.typeset import SAMPLES, sample_sources, typeset, typeset_file
 
 SOURCES = sample_sources()
 _TOC_ENTRY = re.compile(r"^(.*?)\s*\.{3,}\s*([0-9IVX]+)$")
