@@ -51,6 +51,10 @@ def build_schema() -> Schema:
         clause_no=ID(stored=True),
         heading=TEXT(analyzer=words, stored=True),
         heading_bi=TEXT(analyzer=bigrams),
+        # The ancestors' headings: a paragraph numbered 8.3.1.1 has no heading of its
+        # own, and what it is about is said by 8.3.1 "运输指数（TI）的确定" above it.
+        context=TEXT(analyzer=words),
+        context_bi=TEXT(analyzer=bigrams),
         body=TEXT(analyzer=words, stored=True, chars=True),
         body_bi=TEXT(analyzer=bigrams),
         path=STORED,
@@ -129,6 +133,8 @@ def clause_fields(standard: Standard, clause: Clause) -> dict:
         "body": clause.text,
         "body_bi": clause.text,
         "path": " / ".join(clause.path),
+        "context": " ".join(clause.path),
+        "context_bi": " ".join(clause.path),
         "page": clause.page_start,
         "page_end": clause.page_end,
         "clause_kind": clause.kind,

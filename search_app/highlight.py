@@ -21,7 +21,7 @@ from __future__ import annotations
 import html as html_lib
 from collections.abc import Iterable
 
-from analyzers.normalize import fold_dashes, fold_width, is_cjk, is_cjk_or_punct
+from analyzers.normalize import DASHES, is_cjk, is_cjk_or_punct
 
 PLAIN_OPEN, PLAIN_CLOSE = "【", "】"
 HTML_OPEN, HTML_CLOSE = "<mark>", "</mark>"
@@ -31,14 +31,27 @@ SNIPPET_CHARS = 160
 _SENTENCE_END = set("。；！？\n")
 
 
-def _fold_char(ch: str) -> str:
-    folded = fold_dashes(fold_width(ch)).lower()
-    return folded if len(folded) == 1 else ch.lower()
+def _fold_table() -> dict[int, str]:
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    table[0x3000] = " "
+    table.update({ord(ch): "-" for ch in DASHES})
+    table.update({code: chr(code).lower() for code in range(ord("A"), ord("Z") + 1)})
+    table.update({code: chr(code - 0xFEE0).lower() for code in range(0xFF21, 0xFF3B)})
+    return table
+
+
+_FOLD = _fold_table()
 
 
 def fold_text(text: str) -> str:
-    """Folded text of the same length, so offsets into it are offsets into `text`."""
-    return "".join(_fold_char(ch) for ch in text)
+    """Width-, dash- and case-folded text of the same length, so offsets into it are
+    offsets into `text` (one character for one: a table, not NFKC)."""
+    return text.translate(_FOLD)
+
+
+def _weight(term: str) -> float:
+    """Longer terms say more than single characters."""
+    return len(term) if len(term) > 1 or not is_cjk(term) else 0.5
 
 
 def _is_alnum(ch: str) -> bool:
@@ -90,15 +103,30 @@ class Highlighter:
             return 0, n
         if not spans:
             return 0, self.max_chars
+        # Slide a window over the spans in order (two pointers, a count per term), so a
+        # long clause full of matches costs linear time, not quadratic.
+        spans = sorted(spans)
+        counts: dict[str, int] = {}
+        value = 0.0
         best = (-1.0, 0)
-        starts = sorted({max(0, s - 12) for s, _, _ in spans})
-        for start in starts:
-            end = start + self.max_chars
-            inside = {term for s, e, term in spans if s >= start and e <= end}
-            # Longer terms say more than single characters; earlier is a tie-breaker.
-            value = sum(len(t) if len(t) > 1 or not is_cjk(t) else 0.5 for t in inside)
+        right = 0
+        for left, (s, _, _) in enumerate(spans):
+            start = max(0, s - 12)
+            while right < len(spans) and spans[right][1] <= start + self.max_chars:
+                term = spans[right][2]
+                if not counts.get(term):
+                    value += _weight(term)
+                counts[term] = counts.get(term, 0) + 1
+                right += 1
             if value > best[0]:
                 best = (value, start)
+            if right > left:
+                term = spans[left][2]
+                counts[term] -= 1
+                if not counts[term]:
+                    value -= _weight(term)
+            else:
+                right = left + 1
         start = best[1]
         first = min((s for s, _, _ in spans if s >= start), default=start)
         for i in range(first - 1, max(-1, first - 40), -1):
@@ -110,14 +138,19 @@ class Highlighter:
 
     # -- rendering --------------------------------------------------------------------
 
-    def _render(self, text: str, open_mark: str, close_mark: str, escape) -> str:
-        text = text or ""
+    def fragment(self, text: str) -> tuple[int, int, list[bool]]:
+        """The window to show and, for each of its characters, whether it is marked."""
         spans = self.spans(text)
         start, end = self.window(text, spans)
         marked = [False] * (end - start)
         for s, e in self.merge(spans):
             for i in range(max(s, start), min(e, end)):
                 marked[i - start] = True
+        return start, end, marked
+
+    def _render(self, text: str, open_mark: str, close_mark: str, escape, fragment=None) -> str:
+        text = text or ""
+        start, end, marked = fragment or self.fragment(text)
         out = [ELLIPSIS] if start > 0 else []
         run: list[str] = []
         inside = False
@@ -157,6 +190,17 @@ class Highlighter:
     def plain(self, text: str) -> str:
         """Clause text with `【…】` around the matches, for terminals and JSON."""
         return self._render(text, PLAIN_OPEN, PLAIN_CLOSE, lambda s: s)
+
+    def both(self, text: str) -> tuple[str, str]:
+        """(plain, html) of one text, finding the matches once."""
+        text = text or ""
+        fragment = self.fragment(text)
+        return (
+            self._render(text, PLAIN_OPEN, PLAIN_CLOSE, lambda s: s, fragment),
+            self._render(
+                text, HTML_OPEN, HTML_CLOSE, lambda s: html_lib.escape(s, quote=True), fragment
+            ),
+        )
 
 
 def highlight_html(text: str, terms: Iterable[str], max_chars: int = SNIPPET_CHARS) -> str:

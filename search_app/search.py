@@ -24,6 +24,8 @@ How a query becomes a score:
 from __future__ import annotations
 
 import difflib
+import heapq
+import re
 import threading
 import time
 from collections import Counter, defaultdict
@@ -34,10 +36,12 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from analyzers.chinese import bigram_analyzer, query_bigram_analyzer, query_word_analyzer
+from analyzers.normalize import fold_width
 from analyzers.stdno import StandardNumber, normalize_query_number, parse_std_no
 
 from .highlight import Highlighter
 from .query import ParsedQuery, QueryError, parse_query
+from .scoring import WeightedTerm, bm25f
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 10_000
@@ -49,6 +53,8 @@ class Ranking:
 
     heading: float = 3.0
     heading_bi: float = 1.5
+    context: float = 1.0  # the ancestors' headings
+    context_bi: float = 0.5
     body: float = 1.0
     body_bi: float = 0.5
     title: float = 3.0
@@ -57,17 +63,21 @@ class Ranking:
     phrase: float = 2.0
     coordination: float = 0.9  # Or(scale=…): the bonus for matching more query terms
     standard_share: float = 0.3  # part of the standard document's score its clauses get
-    demote: float = 0.5  # score factor of superseded (被代替) and withdrawn (废止) editions
+    demote: float = 0.75  # score factor of superseded (被代替) and withdrawn (废止) editions
+    heading_exact: float = 1.5  # the query is the clause's heading (a term and its definition)
+    empty: float = 0.5  # a heading without text of its own: the answer is in its subclauses
     K1: float = 1.2
     B: float = 0.75
     short_B: float = 0.3  # titles and headings: length says little about relevance
     candidates: int = 300
 
+    def field_B(self) -> dict[str, float]:
+        names = ("title", "title_bi", "heading", "heading_bi", "context", "context_bi")
+        return {name: self.short_B for name in names}
+
     def weighting(self) -> BM25F:
-        short = {
-            f"{name}_B": self.short_B for name in ("title", "title_bi", "heading", "heading_bi")
-        }
-        return BM25F(B=self.B, K1=self.K1, **short)
+        """The same model for what Whoosh scores itself (phrases)."""
+        return BM25F(B=self.B, K1=self.K1, **{f"{k}_B": v for k, v in self.field_B().items()})
 
 
 DEFAULT_RANKING = Ranking()
@@ -216,46 +226,41 @@ class _Or(Q.Or):
 _STANDARD_DOC = Q.Term("doc_type", "standard")
 
 
-def build_query(terms: QueryTerms, ranking: Ranking) -> Q.Query | None:
+def weighted_terms(
+    terms: QueryTerms, ranking: Ranking, standard_docs: frozenset[int]
+) -> list[WeightedTerm]:
+    """Every (field, token, boost) the query scores with; one coordination group per token."""
     r = ranking
-    optional: list[Q.Query] = []
+    word_fields = [("heading", r.heading), ("context", r.context), ("body", r.body)]
+    bigram_fields = [
+        ("heading_bi", r.heading_bi),
+        ("context_bi", r.context_bi),
+        ("body_bi", r.body_bi),
+        ("title_bi", r.title_bi),
+    ]
+    out: list[WeightedTerm] = []
+    group = 0
     for word in terms.words:
-        optional.append(
-            _Or(
-                [
-                    Q.Term("heading", word, boost=r.heading),
-                    Q.Term("body", word, boost=r.body),
-                    Q.And([_STANDARD_DOC, Q.Term("title", word, boost=r.title)]),
-                ]
-            )
-        )
+        out.extend(WeightedTerm(name, word, boost, group) for name, boost in word_fields)
+        # `title` is on every clause document too (for display); only the standard's
+        # own document is scored by it, so a title word does not lift every clause.
+        out.append(WeightedTerm("title", word, r.title, group, standard_docs))
+        group += 1
     for gram in terms.bigrams:
-        optional.append(
-            _Or(
-                [
-                    Q.Term("heading_bi", gram, boost=r.heading_bi),
-                    Q.Term("body_bi", gram, boost=r.body_bi),
-                    Q.Term("title_bi", gram, boost=r.title_bi),
-                ]
-            )
-        )
+        out.extend(WeightedTerm(name, gram, boost, group) for name, boost in bigram_fields)
+        group += 1
     for keys in terms.number_keys:
-        optional.append(_Or([Q.Term("std_keys", k, boost=r.std_keys) for k in keys]))
-    text_query = _Or(optional, scale=r.coordination) if optional else None
+        out.extend(WeightedTerm("std_keys", key, r.std_keys, group) for key in keys)
+        group += 1
+    return out
 
-    required = []
-    for seq in terms.phrases:
-        required.append(
-            _Or([_phrase(name, seq, r.phrase) for name in ("heading_bi", "body_bi", "title_bi")])
-        )
-    if required:
-        must = Q.And(required) if len(required) > 1 else required[0]
-        query = Q.AndMaybe(must, text_query) if text_query is not None else must
-    else:
-        query = text_query
-    if query is None:
-        return None
-    return query
+
+def build_phrases(terms: QueryTerms, ranking: Ranking) -> list[Q.Query]:
+    """One query per quoted phrase: the phrase in a heading, the text or the title."""
+    return [
+        _Or([_phrase(name, seq, ranking.phrase) for name in ("heading_bi", "body_bi", "title_bi")])
+        for seq in terms.phrases
+    ]
 
 
 def build_exclusion(excluded: tuple[str, ...]) -> Q.Query | None:
@@ -303,14 +308,20 @@ def build_filter(filters: dict[str, tuple[str, ...]]) -> Q.Query | None:
 
 
 class _Catalogue:
-    """Per generation: each document's standard, each standard's metadata and clauses."""
+    """Per index generation: what ranking needs to know of every document without
+    reading its stored fields again (its standard, heading, whether it has text), each
+    standard's metadata, and the clause that stands for each standard."""
 
     def __init__(self, searcher):
         reader = searcher.reader()
         self.doc_sha: dict[int, str] = {}
         self.doc_is_standard: dict[int, bool] = {}
+        self.doc_heading: dict[int, str] = {}  # `_key()` of the heading
+        self.doc_order: dict[int, int] = {}
+        self.empty_docs: set[int] = set()
         self.standards: dict[str, dict] = {}
-        self.first_clause: dict[str, dict] = {}
+        self.first_clause: dict[str, int] = {}
+        first_key: dict[str, tuple] = {}
         self.terms: set[str] = set()
         for docnum, stored in reader.iter_docs():
             sha = stored.get("sha256", "")
@@ -320,13 +331,18 @@ class _Catalogue:
             if is_standard:
                 self.standards[sha] = stored
                 continue
-            order = stored.get("order", 0)
-            best = self.first_clause.get(sha)
-            if best is None or _first_key(stored) < _first_key(best):
-                self.first_clause[sha] = {**stored, "docnum": docnum}
-            if stored.get("clause_kind") == "term" and stored.get("heading"):
-                self.terms.add(stored["heading"])
-            del order
+            heading = stored.get("heading") or ""
+            self.doc_heading[docnum] = _key(heading)
+            self.doc_order[docnum] = stored.get("order") or 0
+            if not (stored.get("body") or "").strip():
+                self.empty_docs.add(docnum)
+            key = _first_key(stored)
+            if sha not in first_key or key < first_key[sha]:
+                first_key[sha] = key
+                self.first_clause[sha] = docnum
+            if stored.get("clause_kind") == "term" and heading:
+                self.terms.add(heading)
+        self.standard_docs = frozenset(d for d, yes in self.doc_is_standard.items() if yes)
         self.numbers = {
             sha: s.get("std_no", "") for sha, s in self.standards.items() if s.get("std_no")
         }
@@ -337,7 +353,7 @@ class _Catalogue:
 
 def _first_key(stored: dict) -> tuple:
     """Clause 1 (范围, scope) stands for the whole standard; else the first clause printed."""
-    return (stored.get("clause_no") != "1", stored.get("order", 0))
+    return (stored.get("clause_no") != "1", stored.get("order") or 0)
 
 
 _cache_lock = threading.Lock()
@@ -395,29 +411,57 @@ def search(
     clauses_per_standard = max(1, int(clauses_per_standard))
 
     terms = analyse(parsed)
-    whoosh_query = build_query(terms, ranking)
+    phrases = build_phrases(terms, ranking)
     mask = build_exclusion(parsed.excluded)
     filter_query = build_filter(parsed.filters)
-    if whoosh_query is None:
-        if filter_query is None:
-            raise QueryError("type words, a phrase or a standard number to search for", "empty")
-        whoosh_query = Q.Every()  # filters alone: browse the library
+    browse = not (terms.words or terms.bigrams or terms.number_keys or phrases)
+    if browse and filter_query is None:
+        raise QueryError("type words, a phrase or a standard number to search for", "empty")
 
     highlighter = Highlighter(terms.highlight_terms)
     with index.searcher(weighting=ranking.weighting()) as searcher:
         catalogue = _catalogue(index, searcher)
+        allowed = set(searcher.docs_for_query(filter_query)) if filter_query is not None else None
+        if mask is not None:
+            excluded = set(searcher.docs_for_query(mask))
+            if allowed is None:
+                allowed = set(catalogue.doc_sha) - excluded
+            else:
+                allowed -= excluded
+        for phrase in phrases:
+            # A quoted phrase is required: only documents holding it are scored.
+            holding = {hit.docnum: hit.score for hit in searcher.search(phrase, limit=None)}
+            allowed = set(holding) if allowed is None else allowed & set(holding)
+        if browse:
+            # Filters alone list the standards they select, each through its clause 1.
+            scores = {d: 1.0 for d in allowed if catalogue.doc_is_standard.get(d)}
+            matched = set(allowed)
+        else:
+            scores = bm25f(
+                searcher,
+                weighted_terms(terms, ranking, catalogue.standard_docs),
+                K1=ranking.K1,
+                B=ranking.B,
+                field_B=ranking.field_B(),
+                coordination=ranking.coordination,
+                allowed=allowed,
+            )
+            if phrases:
+                for phrase in phrases:
+                    for hit in searcher.search(phrase, limit=None):
+                        if hit.docnum in allowed:
+                            scores[hit.docnum] = scores.get(hit.docnum, 0.0) + hit.score
+            matched = set(scores)
         needed = (offset + limit) * (clauses_per_standard if group else 1)
         candidates = max(ranking.candidates, needed * 3)
-        results = searcher.search(whoosh_query, limit=candidates, filter=filter_query, mask=mask)
-        scored = [(hit.docnum, hit.score) for hit in results]
-        matched = {d for d, _ in scored}
-        if len(results) > len(scored):
-            matched = set(searcher.docs_for_query(whoosh_query))
-            if filter_query is not None:
-                matched &= set(searcher.docs_for_query(filter_query))
-            if mask is not None:
-                matched -= set(searcher.docs_for_query(mask))
-        ranked = _rank(searcher, catalogue, scored, ranking, _typed_numbers(parsed))
+        scored = heapq.nlargest(candidates, scores.items(), key=lambda item: item[1])
+        ranked = _rank(
+            catalogue,
+            scored,
+            ranking,
+            _typed_numbers(parsed),
+            _key("".join(parsed.words + parsed.phrases)),
+        )
         clause_counts = Counter(
             catalogue.doc_sha[d] for d in matched if not catalogue.doc_is_standard[d]
         )
@@ -427,19 +471,31 @@ def search(
         )
         facets = _facets(catalogue, standards_matched)
 
+        grouped = _group(ranked, clauses_per_standard)
+        shas = list(grouped)[offset : offset + limit]
         if group:
-            groups = _group(ranked, catalogue, clause_counts, clauses_per_standard)
-            page_groups = groups[offset : offset + limit]
-            hits = [h for g in groups for h in g.clauses][offset : offset + limit]
+            page = [r for sha in grouped for r in grouped[sha]][offset : offset + limit]
         else:
-            groups = _group(ranked, catalogue, clause_counts, clauses_per_standard)[
-                offset : offset + limit
-            ]
-            page_groups = groups
-            hits = ranked[offset : offset + limit]
-        shown = {id(h): h for h in [*hits, *(h for g in page_groups for h in g.clauses)]}
-        for hit in shown.values():
-            _fill_snippet(hit, highlighter, lead=hit.matched == "standard" and not terms.words)
+            page = ranked[offset : offset + limit]
+        made: dict[int, Hit] = {}
+
+        def hit_of(r: _Ranked) -> Hit:
+            if id(r) not in made:
+                made[id(r)] = _hit(searcher, catalogue, r)
+                _fill_snippet(
+                    made[id(r)], highlighter, lead=r.matched == "standard" and not terms.words
+                )
+            return made[id(r)]
+
+        hits = [hit_of(r) for r in page]
+        page_groups = [
+            _standard_group(
+                catalogue,
+                [hit_of(r) for r in grouped[sha]],
+                max(clause_counts.get(sha, 0), len(grouped[sha])),
+            )
+            for sha in shas
+        ]
 
     suggestions = [] if total else suggest(catalogue, parsed)
     return SearchResult(
@@ -481,6 +537,14 @@ def _number_fit(numbers: list[StandardNumber | str], std_no: str) -> float:
     return best
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _key(text: str) -> str:
+    """Text compared as a heading: folded, lower case, letters and digits only."""
+    return _NOT_WORD.sub("", fold_width(text or "").lower())
+
+
 def _typed_numbers(parsed: ParsedQuery) -> list[StandardNumber | str]:
     out: list[StandardNumber | str] = []
     for term in parsed.numbers:
@@ -489,13 +553,23 @@ def _typed_numbers(parsed: ParsedQuery) -> list[StandardNumber | str]:
     return out
 
 
+@dataclass
+class _Ranked:
+    """A hit before its stored fields are read: most candidates are never shown."""
+
+    docnum: int  # the clause document shown, -1 when the standard has no clause
+    sha: str
+    score: float
+    matched: str = "clause"
+
+
 def _rank(
-    searcher,
     catalogue: _Catalogue,
     scored: list[tuple[int, float]],
     ranking: Ranking,
     numbers: list[StandardNumber | str] = (),
-) -> list[Hit]:
+    heading_key: str = "",
+) -> list[_Ranked]:
     standard_score: dict[str, float] = {}
     clause_hits: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for docnum, score in scored:
@@ -505,98 +579,97 @@ def _rank(
         else:
             clause_hits[sha].append((docnum, score))
 
-    hits: list[Hit] = []
+    ranked: list[_Ranked] = []
     for sha in set(standard_score) | set(clause_hits):
         meta = catalogue.standards.get(sha, {})
         factor = ranking.demote if meta.get("status") in DEMOTED_STATUSES else 1.0
         prior = standard_score.get(sha, 0.0)
         if prior and numbers:
             prior *= 0.5 + _number_fit(numbers, meta.get("std_no", ""))
-        best: Hit | None = None
+        best: _Ranked | None = None
         for docnum, score in clause_hits.get(sha, []):
-            hit = _hit(
-                searcher.stored_fields(docnum),
-                meta,
-                (score + ranking.standard_share * prior) * factor,
-            )
-            hits.append(hit)
+            if heading_key and catalogue.doc_heading.get(docnum) == heading_key:
+                score *= ranking.heading_exact
+            if docnum in catalogue.empty_docs:
+                score *= ranking.empty
+            hit = _Ranked(docnum, sha, (score + ranking.standard_share * prior) * factor)
+            ranked.append(hit)
             if best is None or hit.score > best.score:
                 best = hit
         if prior and (best is None or best.score < prior * factor):
             # The number or title matched more than any clause: the standard itself ranks
             # here, shown through its best clause (or clause 1).
             if best is not None:
-                best.score = prior * factor
-                best.matched = "standard"
+                best.score, best.matched = prior * factor, "standard"
             else:
-                first = catalogue.first_clause.get(sha)
-                stored = first if first is not None else {**meta, "clause_no": "", "heading": ""}
-                hit = _hit(stored, meta, prior * factor)
-                hit.matched = "standard"
-                hits.append(hit)
-    hits.sort(key=lambda h: (-h.score, h.std_no, _order_key(h)))
-    return hits
+                first = catalogue.first_clause.get(sha, -1)
+                ranked.append(_Ranked(first, sha, prior * factor, "standard"))
+    numbers_of = catalogue.numbers
+    ranked.sort(
+        key=lambda r: (-r.score, numbers_of.get(r.sha, ""), catalogue.doc_order.get(r.docnum, 0))
+    )
+    return ranked
 
 
-def _order_key(hit: Hit) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in hit.clause_no.split("."))
-
-
-def _hit(stored: dict, meta: dict, score: float) -> Hit:
+def _hit(searcher, catalogue: _Catalogue, ranked: _Ranked) -> Hit:
+    meta = catalogue.standards.get(ranked.sha, {})
+    stored = searcher.stored_fields(ranked.docnum) if ranked.docnum >= 0 else {}
     return Hit(
-        std_no=meta.get("std_no", stored.get("std_no", "")),
-        title_zh=meta.get("title", stored.get("title", "")),
-        status=meta.get("status", ""),
+        std_no=meta.get("std_no", ""),
+        title_zh=meta.get("title", "") or "",
+        status=meta.get("status", "") or "",
         clause_no=stored.get("clause_no", "") or "",
         heading=stored.get("heading", "") or "",
-        page=stored.get("page"),
+        page=stored.get("page", meta.get("page")),
         page_end=stored.get("page_end"),
-        score=round(float(score), 4),
+        score=round(float(ranked.score), 4),
         snippet="",
         path=stored.get("path", "") or "",
-        level=meta.get("level", ""),
-        kind=meta.get("kind", ""),
-        region=meta.get("region", ""),
+        level=meta.get("level", "") or "",
+        kind=meta.get("kind", "") or "",
+        region=meta.get("region", "") or "",
         clause_kind=stored.get("clause_kind", "") or "",
         ocr=bool(stored.get("ocr", False)),
-        sha256=meta.get("sha256", stored.get("sha256", "")),
+        sha256=ranked.sha,
+        matched=ranked.matched,
         text=stored.get("body", "") or "",
     )
 
 
-def _group(
-    hits: list[Hit], catalogue: _Catalogue, clause_counts: Counter, per_standard: int
-) -> list[StandardGroup]:
-    groups: dict[str, StandardGroup] = {}
-    for hit in hits:
-        group = groups.get(hit.sha256)
-        if group is None:
-            meta = catalogue.standards.get(hit.sha256, {})
-            group = groups[hit.sha256] = StandardGroup(
-                std_no=hit.std_no,
-                title_zh=hit.title_zh,
-                status=hit.status,
-                level=hit.level,
-                kind=hit.kind,
-                region=hit.region,
-                issued=meta.get("issued", "") or "",
-                effective=meta.get("effective", "") or "",
-                sha256=hit.sha256,
-                score=hit.score,
-            )
-        if len(group.clauses) < per_standard:
-            group.clauses.append(hit)
-    for sha, group in groups.items():
-        group.more = max(0, max(clause_counts.get(sha, 0), len(group.clauses)) - len(group.clauses))
-    return list(groups.values())
+def _group(ranked: list[_Ranked], per_standard: int) -> dict[str, list[_Ranked]]:
+    """Each standard's best clauses, standards in the order of their best clause."""
+    groups: dict[str, list[_Ranked]] = {}
+    for hit in ranked:
+        shown = groups.setdefault(hit.sha, [])
+        if len(shown) < per_standard:
+            shown.append(hit)
+    return groups
+
+
+def _standard_group(catalogue: _Catalogue, clauses: list[Hit], matching: int) -> StandardGroup:
+    first = clauses[0]
+    meta = catalogue.standards.get(first.sha256, {})
+    return StandardGroup(
+        std_no=first.std_no,
+        title_zh=first.title_zh,
+        status=first.status,
+        level=first.level,
+        kind=first.kind,
+        region=first.region,
+        issued=meta.get("issued", "") or "",
+        effective=meta.get("effective", "") or "",
+        sha256=first.sha256,
+        score=first.score,
+        clauses=clauses,
+        more=max(0, matching - len(clauses)),
+    )
 
 
 def _fill_snippet(hit: Hit, highlighter: Highlighter, lead: bool) -> None:
     """The matched passage; the clause's opening words when only the number matched."""
     if lead:
         highlighter = Highlighter([])
-    hit.snippet = highlighter.plain(hit.text)
-    hit.snippet_html = highlighter.html(hit.text)
+    hit.snippet, hit.snippet_html = highlighter.both(hit.text)
 
 
 def _facets(catalogue: _Catalogue, shas: set[str]) -> dict[str, list[tuple[str, int]]]:
