@@ -10,10 +10,16 @@ with boosts:
   any two-character sequence whatever jieba made of it (jieba cuts `距外表面` as
   `距外/表面` in one place and `距/外表面` in another), ranks more noisily.
 
-Both drop question words (怎么, 多少, 是否 …) from queries and particles (的, 了, 和, 与 …)
-from queries and documents. Standard numbers are one token in both, plus their keyword
-variants at index time; `std_no_analyzer()` is the keyword analyzer for a field that
-holds only standard numbers.
+Both drop question words (怎么, 多少, 是否 …) from queries only, and particles (的, 了, 和,
+与 …) from queries and documents alike, closing up positions, so the phrase
+"参考文献的著录" matches the clause word for word and "食品添加剂使用" matches
+"食品添加剂的使用". Standard numbers are one token in both, plus their keyword variants
+at index time; `std_no_analyzer()` is the keyword analyzer for a field that holds only
+standard numbers.
+
+Known limit: a phrase whose words are all parts of one indexed word (`"排放标准"`
+inside `污染物排放标准`) does not match in the word field, where the parts share one
+position; it does in the bigram field. Search phrases in both fields.
 
 The analyzers are small picklable objects: Whoosh stores them in the index. They find
 the jieba dictionary through `analyzers.segmenter`, so call `initialize(user_words=…)`

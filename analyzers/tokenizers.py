@@ -140,21 +140,55 @@ def std_no_forms(std_no: StandardNumber) -> list[str]:
 
 
 def subwords(word: str) -> list[str]:
-    """Dictionary words inside a longer word, longest first (`添加剂` → `添加`).
+    """The words a long word is made of, and theirs in turn (`食品添加剂` → 食品, 添加剂, 添加).
 
-    Unlike jieba's search mode (two- and three-character grams only), every length is
-    tried, so `卫星定位` is found inside `道路运输车辆卫星定位系统` from the domain dictionary.
+    Each word is cut as jieba would cut it if the word itself were not in the
+    dictionary, then each part the same way. Unlike jieba's search mode, which emits
+    every dictionary two- and three-gram inside (`燃气锅炉` → 燃气, 气锅, 锅炉), only
+    the parts that make up the word are found, at any length (`人民共和国`).
     """
-    n = len(word)
-    if n < 3:
+    return [word[start:end] for start, end in subword_spans(word)]
+
+
+def subword_spans(word: str, offset: int = 0) -> list[tuple[int, int]]:
+    if len(word) < 3:
         return []
     found = []
-    for size in range(n - 1, 1, -1):
-        for i in range(n - size + 1):
-            gram = word[i : i + size]
-            if gram not in found and is_word(gram):
-                found.append(gram)
+    at = 0
+    for part in _split(word):
+        if len(part) > 1:
+            found.append((offset + at, offset + at + len(part)))
+            found.extend(subword_spans(part, offset + at))
+        at += len(part)
     return found
+
+
+def all_subword_spans(word: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Every dictionary word inside `word`, overlapping ones too (jieba's search mode
+    generalised to all lengths; kept to measure `subword_spans` against)."""
+    n = len(word)
+    return [
+        (offset + i, offset + i + size)
+        for size in range(n - 1, 1, -1)
+        for i in range(n - size + 1)
+        if is_word(word[i : i + size])
+    ]
+
+
+def _split(word: str) -> list[str]:
+    """jieba's most probable cut of `word` without the word itself as one piece."""
+    seg = segmenter()
+    dag = seg.get_DAG(word)
+    dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]
+    route: dict[int, tuple[float, int]] = {}
+    seg.calc(word, dag, route)
+    parts = []
+    at = 0
+    while at < len(word):
+        end = route[at][1] + 1
+        parts.append(word[at:end])
+        at = end
+    return parts
 
 
 def _in_word(run: str, i: int) -> bool:
@@ -295,9 +329,8 @@ class ChineseTokenizer(_FoldingTokenizer):
             end = at + len(word)
             yield word, at, end, False
             if expand:
-                for sub in subwords(word):
-                    i = at + word.index(sub)
-                    yield sub, i, i + len(sub), True
+                for start, stop in subword_spans(word, at):
+                    yield word[start - at : stop - at], start, stop, True
             at = end
 
 
