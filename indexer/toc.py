@@ -15,7 +15,7 @@ from .model import Line, Page
 TOC_TITLES = {"目次", "目录"}
 
 # Dot leaders: runs of dots, ellipses or middle dots, then an optional page label.
-LEADER_RE = re.compile(r"^(?P<label>.*?)\s*(?:[.…·．‧⋯]\s*){4,}\s*(?P<page>[IVXLivxl\d]*)\s*$")
+LEADER_RE = re.compile(r"^(?P<label>.*?)\s*(?:[.…·．‧⋯]\s*){4,}\s*(?P<page>\S{0,6})\s*$")
 # `3.1`, `3. 1` (a space after the dot in some typesetting), `8.` (a trailing dot),
 # `A.1`, `B1`.
 NUMBERED_RE = re.compile(
