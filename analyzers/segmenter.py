@@ -31,6 +31,8 @@ _user_words: set[str] = set()
 
 # Brackets and quotes that titles and headings carry around a term (《…》, “…”).
 _WRAPPERS = "《》〈〉“”‘’\"'「」『』【】〔〕()（）[]"
+# Function words left at the ends of a heading's fragments: `的确定` is not a term.
+_EDGE_PARTICLES = "的了和与及之或"
 _CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 
 # Roughly the frequency of a plain two-character word in jieba's dictionary: high
@@ -71,12 +73,17 @@ def clean_user_word(word: str) -> list[str]:
     never be found, and adding it would only skew the frequencies. Spaces between Chinese
     characters are layout (`术语 和 定义` is `术语和定义`); wrapping brackets are stripped.
     A word mixing Chinese with other characters (`著者-出版年制`, `pH值`, `3C认证`)
-    contributes its Chinese stretches of two characters or more (`出版年制`); the rest is
-    found as separate tokens at consecutive positions, so phrase queries still match it.
+    contributes its Chinese stretches of three characters or more (`出版年制`), without
+    the particles that a heading such as `运输指数（TI）的确定` leaves at their ends; the
+    rest is found as separate tokens at consecutive positions, so phrases still match.
     """
     text = collapse_spaces(fold_dashes(fold_width(word)))
     text = text.strip().strip(_WRAPPERS).strip()
-    return [run for run in _CJK_RUN.findall(text) if 2 <= len(run) <= MAX_USER_WORD]
+    runs = _CJK_RUN.findall(text)
+    if len(runs) == 1 and runs[0] == text:
+        return [text] if 2 <= len(text) <= MAX_USER_WORD else []
+    fragments = (run.strip(_EDGE_PARTICLES) for run in runs)
+    return [run for run in fragments if 3 <= len(run) <= MAX_USER_WORD]
 
 
 def load_user_words(words: Iterable[str]) -> int:

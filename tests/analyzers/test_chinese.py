@@ -240,7 +240,7 @@ DOCS = [
 def _schema():
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        text=fields.TEXT(analyzer=word_analyzer(), stored=True),
+        text=fields.TEXT(analyzer=word_analyzer(), stored=True, chars=True),
         grams=fields.TEXT(analyzer=bigram_analyzer()),
         std_no=fields.KEYWORD(analyzer=std_no_analyzer()),
     )
@@ -299,11 +299,15 @@ def test_question_words_do_not_block_a_natural_query(ram_index):
         assert [hit["id"] for hit in hits] == ["d5"]
 
 
-def test_highlight_offsets_work(ram_index):
+@pytest.mark.parametrize(
+    "query, marked", [("添加剂", "添加剂"), ("添加", "添加"), ("gbt1.1", "GB/T")]
+)
+def test_highlights_land_on_the_matched_text(ram_index, query, marked):
     with ram_index.searcher() as searcher:
-        q = QueryParser("text", ram_index.schema).parse("添加剂")
+        q = QueryParser("text", ram_index.schema).parse(query)
         hit = searcher.search(q)[0]
-        assert "<b" in hit.highlights("text") and "添加剂" in hit.highlights("text")
+        highlighted = hit.highlights("text")
+        assert f">{marked}" in highlighted, highlighted
 
 
 def test_index_reopens_with_pickled_analyzers(tmp_path):
@@ -346,11 +350,13 @@ def test_user_words_change_segmentation():
 def test_user_words_with_spaces_digits_and_hyphens():
     assert clean_user_word("术语 和 定义") == ["术语和定义"]
     assert clean_user_word("《超时重发机制》") == ["超时重发机制"]
-    assert clean_user_word("著者-出版年制") == ["著者", "出版年制"]
+    assert clean_user_word("著者-出版年制") == ["出版年制"]
+    assert clean_user_word("运输指数（TI）的确定") == ["运输指数"]  # not 的确定
     assert clean_user_word("pH值") == []
     assert clean_user_word("GB/T 1.1") == []
     load_user_words(["著者-出版年制", "pH值", "3C认证", "GB/T 1.1"])
     assert "出版年制" in user_words()
+    load_user_words(["著者"])
     assert "著者" not in user_words()  # jieba knows it already; left alone
     words = texts(word_analyzer(mode="precise"), "采用著者-出版年制")
     assert words[-2:] == ["著者", "出版年制"]
