@@ -321,6 +321,17 @@ class _Splitter:
         frame = self.frames[line.page]
         return line.x0 <= frame.margin + 0.6 * (line.size or self.body_size)
 
+    def centered_chapter(self, line: Line, match: re.Match) -> bool:
+        """Old layouts centre their chapter headings (`1 主题内容与适用范围`)."""
+        rest = match.group("rest").strip()
+        return (
+            "." not in match.group("no")
+            and not match.group("annex")
+            and bool(rest)
+            and self.centered(line)
+            and self.heading_like(rest, HEADING_MAX)
+        )
+
     def at_indent(self, line: Line) -> bool:
         """At the first-line indent of a paragraph (two characters in)."""
         frame = self.frames[line.page]
@@ -335,7 +346,8 @@ class _Splitter:
     def named(self, line: Line) -> str | None:
         text = _squash(line.text)
         kind = NAMED_PARTS.get(text)
-        if not kind or not self.prominent(line):
+        # Printed centred or larger; a plain line will do for the very first part.
+        if not kind or not (self.prominent(line) or not self.opened):
             return None
         if kind in ("foreword", "introduction") and self.chapters_seen:
             return None
@@ -351,7 +363,10 @@ class _Splitter:
         if rest and not LABEL_RE.match(rest):
             return None
         expected = "A" if self.annex is None else chr(ord(self.annex) + 1)
-        if match.group("letter") != expected or not self.prominent(line):
+        if match.group("letter") != expected:
+            return None
+        # A bare `附录A` must stand out; with its (规范性附录) label it is unmistakable.
+        if not rest and not self.prominent(line):
             return None
         return match
 
@@ -372,8 +387,10 @@ class _Splitter:
         if rest and (UNIT_RE.match(rest) or rest[0] in "%‰~～-－/:：)）、．.×xX*+=<>≤≥±,，。"):
             return None
         indented = not self.at_margin(line)
-        if indented and not self.at_indent(line):
+        if indented and not self.at_indent(line) and not self.centered_chapter(line, match):
             return None
+        if indented and self.centered_chapter(line, match):
+            indented = False
         letter = match.group("annex")
         if letter:
             if letter != self.annex:
