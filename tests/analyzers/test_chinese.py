@@ -373,3 +373,33 @@ def test_subwords_are_the_parts_of_a_word():
     assert subwords("食品添加剂") == ["食品", "添加剂", "添加"]
     assert subwords("燃气锅炉") == ["燃气", "锅炉"]  # not 气锅, a dictionary word too
     assert subwords("标准") == []
+
+
+# -- real pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+def test_gb_t_7714_2015_page_5_foreword(corpus_pdf):
+    """The foreword cites standards with em dashes, clause numbers and Latin codes."""
+    from indexer.extract import extract_pages
+
+    (page,) = extract_pages(str(corpus_pdf("GB_T_7714-2015.pdf")), pages=[5])
+    text = "\n".join(line.text for line in page.lines)
+    found = tokens(word_analyzer(), text)
+    words = {t for t, *_ in found}
+    for expected in ["gb/t7714-2005", "gb/t1.1-2009", "gb/t28039-2011", "8.1.1", "6.1", "doi"]:
+        assert expected in words, expected
+    assert {"a", "cm", "ds", "z"} <= words  # the one- and two-letter type codes
+    heads = sorted({pos for _, pos, _, _ in found})
+    assert heads == list(range(len(heads)))
+    for t, _, start, end in found:
+        if t == "gb/t28039-2011":
+            assert text[start:end] == "GB/T 28039—2011"
+
+    ix = RamStorage().create_index(fields.Schema(text=fields.TEXT(analyzer=word_analyzer())))
+    with ix.writer() as writer:
+        writer.add_document(text=text)
+    with ix.searcher() as searcher:
+        parser = QueryParser("text", ix.schema)
+        for query in ['"文后参考文献著录规则"', '"电子资源存取路径"', "GB/T 28039", "gbt7714"]:
+            assert len(searcher.search(parser.parse(query))) == 1, query
