@@ -1,86 +1,269 @@
 """PDF pages → cleaned printed lines, with pdfplumber.
 
-Lines are assembled from characters ourselves rather than with `extract_text()`,
-because standard PDFs mix fonts whose glyph boxes sit at different heights on one
-printed line (a CJK font and a Latin font), which pdfplumber's top-based clustering
-splits into separate lines.
+Lines are assembled from characters ourselves rather than with `extract_text()`:
+
+* standard PDFs mix fonts whose glyph boxes sit at different heights on one printed line
+  (a CJK font and a Latin font report boxes 8 pt apart in GB/T 7714), so characters are
+  grouped by their baseline (the text matrix origin), not by their boxes;
+* some Latin fonts report every glyph a full em wide, so gaps between glyphs are measured
+  from the glyph origin with an estimated advance, not from the reported box;
+* fake bold is printed by overprinting each glyph a fraction of a point apart, and
+  `page.dedupe_chars()` costs as much as parsing the page, so duplicates are dropped in
+  the same single pass that reads the characters;
+* watermarks are rotated or set at an angle; only upright, unskewed glyphs are kept.
+
+After assembly, each page's text layer is judged (`garbled.assess_page`) and the running
+headers, footers and page numbers are moved to `Page.removed` (`page_cleanup`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
 
 import pdfplumber
+from pdfminer.fontmetrics import FONT_METRICS
 
-from analyzers.normalize import normalize_line
+from analyzers.normalize import fold_width, is_cjk_or_punct
 
+from .garbled import assess_page
 from .model import Line, Page
+from .page_cleanup import remove_running_lines
+
+# Overprinted (fake bold) copies of a glyph lie within this many points of the original.
+DEDUPE_TOLERANCE = 1.0
+# A glyph whose matrix shears or rotates by more than this ratio is a watermark or a
+# rotated table label, never body text.
+MAX_SKEW = 0.05
+# Gaps, in ems of the larger neighbouring glyph.
+WORD_GAP = 0.2  # between Latin words and numbers (less than a Times space, 0.25 em)
+COLUMN_GAP = 2.5  # between cells or columns, kept even next to CJK
+DASH_GAP = 0.6  # around — in `GB/T 1.1—2009` glyph origins leave a small gap
+
+_TIMES = FONT_METRICS["Times-Roman"][1]
+_DASHES = set("—–―‐-－")
+_NO_SPACE_BEFORE = set(".,;:!?)]}%/'\"")
+_NO_SPACE_AFTER = set("([{/'\"")
 
 
-def _group_rows(chars: list[dict]) -> list[list[dict]]:
-    """Cluster characters into printed rows by vertical overlap of their boxes."""
-    rows: list[list[dict]] = []
-    bands: list[tuple[float, float]] = []
-    for ch in sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2):
-        mid = (ch["top"] + ch["bottom"]) / 2
-        if bands and bands[-1][0] <= mid <= bands[-1][1]:
-            rows[-1].append(ch)
-            top, bottom = bands[-1]
-            bands[-1] = (min(top, ch["top"]), max(bottom, ch["bottom"])) if len(rows[-1]) < 3 else (top, bottom)
+@cache
+def _fold(text: str) -> str:
+    return fold_width(text)
+
+
+@cache
+def _kind(ch: str) -> int:
+    """0 Latin/digits/ASCII symbols, 1 CJK or Chinese punctuation, 2 dash."""
+    if ch in _DASHES:
+        return 2
+    return 1 if is_cjk_or_punct(ch) else 0
+
+
+@cache
+def _latin_advance(ch: str) -> float:
+    """Advance of an ASCII glyph in ems, from Times metrics (Chinese standards set Latin
+    text in a Times-like face)."""
+    return _TIMES.get(ch, 500) / 1000
+
+
+@dataclass(slots=True)
+class _Glyph:
+    base: float  # baseline, top-based page coordinates
+    x0: float
+    end: float  # where the next glyph would start without a gap
+    size: float
+    text: str  # folded
+    guessed: bool = False  # advance estimated: the font's widths are bogus
+
+
+def read_glyphs(page: pdfplumber.page.Page) -> tuple[list[_Glyph], int]:
+    """Upright, de-duplicated glyphs of a page and how many were dropped as rotated."""
+    glyphs: list[_Glyph] = []
+    seen: set[tuple] = set()
+    rotated = 0
+    cell = 2 * DEDUPE_TOLERANCE
+    tol = DEDUPE_TOLERANCE
+    floor = math.floor
+    for c in page.chars:
+        raw = c["text"]
+        if raw.isspace():
+            continue
+        a, b, cc, d, _e, f = c["matrix"]
+        if (b or cc) and (abs(b) > MAX_SKEW * abs(a) or abs(cc) > MAX_SKEW * abs(d)):
+            rotated += 1
+            continue
+        if a <= 0 or d <= 0:
+            rotated += 1
+            continue
+        # top-based coordinate of the baseline: `bottom` is measured from the same edge
+        # as the PDF's y axis, so bottom + y0 is that edge and f the glyph origin.
+        base = c["bottom"] + c["y0"] - f
+        x0 = c["x0"]
+        key = (raw, floor(x0 / cell), floor(base / cell))
+        if key in seen:
+            continue
+        xs = (floor((x0 - tol) / cell), floor((x0 + tol) / cell))
+        ys = (floor((base - tol) / cell), floor((base + tol) / cell))
+        for xi in xs:
+            for yi in ys:
+                seen.add((raw, xi, yi))
+        text = _fold(raw)
+        size = c["size"]
+        width = c["x1"] - x0
+        if len(text) == 1 and text < "\x80" and width > 0.9 * size and text not in "MWmw@%":
+            # the font claims a full em for a narrow Latin glyph: its widths are bogus
+            glyphs.append(_Glyph(base, x0, x0 + _latin_advance(text) * size, size, text, True))
         else:
-            rows.append([ch])
-            bands.append((ch["top"], ch["bottom"]))
+            glyphs.append(_Glyph(base, x0, x0 + width, size, text))
+    return glyphs, rotated
+
+
+def group_rows(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """Glyphs sharing a baseline (within a third of an em), each row in x order."""
+    if not glyphs:
+        return []
+    glyphs = sorted(glyphs, key=lambda g: g.base)
+    rows: list[list[_Glyph]] = []
+    row = [glyphs[0]]
+    anchor = glyphs[0].base
+    reach = 0.35 * glyphs[0].size
+    for g in glyphs[1:]:
+        if g.base - anchor <= min(reach, 0.35 * g.size):
+            row.append(g)
+        else:
+            rows.append(row)
+            row = [g]
+            anchor = g.base
+            reach = 0.35 * g.size
+    rows.append(row)
+    rows = _merge_scripts(rows)
+    for r in rows:
+        r.sort(key=lambda g: g.x0)
     return rows
 
 
-def _row_text(row: list[dict]) -> str:
-    row = sorted(row, key=lambda c: c["x0"])
-    parts: list[str] = []
-    prev = None
-    for ch in row:
-        if prev is not None:
-            gap = ch["x0"] - prev["x1"]
-            if gap > 0.25 * max(prev["size"], ch["size"], 1):
+def _row_size(row: list[_Glyph]) -> float:
+    return sorted(g.size for g in row)[len(row) // 2]
+
+
+def _merge_scripts(rows: list[list[_Glyph]]) -> list[list[_Glyph]]:
+    """Fold rows of small raised or lowered glyphs (m³, SO₂) into the line they belong to."""
+    if len(rows) < 2:
+        return rows
+    sizes = [_row_size(r) for r in rows]
+    bases = [r[0].base for r in rows]
+    keep = [True] * len(rows)
+    for i, row in enumerate(rows):
+        if len(row) > 6:
+            continue
+        best = None
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(rows) or not keep[j] or sizes[i] > 0.85 * sizes[j]:
+                continue
+            shift = bases[i] - bases[j]
+            if -0.75 * sizes[j] <= shift <= 0.45 * sizes[j] and _overlaps_x(row, rows[j]):
+                best = j
+                break
+        if best is not None:
+            rows[best].extend(row)
+            keep[i] = False
+    return [r for r, k in zip(rows, keep, strict=True) if k]
+
+
+def _overlaps_x(row: list[_Glyph], other: list[_Glyph]) -> bool:
+    x0 = min(g.x0 for g in other)
+    x1 = max(g.end for g in other)
+    return any(x0 - 2 * g.size <= g.x0 <= x1 + 2 * g.size for g in row)
+
+
+def row_text(row: list[_Glyph]) -> str:
+    """The printed text of one row: spaces where the gap means one.
+
+    Between CJK characters and next to Chinese punctuation a gap is letter-spacing or
+    justification and never a word boundary; only a gap as wide as a table column is kept.
+    Between Latin words and numbers a gap of a fifth of an em is a space.
+    """
+    gaps = [(g.x0 - p.end) / max(g.size, p.size) for p, g in pairwise(row)]
+    parts = [row[0].text]
+    for i, g in enumerate(row[1:]):
+        prev = row[i]
+        gap = gaps[i]
+        if prev.guessed and g.guessed and i + 1 < len(gaps) and gaps[i + 1] < 0:
+            # a glyph whose origin sits late shows as a gap before it and an overlap after
+            gap += gaps[i + 1]
+        if gap > WORD_GAP:
+            left, right = prev.text[-1], g.text[0]
+            kinds = _kind(left) | (_kind(right) << 2)
+            if kinds & 0b0101:  # a CJK character or Chinese punctuation on either side
+                limit = COLUMN_GAP
+            elif kinds & 0b1010:  # a dash on either side
+                limit = DASH_GAP
+            elif right in _NO_SPACE_BEFORE or left in _NO_SPACE_AFTER:
+                limit = 1.0
+            else:
+                limit = WORD_GAP
+            if gap > limit:
                 parts.append(" ")
-        parts.append(ch["text"])
-        prev = ch
-    return "".join(parts)
+        parts.append(g.text)
+    return " ".join("".join(parts).split())
 
 
-def page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
-    chars = [c for c in page.chars if c.get("upright", True) and c["text"].strip()]
+def page_lines(page: pdfplumber.page.Page, number: int) -> tuple[list[Line], int]:
+    """Printed lines of one page in reading order, and the count of rotated glyphs."""
+    glyphs, rotated = read_glyphs(page)
+    x_origin = float(page.bbox[0])
     lines = []
-    for row in _group_rows(chars):
-        text = normalize_line(_row_text(row))
+    for row in group_rows(glyphs):
+        text = row_text(row)
         if not text:
             continue
-        sizes = sorted(c["size"] for c in row)
+        size = _row_size(row)
         lines.append(
             Line(
                 text=text,
                 page=number,
-                top=min(c["top"] for c in row),
-                bottom=max(c["bottom"] for c in row),
-                x0=min(c["x0"] for c in row),
-                x1=max(c["x1"] for c in row),
-                size=round(sizes[len(sizes) // 2], 1),
+                top=round(min(g.base - 0.86 * g.size for g in row), 2),
+                bottom=round(max(g.base + 0.14 * g.size for g in row), 2),
+                x0=round(row[0].x0 - x_origin, 2),
+                x1=round(max(g.end for g in row) - x_origin, 2),
+                size=round(size, 1),
             )
         )
-    return lines
+    return lines, rotated
+
+
+def read_page(page: pdfplumber.page.Page, number: int) -> Page:
+    """One page's raw lines and, when its text cannot be trusted, why."""
+    lines, _rotated = page_lines(page, number)
+    result = Page(number=number, width=float(page.width), height=float(page.height), lines=lines)
+    image_area = sum(
+        max(0.0, float(im["x1"]) - float(im["x0"]))
+        * max(0.0, float(im["bottom"]) - float(im["top"]))
+        for im in page.images
+    )
+    coverage = min(1.0, image_area / max(1.0, result.width * result.height))
+    reason = assess_page("\n".join(line.text for line in lines), image_coverage=coverage)
+    if reason:
+        result.needs_ocr = reason
+        result.lines = []
+    return result
 
 
 def extract_pages(path: str, pages: Iterable[int] | None = None) -> list[Page]:
-    """Cleaned lines of every page (1-based numbers), in reading order."""
+    """Cleaned lines of every page (1-based numbers), in reading order.
+
+    Running headers, footers and page numbers are found by their repetition across the
+    pages read, so reading a subset of pages finds fewer of them.
+    """
     result = []
     with pdfplumber.open(path) as pdf:
         wanted = set(pages) if pages is not None else None
         for number, page in enumerate(pdf.pages, start=1):
             if wanted is not None and number not in wanted:
                 continue
-            page = page.dedupe_chars()
-            result.append(
-                Page(number=number, width=float(page.width), height=float(page.height),
-                     lines=page_lines(page, number))
-            )
-            page.close() if hasattr(page, "close") else None
-    return result
+            result.append(read_page(page, number))
+            page.close()
+    return remove_running_lines(result)
