@@ -339,7 +339,6 @@ class _CoverReading:
 
     banner_level: str = ""
     numbers: list[tuple[StandardNumber, Line]] = field(default_factory=list)
-    placeholder_number: bool = False
     replaces: list[str] = field(default_factory=list)
     ics: list[str] = field(default_factory=list)
     ccs: str = ""
@@ -360,6 +359,7 @@ def _read_cover(page: Page) -> _CoverReading:
     has_banner = any(_is_banner(line, page) for line in lines)
     title_size = 0.0
     previous_kind = ""
+    block_bottom = 0.0  # bottom of the title block so far: the English title follows closely
     in_adoption = False
     for line in lines:
         text = line.text.strip()
@@ -429,8 +429,7 @@ def _read_cover(page: Page) -> _CoverReading:
                 kind = "number"
             state = "number"
         elif state in ("head", "number") and _PLACEHOLDER.search(flat) and not _is_chinese(text):
-            found.placeholder_number = True
-            kind = "number"
+            kind = "number"  # a template placeholder (`SL/T XXXXX—XXXX`): no number printed
         elif (
             state in (("number", "title") if has_banner else ("head", "number", "title"))
             and _is_chinese(text)
@@ -459,6 +458,8 @@ def _read_cover(page: Page) -> _CoverReading:
             state in ("title", "english")
             and _is_latin(text)
             and previous_kind in ("title", "english", "stage")
+            and not _PLACEHOLDER.search(flat)
+            and line.top - block_bottom < 4 * max(line.size, 1)
         ):
             found.title_en.append(line)
             state = "english"
@@ -481,6 +482,8 @@ def _read_cover(page: Page) -> _CoverReading:
             found.draft = draft
         if kind != "other":
             previous_kind = kind
+        if kind in ("title", "english", "stage", "adoption"):
+            block_bottom = max(block_bottom, line.bottom)
     return found
 
 
@@ -555,7 +558,7 @@ def header_number(pages: list[Page]) -> StandardNumber | None:
         if not _usable(page) and not page.removed:
             continue
         band = [line for line in page.removed if line.top < 0.5 * page.height]
-        band += [line for line in page.lines[:3] if line.top < 0.15 * page.height]
+        band += [line for line in page.lines if line.top < 0.15 * page.height]
         seen = set()
         for line in band:
             for number in _numbers_in(line.text):
@@ -729,10 +732,11 @@ def parse_cover(pages: list[Page], filename: str = "") -> CoverMetadata:
     if number is not None and number_line is not None:
         in_header = not reading.banner_level and number_line.top < 0.12 * cover.height
         _set_number(meta, number, HEADER if in_header else COVER)
-    if not meta.std_no:
-        number = header_number(pages)
-        if number is not None:
-            _set_number(meta, number, HEADER)
+    if not meta.std_no or not number.dated:
+        # No number, or its year unreadable (OCR): the running header repeats it.
+        in_header = header_number(pages)
+        if in_header is not None and (not meta.std_no or in_header.undated == number.undated):
+            _set_number(meta, in_header, HEADER)
     if not meta.std_no and filename:
         number = parse_filename(filename)
         if number is not None:

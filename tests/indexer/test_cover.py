@@ -283,6 +283,21 @@ def test_ocr_noise_around_classification_and_issuers():
     assert meta.issuers == ["中华人民共和国国家质量监督检验检疫总局", "中国国家标准化管理委员会"]
 
 
+def test_unreadable_year_on_the_cover_is_taken_from_the_running_header():
+    cover = _cover(
+        ("中华人民共和国国家标准", 118, 26),
+        ("GB 3838—2O02", 164, 14),  # OCR: letter O for zero
+        ("地表水环境质量标准", 330, 26),
+    )
+    body = [
+        Page(number=n, width=595, height=842, lines=[_line("GB 3838—2002", 60, 10.5, 450)])
+        for n in (2, 3)
+    ]
+    meta = parse_cover([cover, *body])
+    assert meta.std_no == "GB 3838-2002"
+    assert meta.sources["std_no"] == HEADER
+
+
 def test_no_pages_gives_identity_from_the_file_name_only():
     meta = parse_cover([], "GB_T_7714-2015.pdf")
     assert meta.std_no == "GB/T 7714-2015"
