@@ -40,9 +40,9 @@ ALNUM = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff"
 _PIECE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[{ALNUM}]+(?:[./][{ALNUM}]+)*)")
 _CJK_GAP = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 # The parts of a joined word: letter runs and numbers (`RS485` → `RS`, `485`).
-_BARE_NUMBER = re.compile(r"[0-9.]+")
-_QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)*(?=[A-Za-z\u00c0-\u024f\u0370-\u03ff])")
 _PART = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff]+|[0-9]+(?:\.[0-9]+)*")
+_QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)*(?=[A-Za-z\u00c0-\u024f\u0370-\u03ff])")
+_BARE_NUMBER = re.compile(r"[0-9.]+")
 
 
 # -- reading the text ---------------------------------------------------------------
@@ -151,6 +151,7 @@ def subwords(word: str) -> list[str]:
 
 
 def subword_spans(word: str, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each sub-word, offsets counted from `offset`."""
     if len(word) < 3:
         return []
     found = []
@@ -176,7 +177,11 @@ def all_subword_spans(word: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def _split(word: str) -> list[str]:
-    """jieba's most probable cut of `word` without the word itself as one piece."""
+    """jieba's most probable cut of `word` without the word itself as one piece.
+
+    Uses jieba's own word graph (`get_DAG`) and best-route search (`calc`), with the
+    edge spanning the whole word taken out.
+    """
     seg = segmenter()
     dag = seg.get_DAG(word)
     dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]
@@ -309,8 +314,8 @@ class _FoldingTokenizer(Tokenizer):
 class ChineseTokenizer(_FoldingTokenizer):
     """jieba words at consecutive positions, plus their sub-words when indexing.
 
-    mode="search" (the default) adds, at index time, the dictionary words inside each
-    longer word at that word's position, so the query `添加` finds `添加剂` while the
+    mode="search" (the default) adds, at index time, the words each longer word is made
+    of (`subwords`) at that word's position, so the query `添加` finds `添加剂` while the
     phrase `食品添加剂的使用` still matches word for word. mode="precise" emits jieba's
     precise cut only. Queries are always cut precisely (see the module docstring).
     """
