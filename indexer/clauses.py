@@ -261,6 +261,8 @@ def join_lines(pieces: list[tuple[str, Line, _PageFrame]]) -> str:
                 and text[0].isalnum()
                 else ""
             )
+            if re.search(r"[A-Za-z]-$", out[-1]) and text[0].islower():
+                out[-1] = out[-1][:-1]  # an English word hyphenated at the line end
             out[-1] += glue + text
         else:
             out.append(text)

@@ -21,6 +21,7 @@ _LEADING = re.compile(
     r"^(?P<no>[A-Z]{1,8}(?:/[A-Z]{1,8})?\s*\d+(?:\.\d+)*(?:\s*[-—–]\s*\d{2,4}(?![\d.]))?)"
 )
 _MARKER = re.compile(r"^(?:[-—–]+|[•·]|[a-z][)）]|\d{1,2}[)）]|[（(]\d{1,2}[)）]|\[\d+\])\s*")
+_SPLIT_CODE = re.compile(r"^([A-Z][A-Z/]*(?: [A-Z/]+)+)(?=\s?\d)")
 _TITLE_STRIP = " \t,，.。;；:：、"
 
 
@@ -29,16 +30,24 @@ def is_references_chapter(clause: Clause) -> bool:
     return clause.level == 1 and clause.kind == "chapter" and heading in REFERENCE_HEADINGS
 
 
-def _leading_number(line: str) -> tuple[StandardNumber, int] | None:
+def _leading_numbers(line: str) -> tuple[list[StandardNumber], int]:
+    """The citations the line starts with (a range `GB 5085.1～5085.6` gives each part)
+    and where the title begins."""
     found = find_std_nos(line)
     if found and found[0][1] == 0:
-        return found[0][0], found[0][2]
+        numbers, end = [], 0
+        for number, start, stop in found:
+            if start > end + 1 and numbers:
+                break
+            numbers.append(number)
+            end = max(end, stop)
+        return numbers, end
     match = _LEADING.match(line)
     if match:
         number = parse_std_no(match.group("no"))
         if number is not None:
-            return number, match.end()
-    return None
+            return [number], match.end()
+    return [], 0
 
 
 def parse_references(clauses: list[Clause]) -> list[Reference]:
@@ -53,14 +62,20 @@ def parse_references(clauses: list[Clause]) -> list[Reference]:
         chapter_nos.add(clause.clause_no)
         for raw in clause.text.split("\n"):
             line = _MARKER.sub("", raw.strip())
-            found = _leading_number(line)
-            if found is None:
-                continue
-            number, end = found
+            numbers, end = _leading_numbers(line)
+            if not numbers:
+                # Per-glyph text layers split codes (`ISO/I EC 13818-1`): close the gaps
+                # inside the leading capitals and read again.
+                squeezed = _SPLIT_CODE.match(line)
+                if squeezed:
+                    code = squeezed.group(1).replace(" ", "")
+                    line = code + line[squeezed.end() :]
+                    numbers, end = _leading_numbers(line)
             title = line[end:].strip(_TITLE_STRIP)
-            std_no = str(number)
-            if std_no in seen:
-                continue
-            seen.add(std_no)
-            references.append(Reference(std_no=std_no, title=title, dated=number.dated))
+            for number in numbers:
+                std_no = str(number)
+                if std_no in seen:
+                    continue
+                seen.add(std_no)
+                references.append(Reference(std_no=std_no, title=title, dated=number.dated))
     return references

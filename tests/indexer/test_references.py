@@ -49,6 +49,12 @@ def test_numbers_outside_the_chapter_are_not_references():
     assert refs == []
 
 
+def test_a_range_of_parts_cites_each_part():
+    refs = parse_references(_chapter("GB 5085.1～5085.3 危险废物鉴别标准"))
+    assert [r.std_no for r in refs] == ["GB 5085.1", "GB 5085.2", "GB 5085.3"]
+    assert {r.title for r in refs} == {"危险废物鉴别标准"}
+
+
 def test_a_citation_listed_twice_is_kept_once():
     refs = parse_references(_chapter("GB 8978 污水综合排放标准\nGB 8978 污水综合排放标准"))
     assert len(refs) == 1
