@@ -27,10 +27,12 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SLASH_T = re.compile(r"(?<![A-Za-z])([A-Z]{2})\s*[ZXMUVLzI1l|\[\]\\7/]{1,3}\s*T(?=\s*\d)")
 # `GB 3838一2002`, `5.7.1一5.7.9`, `vehicles一Part 1`: the numeral one never sits
 # between two digits or Latin letters.
-_DIGIT_DASH = re.compile(r"(?<=[A-Za-z0-9])\s*一\s*(?=[A-Za-z0-9])")
+_DIGIT_DASH = re.compile(r"(?<=[A-Za-z0-9])\s*一\s*(?=[A-Za-z0-9])|(?<=\d)_(?=\d)")
 # `70 一`: a lone numeral one after a number, before another number or the line end,
 # is the dash of an empty table cell. Checked before spaces around CJK are dropped.
 _CELL_DASH = re.compile(rf"(?<=[A-Za-z0-9.%)）—]\s)一(?=\s+[^\s{_CJK}]|\s+一|\s*$)")
+# `ICS 13. 030. 10`, `GB 14470. 1`: a space read after the dot of a dotted number.
+_DOTTED_NUMBER = re.compile(r"(?<=\d)\. (?=\d)")
 # `第]部分`: a part, chapter or section number is a digit.
 _PART_ONE = re.compile(r"(?<=第)\s*[\]|Il!]\s*(?=部分|章|节|篇)")
 # `一一基本类`, `--`, `一—` at the start of a list item.
@@ -58,6 +60,7 @@ def fix_line(text: str) -> str:
     text = _LIST_DASH.sub("——", text)
     text = _DOLLAR_FIVE.sub("5", text)
     text = _PART_ONE.sub("1", text)
+    text = _DOTTED_NUMBER.sub(".", text)
     text = _ENUM_MARK.sub("、", text)
     text = _MARK_SPECK.sub("", text)
     # A dot between Chinese characters is `、` in an enumeration (the line has other

@@ -18,6 +18,7 @@ from indexer.ocr_text import clean_ocr_lines, fix_line
         ("与 GHZB 1一1999 相比", "与GHZB 1—1999相比"),
         ("(见 5.7.1 一 5.7.9)", "(见5.7.1—5.7.9)"),
         ("electric vehicles一Part 1", "electric vehicles—Part 1"),
+        ("备案号:44632_2014", "备案号:44632—2014"),
         # the dash of an empty table cell
         ("2 悬浮物 70 一", "2悬浮物70—"),
         ("1 pH值 6.0一9.0 一 一", "1 pH值6.0—9.0——"),
@@ -37,6 +38,9 @@ from indexer.ocr_text import clean_ocr_lines, fix_line
         ("张春、.张永军", "张春、张永军"),
         ("管理局.重庆市道路运输管理局.四川省", "管理局、重庆市道路运输管理局、四川省"),
         ("本次为第三次修订.本标准自", "本次为第三次修订。本标准自"),
+        # dotted numbers
+        ("ICS 13. 030. 10", "ICS 13.030.10"),
+        ("执行 GB 14470. 1一14470. 3一93 和", "执行GB 14470.1—14470.3—93和"),
         # part numbers
         ("第]部分:总则", "第1部分:总则"),
     ],
@@ -56,6 +60,7 @@ def test_fix_line(ocr, fixed):
         "表 1 一 级标准",
         "ISO 9001:2015",
         "GB/T 7714-2015",
+        "msg_id 字段",
     ],
 )
 def test_fix_line_leaves_correct_text_alone(text):

@@ -196,3 +196,30 @@ def test_gb_31571_2015_page_11_table_grid_is_removed(corpus_pdf):
     assert _longest_run(cleaned) < 50
     # The text (not the grid) keeps most of the ink.
     assert sum(geo.column_ink(cleaned)) > 0.5 * sum(geo.column_ink(page))
+
+
+def test_ink_reaching_the_edge_is_cleared_and_text_kept():
+    page = _text_page()
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((page.width - 6, 0, page.width - 1, page.height - 1), fill=0)  # shadow
+    draw.rectangle((page.width - 10, 300, page.width - 8, 380), fill=0)  # broken rule
+    draw.rectangle((20, 20, 60, 40), fill=0)  # small print near the corner, inside the band
+    text_ink = sum(geo.column_ink(_text_page()))
+    cleared = geo.clear_edge_ink(page)
+    assert cleared.crop((page.width - 12, 0, page.width, page.height)).getextrema() == (255, 255)
+    assert cleared.crop((20, 20, 61, 41)).getextrema()[0] == 0
+    assert sum(geo.column_ink(cleared)) == pytest.approx(text_ink + 41 * 21 / page.height, rel=0.01)
+
+
+@pytest.mark.corpus
+def test_gb_21900_2008_page_4_copier_edge_is_cleared(corpus_pdf):
+    # The scan has broken vertical lines 3-15 px from its right edge; Tesseract reads
+    # them as stray `本` and `1`.
+    page = _render(corpus_pdf("GB_21900-2008.pdf"), 4, dpi=300)
+    right = (page.width - 20, 0, page.width, page.height)
+    assert page.crop(right).getextrema()[0] < 100
+    cleared = geo.clear_edge_ink(page)
+    assert cleared.crop(right).getextrema()[0] > 200
+    # Nothing of the printed text goes.
+    body = (200, 200, page.width - 200, page.height - 200)
+    assert cleared.crop(body).tobytes() == page.crop(body).tobytes()
