@@ -309,6 +309,7 @@ class _Splitter:
         self.annex: str | None = None
         self.chapters_seen = False
         self.in_terms = False
+        self.back_matter = False  # after 参考文献 or 索引 no chapter starts again
 
     # -- geometry
 
@@ -362,8 +363,12 @@ class _Splitter:
         if not match or not self.chapters_seen:
             return None
         rest = match.group("rest").strip()
-        if rest and not LABEL_RE.match(rest):
-            return None
+        if (
+            rest
+            and not LABEL_RE.match(rest)
+            and not (self.prominent(line) and self.heading_like(rest, HEADING_MAX))
+        ):
+            return None  # `附录A给出了…` in running text; `附录A 标题` centred is a heading
         expected = "A" if self.annex is None else chr(ord(self.annex) + 1)
         if match.group("letter") != expected:
             return None
@@ -399,7 +404,7 @@ class _Splitter:
                 return None
             numbers = key[1:]
         else:
-            if self.annex is not None:
+            if self.annex is not None or self.back_matter:
                 return None
             numbers = key
         if indented:
@@ -520,6 +525,7 @@ class _Splitter:
             name = self.named(line)
             if name:
                 self.open(name, "", 1, NAMED_PARTS[name], line)
+                self.back_matter = NAMED_PARTS[name] in ("bibliography", "index")
                 self.last = ()
                 self.annex = (
                     None if NAMED_PARTS[name] in ("foreword", "introduction") else self.annex
@@ -548,11 +554,12 @@ class _Splitter:
         return line.size > self.body_size * 1.2 and self.centered(line)
 
     def open_annex(self, match: re.Match, i: int) -> int:
+        """`附录A`, its (规范性附录)/(资料性) label and its title, on one line or several."""
         line = self.lines[i]
         letter = match.group("letter")
-        label = match.group("rest").strip()
+        label, title = _label_and_title(match.group("rest"))
+        titles = [title] if title else []
         j = i + 1
-        titles: list[str] = []
         prev = line
         while j < len(self.lines) and len(titles) < 3:
             cand = self.lines[j]
@@ -560,21 +567,15 @@ class _Splitter:
             if gap > 2.2 * (cand.size or self.body_size) or not self.centered(cand):
                 break
             text = cand.text.strip()
-            if not label and LABEL_RE.match(text) and not titles:
-                label = text
-                rest = LABEL_RE.sub("", text).strip()
-                if rest:
-                    titles.append(rest)
+            if not label and LABEL_RE.match(text):
+                label, title = _label_and_title(text)
+                titles += [title] if title else []
             elif NUMBERED_RE.match(text) or re.match(r"^[表图]\s*[A-Z]", text):
                 break
             else:
                 titles.append(text)
             prev = cand
             j += 1
-        if label and not titles:
-            rest = LABEL_RE.sub("", label).strip()
-            if rest:
-                titles.append(rest)
         kind = "annex-normative" if "规范" in label else "annex-informative"
         self.open(f"附录{letter}", "".join(titles), 1, kind, line, (letter,))
         self.annex = letter
@@ -650,6 +651,15 @@ class _Splitter:
             clauses.append(node.clause)
         _mark_terms(clauses)
         return clauses
+
+
+def _label_and_title(text: str) -> tuple[str, str]:
+    """`（规范性附录）混合排放浓度限值计算` → the label and the title after it."""
+    text = text.strip()
+    label = LABEL_RE.match(text)
+    if not label:
+        return "", text
+    return label.group(0).strip(), text[label.end() :].strip()
 
 
 def _is_symbols_heading(heading: str) -> bool:

@@ -257,3 +257,51 @@ def test_GB_T_19056_2012_p25_table_rows_are_not_chapters(real):
     clauses = real("GB_T_19056-2012.pdf")
     assert clauses["7"].heading == "安装"
     assert clauses["7"].page_start == 26
+
+
+def _centred(text: str, size: float = SIZE) -> tuple[str, float, float]:
+    width = len(text) * size
+    return (text, (MARGIN + RIGHT - width) / 2, (MARGIN + RIGHT + width) / 2)
+
+
+def _paragraph() -> list[tuple[str, float, float]]:
+    """A wrapped paragraph: what the column's margins are learnt from."""
+    return [
+        _indent(
+            "本标准规定了水污染物排放限值、监测和监控要求，以及标准的实施与监督等相关规", RIGHT
+        ),
+        _full("定。本标准适用于现有企业水污染物排放管理，以及建设项目的环境影响评价、环境保护设"),
+        _full("施设计、竣工环境保护验收及其投产后的水污染物排放管理，也适用于法律允许的排污行"),
+        _full("为，新设立污染源的选址和特殊保护区域内现有污染源的管理，按照有关法律法规的相关规"),
+        _short("定执行。", 150),
+    ]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [_centred("附录A"), _centred("（规范性附录）"), _centred("混合排放浓度限值计算")],
+        [_centred("附录A（规范性）"), _centred("混合排放浓度限值计算")],
+        [_centred("附录A（规范性附录）混合排放浓度限值计算")],
+        [_centred("附录A 混合排放浓度限值计算"), _centred("（规范性附录）")],
+    ],
+)
+def test_annex_label_and_title_layouts(rows):
+    body = [_short("1范围", 130), *_paragraph()]
+    tail = [_short("A.1计算方法", 160), _indent("按式（A.1）计算。")]
+    clauses = _by_no(split_clauses([_page(1, body + rows + tail)]))
+    assert clauses["附录A"].heading == "混合排放浓度限值计算"
+    assert clauses["附录A"].kind == "annex-normative"
+    assert clauses["A.1"].parent == "附录A"
+
+
+def test_no_chapter_after_the_bibliography():
+    rows = [
+        _short("1范围", 130),
+        *_paragraph(),
+        _centred("参考文献"),
+        _short("1 GB/T 1.1—2020标准化工作导则", 300),
+    ]
+    clauses = split_clauses([_page(1, rows)])
+    assert [c.clause_no for c in clauses] == ["1", "参考文献"]
+    assert clauses[1].kind == "bibliography"
