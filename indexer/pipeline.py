@@ -111,7 +111,7 @@ def ingest(
                 done(FileOutcome(name, UNCHANGED, sha256=sha, std_no=_std_no_of(catalogue, sha)))
                 continue
             try:
-                check_pdf(path, limits)
+                pages = check_pdf(path, limits)
             except IngestError as error:
                 if not dry_run:
                     catalogue.log(name, FAILED, error.reason, sha)
@@ -120,12 +120,13 @@ def ingest(
             if dry_run:
                 done(FileOutcome(name, WOULD_INGEST, sha256=sha))
                 continue
-            jobs.append((str(path), name, _parse_job, (str(path), name, use_ocr)))
+            deadline = limits.deadline(pages, use_ocr)
+            jobs.append((str(path), name, _parse_job, (str(path), name, use_ocr), deadline))
 
         from .worker import run_in_workers
 
         index = SearchIndex(library.index_root)
-        for key, result in run_in_workers(jobs, workers, limits.seconds_per_file):
+        for key, result in run_in_workers(jobs, workers):
             path = Path(key)
             if isinstance(result, IngestError):
                 catalogue.log(path.name, FAILED, result.reason)

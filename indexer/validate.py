@@ -20,7 +20,15 @@ PDF_MAGIC = b"%PDF-"
 class Limits:
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
-    seconds_per_file: float = 300.0
+    # A parse may take this long before its worker is killed: a base per file plus an
+    # allowance per page, larger when scanned pages may need OCR (10-20 s a page).
+    seconds_per_file: float = 120.0
+    seconds_per_page: float = 5.0
+    ocr_seconds_per_page: float = 90.0
+
+    def deadline(self, pages: int, ocr: bool) -> float:
+        per_page = self.ocr_seconds_per_page if ocr else self.seconds_per_page
+        return self.seconds_per_file + per_page * pages
 
 
 def check_pdf(path: Path, limits: Limits | None = None) -> int:

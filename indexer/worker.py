@@ -30,6 +30,7 @@ class _Running:
     process: mp.Process
     conn: Connection
     deadline: float
+    timeout: float
 
 
 def _child(conn: Connection, func: Callable, args: tuple, name: str) -> None:
@@ -55,13 +56,13 @@ def _child(conn: Connection, func: Callable, args: tuple, name: str) -> None:
 
 
 def run_in_workers(
-    jobs: Iterable[tuple[Any, str, Callable, tuple]],
+    jobs: Iterable[tuple[Any, str, Callable, tuple, float]],
     workers: int,
-    timeout: float,
 ) -> Iterator[tuple[Any, Any]]:
     """Yield (key, result) as jobs finish; result is the function's value or an IngestError.
 
-    Each job is (key, display name, function, args). Results arrive in completion order.
+    Each job is (key, display name, function, args, seconds allowed). Results arrive in
+    completion order.
     """
     ctx = mp.get_context("fork")
     pending = list(jobs)
@@ -69,12 +70,12 @@ def run_in_workers(
     running: list[_Running] = []
     while pending or running:
         while pending and len(running) < max(1, workers):
-            key, name, func, args = pending.pop()
+            key, name, func, args, timeout = pending.pop()
             reader, writer = ctx.Pipe(duplex=False)
             process = ctx.Process(target=_child, args=(writer, func, args, name), daemon=True)
             process.start()
             writer.close()
-            running.append(_Running(key, process, reader, time.monotonic() + timeout))
+            running.append(_Running(key, process, reader, time.monotonic() + timeout, timeout))
         now = time.monotonic()
         wait_for = max(0.0, min(r.deadline for r in running) - now)
         ready = wait([r.conn for r in running], timeout=min(wait_for, 1.0))
@@ -95,7 +96,7 @@ def run_in_workers(
             elif time.monotonic() > job.deadline:
                 job.process.kill()
                 result = IngestError(
-                    _name(job), f"parsing took longer than the {timeout:.0f} s limit"
+                    _name(job), f"parsing took longer than the {job.timeout:.0f} s limit"
                 )
             else:
                 continue

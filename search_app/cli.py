@@ -53,7 +53,11 @@ def main(ctx: click.Context, data: str) -> None:
     "--workers", "-w", type=int, default=None, help="Parser processes (default: number of cores)."
 )
 @click.option(
-    "--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file."
+    "--timeout",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Seconds allowed per file, plus 5 s per page (90 s per page when OCR may run).",
 )
 @click.option(
     "--max-pages", type=int, default=2000, show_default=True, help="Refuse PDFs with more pages."

@@ -51,3 +51,43 @@ def corpus_pdf(corpus_dir):
         return _require(corpus_dir / name)
 
     return find
+
+
+SAMPLES = ROOT / "corpus" / "samples"
+
+
+@pytest.fixture(scope="session")
+def samples_library(tmp_path_factory):
+    """A library holding the bundled sample standards (fast: four small PDFs)."""
+    from indexer.pipeline import ingest
+    from indexer.store import Library
+
+    library = Library.open(tmp_path_factory.mktemp("samples-library"))
+    report = ingest([SAMPLES], library, workers=2)
+    assert not report.failed, report.failed
+    return library
+
+
+@pytest.fixture(scope="session")
+def corpus_library(tmp_path_factory, corpus_dir):
+    """The samples and the whole shared corpus ingested once per test run (OCR off: the
+    scanned documents stay `needs OCR`; OCR has its own tests)."""
+    from indexer.pipeline import ingest
+    from indexer.store import Library
+
+    library = Library.open(tmp_path_factory.mktemp("corpus-library"))
+    report = ingest([SAMPLES, corpus_dir], library, workers=2, use_ocr=False)
+    assert not report.failed, [(o.file, o.reason) for o in report.failed]
+    return library
+
+
+def serve_in_thread(app):
+    """A real WSGI server (werkzeug's) on a free loopback port; returns (base_url, server)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.server_port}", server

@@ -93,7 +93,12 @@ def test_page_limit_and_time_limit(tmp_path, corpus_pdf):
     assert report.outcomes[0].outcome == FAILED
     assert "too many pages" in report.outcomes[0].reason
     # A parser that runs past its deadline is killed and reported, as a looping pdfminer would be.
-    report = ingest([big, corpus_pdf(SMALL)], library, workers=2, limits=Limits(seconds_per_file=2))
+    report = ingest(
+        [big, corpus_pdf(SMALL)],
+        library,
+        workers=2,
+        limits=Limits(seconds_per_file=1, seconds_per_page=0.01),
+    )
     by_file = {o.file: o for o in report.outcomes}
     assert by_file[big.name].outcome == FAILED
     assert "longer than" in by_file[big.name].reason
