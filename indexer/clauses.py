@@ -51,6 +51,7 @@ END_PUNCT = "。；;！!？?"
 VALUE_RE = re.compile(r"(?:(?<=\s)|^)[-+]?\d+(?:\.\d+)?(?:[～~-]\d+(?:\.\d+)?)?(?=\s|$)")
 # A private-use glyph between two digits of a clause number is the dot of a font whose
 # text layer does not map it (`3\ue0101` printed as 3.1).
+OCR_LEAD_RE = re.compile(r"^[.,，、·'‘’\"“”]\s*(?=\d)")
 PUA_DOT_RE = re.compile(r"(?<=\d)[\ue000-\uf8ff](?=\d)")
 
 
@@ -98,26 +99,34 @@ def _furniture(pages: list[Page]) -> set[int]:
     """ids of lines that are running headers, footers or page numbers.
 
     Extraction already moves these to `Page.removed`; this is the safety net for what
-    slips through, so the clause text never carries them.
+    slips through, so the clause text never carries them. Scanned pages sit anywhere on
+    the sheet, so the first and last lines of a page count as its edges too.
     """
     drop: set[int] = set()
     counts: Counter[str] = Counter()
     edge_lines: list[tuple[Line, str]] = []
     for page in pages:
+        ordered = sorted(page.lines, key=lambda line: line.top)
+        ends = {id(line) for line in ordered[:2] + ordered[-2:]}
+        outermost = {id(line) for line in ordered[:1] + ordered[-1:]}
         for line in page.lines:
-            at_edge = line.top < page.height * 0.13 or line.top > page.height * 0.88
-            if not at_edge:
+            zone = line.top < page.height * 0.13 or line.top > page.height * 0.88
+            near = id(line) in ends and (
+                line.top < page.height * 0.25 or line.top > page.height * 0.75
+            )
+            if not (zone or near):
                 continue
-            key = re.sub(r"\d+", "#", _squash(line.text))
+            key = re.sub(r"\d+", "#", re.sub(r"[^\w]+", "", line.text))
             edge_lines.append((line, key))
-            if PAGE_NO_RE.match(line.text):
+            if PAGE_NO_RE.match(line.text.strip(" .,、，。")) and (zone or id(line) in outermost):
                 drop.add(id(line))
     for _line, key in edge_lines:
         counts[key] += 1
     text_pages = sum(1 for page in pages if page.lines)
     threshold = max(3, text_pages // 3)
     for line, key in edge_lines:
-        if counts[key] >= threshold and len(key) < 80:
+        # A key of digits alone says nothing: every page starts with some clause number.
+        if key.strip("#") and counts[key] >= threshold and len(key) < 80:
             drop.add(id(line))
     return drop
 
@@ -332,6 +341,7 @@ class _Splitter:
             and not match.group("annex")
             and bool(rest)
             and self.centered(line)
+            and line.size >= self.body_size * 0.95
             and self.heading_like(rest, HEADING_MAX)
         )
 
@@ -378,7 +388,10 @@ class _Splitter:
         return match
 
     def numbered(self, line: Line) -> tuple[re.Match, tuple] | None:
-        match = NUMBERED_RE.match(line.text.strip())
+        text = line.text.strip()
+        if line.ocr:
+            text = OCR_LEAD_RE.sub("", text)  # `.4.1标准分级`: a speck read as a dot
+        match = NUMBERED_RE.match(text)
         if not match:
             return None
         if not match.group("rest") and "." not in match.group("no") and self.chapters_seen:

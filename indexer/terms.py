@@ -19,9 +19,12 @@ _CLOSERS = "）)】」』》"
 
 
 def is_terms_heading(heading: str) -> bool:
-    """术语和定义 and its variants (术语、定义和缩略语, 术语、符号和代号, 术语 …)."""
+    """术语和定义 and its variants (术语、定义和缩略语, 术语、符号和代号, 术语 …), and
+    the 定义 chapter of old layouts."""
     text = re.sub(r"\s+", "", heading)
-    return "术语" in text and len(text) <= 20
+    if len(text) > 20:
+        return False
+    return "术语" in text or text.startswith("定义") or text == "名词解释"
 
 
 def split_term_line(text: str) -> tuple[str, str]:
