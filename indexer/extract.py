@@ -82,10 +82,10 @@ class _Glyph:
 def read_glyphs(page: pdfplumber.page.Page) -> tuple[list[_Glyph], int]:
     """Upright, de-duplicated glyphs of a page and how many were dropped as rotated."""
     glyphs: list[_Glyph] = []
-    seen: set[tuple] = set()
+    seen: dict[tuple, list[tuple[float, float]]] = {}
     rotated = 0
-    cell = 2 * DEDUPE_TOLERANCE
     tol = DEDUPE_TOLERANCE
+    cell = 2 * tol
     floor = math.floor
     for c in page.chars:
         raw = c["text"]
@@ -102,14 +102,9 @@ def read_glyphs(page: pdfplumber.page.Page) -> tuple[list[_Glyph], int]:
         # as the PDF's y axis, so bottom + y0 is that edge and f the glyph origin.
         base = c["bottom"] + c["y0"] - f
         x0 = c["x0"]
-        key = (raw, floor(x0 / cell), floor(base / cell))
-        if key in seen:
+        if _is_overprint(seen, raw, x0, base):
             continue
-        xs = (floor((x0 - tol) / cell), floor((x0 + tol) / cell))
-        ys = (floor((base - tol) / cell), floor((base + tol) / cell))
-        for xi in xs:
-            for yi in ys:
-                seen.add((raw, xi, yi))
+        seen.setdefault((raw, floor(x0 / cell), floor(base / cell)), []).append((x0, base))
         text = _fold(raw)
         size = c["size"]
         width = c["x1"] - x0
@@ -119,6 +114,18 @@ def read_glyphs(page: pdfplumber.page.Page) -> tuple[list[_Glyph], int]:
         else:
             glyphs.append(_Glyph(base, x0, x0 + width, size, text))
     return glyphs, rotated
+
+
+def _is_overprint(seen: dict, raw: str, x0: float, base: float) -> bool:
+    """Whether the same glyph was already printed within the tolerance of this spot."""
+    tol = DEDUPE_TOLERANCE
+    cell = 2 * tol
+    for xi in {math.floor((x0 - tol) / cell), math.floor((x0 + tol) / cell)}:
+        for yi in {math.floor((base - tol) / cell), math.floor((base + tol) / cell)}:
+            for x, y in seen.get((raw, xi, yi), ()):
+                if abs(x - x0) <= tol and abs(y - base) <= tol:
+                    return True
+    return False
 
 
 def group_rows(glyphs: list[_Glyph]) -> list[list[_Glyph]]:

@@ -40,6 +40,11 @@ MIN_SHIFTED_SAMPLE = 10
 # Born-digital standards never print their text over a picture of the whole page; a text
 # layer there was made by OCR, and the page is read again by ours.
 SCAN_COVERAGE = 0.85
+# A font that numbers its glyphs in order of use maps them to `!"#$%…`: a page with almost
+# no CJK but many such symbols lost its Chinese.
+MAX_LOST_CJK_SHARE = 0.05
+MIN_SYMBOL_SHARE = 0.01
+SYMBOLS = set('!"#$%*+<>?@\\^`|~')
 
 # What GB2312 punctuation, digits and Latin letters become when a font's codes are shifted
 # by 0x3100 (row A1–A3 → D2–D4): 摇=space 尧=、 遥=。 袁=， 曰=； 叶=《 曳=》 园…怨=0…9.
@@ -74,7 +79,7 @@ def text_stats(text: str) -> dict[str, int]:
     cids = len(_CID.findall(text))
     if cids:
         text = _CID.sub("", text)
-    chars = cjk = rare = private = digits = latin = marks = shifted = 0
+    chars = cjk = rare = private = digits = latin = marks = shifted = symbols = 0
     for ch in text:
         if ch.isspace():
             continue
@@ -90,6 +95,8 @@ def text_stats(text: str) -> dict[str, int]:
                 digits += 1
             elif ch.isalpha():
                 latin += 1
+            elif ch in SYMBOLS:
+                symbols += 1
         elif ch in CHINESE_MARKS:
             marks += 1
         elif "\ue000" <= ch <= "\uf8ff":
@@ -104,6 +111,7 @@ def text_stats(text: str) -> dict[str, int]:
         latin=latin,
         marks=marks,
         shifted=shifted,
+        symbols=symbols,
     )
 
 
@@ -123,6 +131,8 @@ def assess_page(text: str, image_coverage: float = 0.0) -> str | None:
     if stats["private"] > MAX_PRIVATE_SHARE * chars:
         return "private-use characters"
     cjk = stats["cjk"]
+    if cjk < MAX_LOST_CJK_SHARE * chars and stats["symbols"] >= MIN_SYMBOL_SHARE * chars:
+        return "garbled font encoding (no usable CJK)"
     if cjk >= MIN_CJK_SAMPLE and stats["rare"] > MAX_RARE_SHARE * cjk:
         return "garbled font encoding (rare CJK characters)"
     if (

@@ -81,18 +81,17 @@ def remove_running_lines(pages: list[Page]) -> list[Page]:
                 occurrences[key].append((page, i))
 
     needed = max(MIN_PAGES, MIN_SHARE * len(text_pages))
-    doomed: dict[int, set[int]] = defaultdict(set)
-    for (_zone, _sig), found in occurrences.items():
-        if len(found) < needed:
+    running: dict[int, set[int]] = defaultdict(set)
+    for (_zone, sig), found in occurrences.items():
+        if len(found) < needed or "续" in sig:  # a continued table's heading is body text
             continue
         usual = median(page.lines[i].top for page, i in found)
         for page, i in found:
             if abs(page.lines[i].top - usual) <= HEIGHT_SLACK:
-                doomed[page.number].add(i)
+                running[page.number].add(i)
 
     for page in text_pages:
-        marked = doomed.get(page.number, set())
-        marked |= _lone_page_numbers(page, marked)
+        marked = _outermost(page, running.get(page.number, set()))
         if not marked:
             continue
         page.removed.extend(line for i, line in enumerate(page.lines) if i in marked)
@@ -100,33 +99,39 @@ def remove_running_lines(pages: list[Page]) -> list[Page]:
     return pages
 
 
-def _lone_page_numbers(page: Page, marked: set[int]) -> set[int]:
-    """Page numbers printed alone as the outermost line of a margin."""
-    found = set()
+def _outermost(page: Page, running: set[int]) -> set[int]:
+    """Running lines and page numbers met from each edge before the first body line.
+
+    A line that recurs but sits below a body line (a repeated table heading under the
+    running header) stays.
+    """
     lines = page.lines
-    # outermost line not already removed, from each end
-    top = next((i for i in range(len(lines)) if i not in marked), None)
-    bottom = next((i for i in reversed(range(len(lines))) if i not in marked), None)
-    for i, zone in ((top, "top"), (bottom, "bottom")):
-        if i is None or not is_page_number(lines[i].text):
-            continue
-        line = lines[i]
-        in_zone = (
-            line.bottom <= TOP_ZONE * page.height
-            if zone == "top"
-            else line.top >= BOTTOM_ZONE * page.height
-        )
-        if in_zone and _isolated(lines, i):
-            found.add(i)
-    return found
+    marked: set[int] = set()
+    for order, zone in ((range(len(lines)), "top"), (reversed(range(len(lines))), "bottom")):
+        for i in order:
+            if i in marked:
+                break
+            line = lines[i]
+            in_zone = (
+                line.bottom <= TOP_ZONE * page.height
+                if zone == "top"
+                else line.top >= BOTTOM_ZONE * page.height
+            )
+            if not in_zone:
+                break
+            if i in running or (is_page_number(line.text) and _isolated(lines, i, marked)):
+                marked.add(i)
+            else:
+                break
+    return marked
 
 
-def _isolated(lines: list[Line], i: int) -> bool:
-    """Far enough from its neighbour line that it is not the last row of a table."""
+def _isolated(lines: list[Line], i: int, removed: set[int]) -> bool:
+    """Far enough from its neighbour lines that it is not the last row of a table."""
     line = lines[i]
     gaps = []
-    if i > 0:
+    if i > 0 and i - 1 not in removed:
         gaps.append(line.top - lines[i - 1].bottom)
-    if i + 1 < len(lines):
+    if i + 1 < len(lines) and i + 1 not in removed:
         gaps.append(lines[i + 1].top - line.bottom)
     return all(gap >= 0.8 * max(line.size, 1.0) for gap in gaps)
