@@ -58,6 +58,16 @@ LABELS: dict[str, dict[str, str]] = {
     "definition": {"zh": "定义", "en": "Definition"},
     "bad_request": {"zh": "请求有误", "en": "Bad request"},
     "server_error": {"zh": "服务器出错", "en": "Server error"},
+    # values of the level and kind facets
+    "national": {"zh": "国家标准", "en": "National"},
+    "industry": {"zh": "行业标准", "en": "Industry"},
+    "local": {"zh": "地方标准", "en": "Local"},
+    "group": {"zh": "团体标准", "en": "Group"},
+    "enterprise": {"zh": "企业标准", "en": "Enterprise"},
+    "international": {"zh": "国际标准", "en": "International"},
+    "mandatory": {"zh": "强制性", "en": "Mandatory"},
+    "recommended": {"zh": "推荐性", "en": "Recommended"},
+    "guidance": {"zh": "指导性", "en": "Guidance"},
     "not_found": {"zh": "未找到", "en": "Not found"},
 }
 

@@ -15,22 +15,34 @@ PAGE_SIZE = 10
 
 def _search_data() -> tuple[dict, int]:
     q = request.args.get("q", "")
+    data = {
+        "query": q,
+        "total": 0,
+        "hits": [],
+        "groups": [],
+        "facets": {},
+        "page": 1,
+        "limit": PAGE_SIZE,
+        "filters": {},
+    }
     if len(q) > current_app.config["MAX_QUERY_LENGTH"]:
-        return {"query": q[:50], "error": "query too long", "total": 0, "hits": []}, 400
+        limit = current_app.config["MAX_QUERY_LENGTH"]
+        return {**data, "query": q[:50], "error": f"query too long (over {limit} characters)"}, 400
     try:
         limit = min(max(int(request.args.get("limit", PAGE_SIZE)), 1), 100)
         page = max(int(request.args.get("page", 1)), 1)
     except ValueError:
-        return {"query": q, "error": "limit and page must be numbers", "total": 0, "hits": []}, 400
+        return {**data, "error": "limit and page must be whole numbers"}, 400
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-    state = current_app.extensions["stdsearch.state"]
+    data.update(page=page, limit=limit, filters=filters)
     if not q.strip() and not filters:
-        return {"query": q, "total": 0, "hits": [], "groups": [], "facets": {}, "page": page}, 200
+        return data, 200
+    state = current_app.extensions["stdsearch.state"]
     try:
         result = search(state.index(), q, limit=limit, offset=(page - 1) * limit, filters=filters)
     except QueryError as error:
-        return {"query": q, "error": str(error), "total": 0, "hits": []}, 400
-    data = result.to_dict()
+        return {**data, "error": str(error)}, 400
+    data.update(result.to_dict())
     data.update(page=page, limit=limit, filters=filters)
     return data, 200
 
