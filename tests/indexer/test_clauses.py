@@ -12,6 +12,7 @@ import pytest
 from indexer.clauses import _follows, join_lines, split_clauses
 from indexer.extract import extract_pages
 from indexer.model import Clause, Line, Page
+from indexer.references import parse_references
 from indexer.terms import split_term_line
 from indexer.toc import is_leader_line
 
@@ -305,3 +306,25 @@ def test_no_chapter_after_the_bibliography():
     clauses = split_clauses([_page(1, rows)])
     assert [c.clause_no for c in clauses] == ["1", "参考文献"]
     assert clauses[1].kind == "bibliography"
+
+
+@pytest.mark.corpus
+@pytest.mark.ocr
+def test_GB_8978_1996_p1_old_layout_from_a_scan(corpus_pdf):
+    """1996 layout: no 前言, `1 主题内容与适用范围`, `2 引用标准`, `3 定义`."""
+    from indexer import ocr
+
+    if not ocr.tesseract_available():
+        pytest.skip("Tesseract is not installed")
+    path = corpus_pdf("GB_8978-1996.pdf")
+    pages = [page for number in (1, 2) for page in ocr.ocr_page(path, number)]
+    clauses = split_clauses(pages)
+    by_no = _by_no(clauses)
+    assert clauses[0].clause_no == "1"
+    assert "主题内容" in by_no["1"].heading
+    assert by_no["2"].heading == "引用标准"
+    assert by_no["3.2"].kind == "term"
+    assert by_no["3.2"].heading == "排水量"
+    assert by_no["4"].heading == "技术内容"
+    references = [r.std_no for r in parse_references(clauses)]
+    assert "GB 3097-1982" in references
