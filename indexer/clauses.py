@@ -236,6 +236,9 @@ def _follows(prev: tuple, cand: tuple, gap: int = 1) -> bool:
 # ---------------------------------------------------------------- text joining
 
 
+CAPTION_RE = re.compile(r"^[表图]\s*[A-Z]?\.?\d")
+
+
 def _is_marker(text: str) -> bool:
     return bool(MARKER_RE.match(text))
 
@@ -261,7 +264,9 @@ def join_lines(pieces: list[tuple[str, Line, _PageFrame]]) -> str:
         full = p_line.x1 >= p_frame.right - 2.0 * size
         indented = line.x0 > frame.margin + 1.2 * (line.size or size)
         ended = p_text[-1] in END_PUNCT or p_text[-1] in "：:"
-        if full and not _is_marker(text) and not (ended and indented):
+        caption = bool(CAPTION_RE.match(text)) and indented  # `表1中…` at the margin is prose
+        starts_item = caption or (_is_marker(text) and not CAPTION_RE.match(text))
+        if full and not starts_item and not (ended and indented):
             glue = (
                 " "
                 if p_text[-1].isascii()
