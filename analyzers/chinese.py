@@ -28,13 +28,9 @@ once at start-up, with the same words when indexing and when searching.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-from whoosh.analysis import Analyzer, LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import Analyzer, LowercaseFilter
 
 from analyzers.filters import PARTICLES, QUESTION_WORDS, ChineseStopFilter
-from analyzers.normalize import fold_dashes, fold_width
 from analyzers.segmenter import (
     dictionary_fingerprint,
     initialize,
@@ -42,8 +38,7 @@ from analyzers.segmenter import (
     segmenter,
     user_words,
 )
-from analyzers.stdno import find_std_nos, normalize_query_number, parse_std_no
-from analyzers.tokenizers import BigramTokenizer, ChineseTokenizer
+from analyzers.tokenizers import BigramTokenizer, ChineseTokenizer, StdNoTokenizer
 
 __all__ = [
     "PARTICLES",
@@ -94,71 +89,6 @@ def bigram_analyzer(unigrams: bool = False) -> Analyzer:
 
 def query_bigram_analyzer() -> Analyzer:
     return BigramTokenizer(PARTICLES, QUESTION_WORDS, for_query=True) | LowercaseFilter()
-
-
-class StdNoTokenizer(Tokenizer):
-    """Keyword tokens for a field of standard numbers (`std_no`, `replaces`, references).
-
-    At index time each number in the value gives all its keyword variants (`gb/t7714-2015`,
-    `gbt7714`, `gb7714`, `7714` …) at its own position; a query gives the one keyword the
-    user's spelling stands for, so `gbt 7714`, `ＧＢ／Ｔ７７１４—２０１５` and `GB/T 7714-2015`
-    all find it. Text that is not a standard number is kept whole, lower-cased, without
-    spaces, so an exact lookup still works.
-    """
-
-    def __eq__(self, other):
-        return other is not None and type(self) is type(other)
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        query = mode == "query" or not tokenize
-        for pos, text, start, end in self._keywords(value, query):
-            t.text = text
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = text
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar, t.endchar = start_char + start, start_char + end
-            yield t
-
-    @staticmethod
-    def _keywords(value: str, query: bool) -> Iterator[tuple[int, str, int, int]]:
-        """(position, keyword, start, end): one position per standard number."""
-        if query:
-            keys = normalize_query_number(value)
-            if keys:
-                yield 0, keys[0], 0, len(value)
-                return
-        found = find_std_nos(value)
-        if not found:
-            whole = parse_std_no(value)
-            found = [(whole, 0, len(value))] if whole is not None else []
-        if not found:
-            text = "".join(fold_dashes(fold_width(value)).split()).lower()
-            if text:
-                yield 0, text, 0, len(value)
-            return
-        for pos, (std_no, start, end) in enumerate(found):
-            if query:
-                yield pos, std_no.key, start, end
-                continue
-            for variant in dict.fromkeys([std_no.key, *std_no.variants()]):
-                yield pos, variant, start, end
 
 
 def std_no_analyzer() -> Analyzer:

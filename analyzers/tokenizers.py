@@ -30,7 +30,7 @@ from whoosh.analysis import Token, Tokenizer
 
 from analyzers.normalize import fold_dashes, fold_width
 from analyzers.segmenter import is_word, segmenter
-from analyzers.stdno import StandardNumber, find_std_nos, normalize_query_number
+from analyzers.stdno import StandardNumber, find_std_nos, normalize_query_number, parse_std_no
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 ALNUM = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff"
@@ -209,7 +209,11 @@ def _in_word(run: str, i: int) -> bool:
 
 
 class _FoldingTokenizer(Tokenizer):
-    """Shared call protocol: Whoosh's keyword arguments, folding, offsets, positions."""
+    """Shared call protocol: Whoosh's keyword arguments, folding, offsets, positions.
+
+    Whoosh pickles tokenizers into the index; attributes are given class-level defaults
+    so that an index written by an older version still opens (then rebuild it).
+    """
 
     for_query = False
 
@@ -320,6 +324,9 @@ class ChineseTokenizer(_FoldingTokenizer):
     precise cut only. Queries are always cut precisely (see the module docstring).
     """
 
+    mode = "search"
+    hmm = True
+
     def __init__(self, mode: str = "search", hmm: bool = True, for_query: bool = False):
         if mode not in ("search", "precise"):
             raise ValueError(f"unknown jieba mode {mode!r}: use 'search' or 'precise'")
@@ -350,6 +357,10 @@ class BigramTokenizer(_FoldingTokenizer):
     the pairs spanning `如何` are in no document. With `unigrams=True` each character
     is also indexed at its bigram's position, so one-character queries (`铊`) match too.
     """
+
+    particles: frozenset[str] = frozenset()
+    query_stop_words: frozenset[str] = frozenset()
+    unigrams = False
 
     def __init__(
         self,
@@ -397,3 +408,68 @@ class BigramTokenizer(_FoldingTokenizer):
                 yield run[i], offset + i, offset + i + 1, True
         if unigrams:
             yield run[end - 1], offset + end - 1, offset + end, True
+
+
+class StdNoTokenizer(Tokenizer):
+    """Keyword tokens for a field of standard numbers (`std_no`, `replaces`, references).
+
+    At index time each number in the value gives all its keyword variants (`gb/t7714-2015`,
+    `gbt7714`, `gb7714`, `7714` …) at its own position; a query gives the one keyword the
+    user's spelling stands for, so `gbt 7714`, `ＧＢ／Ｔ７７１４—２０１５` and `GB/T 7714-2015`
+    all find it. Text that is not a standard number is kept whole, lower-cased, without
+    spaces, so an exact lookup still works.
+    """
+
+    def __eq__(self, other):
+        return other is not None and type(self) is type(other)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        query = mode == "query" or not tokenize
+        for pos, text, start, end in self._keywords(value, query):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+
+    @staticmethod
+    def _keywords(value: str, query: bool) -> Iterator[tuple[int, str, int, int]]:
+        """(position, keyword, start, end): one position per standard number."""
+        if query:
+            keys = normalize_query_number(value)
+            if keys:
+                yield 0, keys[0], 0, len(value)
+                return
+        found = find_std_nos(value)
+        if not found:
+            whole = parse_std_no(value)
+            found = [(whole, 0, len(value))] if whole is not None else []
+        if not found:
+            text = "".join(fold_dashes(fold_width(value)).split()).lower()
+            if text:
+                yield 0, text, 0, len(value)
+            return
+        for pos, (std_no, start, end) in enumerate(found):
+            if query:
+                yield pos, std_no.key, start, end
+                continue
+            for variant in dict.fromkeys([std_no.key, *std_no.variants()]):
+                yield pos, variant, start, end
