@@ -83,6 +83,13 @@ def standard_api(std_no: str):
     return jsonify(standard_data(std_no))
 
 
+@blueprint.route("/api/openapi.json")
+def openapi_spec():
+    from ..openapi import SPEC
+
+    return jsonify(SPEC)
+
+
 @blueprint.route("/api/standards")
 def standards_api():
     with _catalogue() as catalogue:

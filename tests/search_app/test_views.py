@@ -144,3 +144,42 @@ def test_compare_editions_marks_differences(site):
     assert {"equal", "delete", "insert"} <= ops
     numbers = [(p["a"] or {}).get("clause_no") for p in data["pairs"]]
     assert "4.4" in numbers  # the clause dropped in the new edition stays visible on the left
+
+
+def test_openapi_describes_every_api_route(site):
+    status, _, body = get(f"{site}/api/openapi.json")
+    spec = json.loads(body)
+    assert status == 200 and spec["openapi"].startswith("3.")
+    documented = set(spec["paths"])
+    routes = {
+        "/api/search",
+        "/api/standards",
+        "/api/standards/{std_no}",
+        "/api/standards/{std_no}/clauses/{clause_no}",
+        "/api/terms",
+        "/api/compare",
+    }
+    assert routes <= documented
+    examples = {
+        "/api/search": f"/api/search?q={q('检索')}",
+        "/api/standards": "/api/standards",
+        "/api/standards/{std_no}": f"/api/standards/{q('T/STDS 002-2025')}",
+        "/api/standards/{std_no}/clauses/{clause_no}": f"/api/standards/{q('T/STDS 002-2025')}/clauses/3.1",
+        "/api/terms": f"/api/terms?q={q('命中')}",
+        "/api/compare": f"/api/compare?a={q('T/STDS 001-2024')}&b={q('T/STDS 001-2026')}",
+    }
+    for path, url in examples.items():
+        status, ctype, body = get(site + url)
+        assert str(status) in spec["paths"][path]["get"]["responses"], path
+        assert ctype.startswith("application/json"), path
+        data = json.loads(body)
+        schema = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"][
+            "schema"
+        ]
+        items = data if schema["type"] == "array" else [data]
+        for item in items:
+            inner = schema.get("items", schema)
+            assert set(inner.get("required", [])) <= set(item), path
+        if path == "/api/search":
+            for hit in data["hits"]:
+                assert set(schema["properties"]["hits"]["items"]["required"]) <= set(hit)
