@@ -236,11 +236,9 @@ def _is_banner(line: Line, page: Page) -> bool:
     return _large(line, page, 14) and line.top < 0.4 * page.height and bool(banner_level(line.text))
 
 
-# Issuing bodies end in one of these; two bodies printed side by side lose the gap
-# between them in the text layer.
+# Where two issuing bodies printed side by side may be cut apart (the text layer loses
+# the gap between them): only the unambiguous endings.
 _BODY_END = re.compile(r"(?:总局|委员会|部|厅|局|协会|学会|联合会|研究院|中心)")
-
-
 # What the name of an issuing body ends with.
 _BODY_NAME_END = re.compile(
     r"(?:总局|委员会|部|厅|局|署|办公室|协会|学会|联合会|研究院|研究所|院|中心|银行|公司|集团|委|会)"
