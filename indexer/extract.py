@@ -19,6 +19,7 @@ headers, footers and page numbers are moved to `Page.removed` (`page_cleanup`).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -41,6 +42,7 @@ MAX_SKEW = 0.05
 # Gaps, in ems of the larger neighbouring glyph.
 WORD_GAP = 0.2  # between Latin words and numbers (less than a Times space, 0.25 em)
 COLUMN_GAP = 2.5  # between cells or columns, kept even next to CJK
+MAX_CORRECTION = 0.15  # of a guessed Latin advance, in ems
 DASH_GAP = 0.6  # around — in `GB/T 1.1—2009` glyph origins leave a small gap
 
 _TIMES = FONT_METRICS["Times-Roman"][1]
@@ -108,7 +110,7 @@ def read_glyphs(page: pdfplumber.page.Page) -> tuple[list[_Glyph], int]:
         text = _fold(raw)
         size = c["size"]
         width = c["x1"] - x0
-        if len(text) == 1 and text < "\x80" and width > 0.9 * size and text not in "MWmw@%":
+        if len(text) == 1 and text < "\x80" and width > 0.9 * size:
             # the font claims a full em for a narrow Latin glyph: its widths are bogus
             glyphs.append(_Glyph(base, x0, x0 + _latin_advance(text) * size, size, text, True))
         else:
@@ -186,7 +188,35 @@ def _overlaps_x(row: list[_Glyph], other: list[_Glyph]) -> bool:
     return any(x0 - 2 * g.size <= g.x0 <= x1 + 2 * g.size for g in row)
 
 
-def row_text(row: list[_Glyph]) -> str:
+def _same_word_class(a: str, b: str) -> bool:
+    """Two lowercase letters or two digits: mostly inside one word or number."""
+    return (a.islower() and b.islower()) or (a.isdigit() and b.isdigit())
+
+
+def advance_corrections(rows: list[list[_Glyph]]) -> dict[str, float]:
+    """How much wider than Times each guessed Latin glyph really is on this page, in ems.
+
+    The smallest gap ever seen after a glyph inside a word is its own extra width; a
+    glyph always followed by a space would take the space for width, so the correction
+    is capped below a space.
+    """
+    smallest: dict[str, float] = {}
+    seen: Counter[str] = Counter()
+    for row in rows:
+        for a, b in pairwise(row):
+            if a.guessed and b.guessed and _same_word_class(a.text, b.text):
+                gap = (b.x0 - a.end) / max(a.size, b.size)
+                seen[a.text] += 1
+                if gap < smallest.get(a.text, math.inf):
+                    smallest[a.text] = gap
+    return {
+        ch: min(gap, MAX_CORRECTION)
+        for ch, gap in smallest.items()
+        if gap > 0 and seen[ch] >= 2  # one sighting may well be a word space
+    }
+
+
+def row_text(row: list[_Glyph], corrections: dict[str, float] | None = None) -> str:
     """The printed text of one row: spaces where the gap means one.
 
     Between CJK characters and next to Chinese punctuation a gap is letter-spacing or
@@ -194,11 +224,16 @@ def row_text(row: list[_Glyph]) -> str:
     Between Latin words and numbers a gap of a fifth of an em is a space.
     """
     gaps = [(g.x0 - p.end) / max(g.size, p.size) for p, g in pairwise(row)]
+    if corrections:
+        gaps = [
+            gap - corrections.get(p.text, 0.0) if p.guessed else gap
+            for gap, p in zip(gaps, row, strict=False)
+        ]
     parts = [row[0].text]
     for i, g in enumerate(row[1:]):
         prev = row[i]
         gap = gaps[i]
-        if prev.guessed and g.guessed and i + 1 < len(gaps) and gaps[i + 1] < 0:
+        if prev.guessed and i + 1 < len(gaps) and gaps[i + 1] < 0:
             # a glyph whose origin sits late shows as a gap before it and an overlap after
             gap += gaps[i + 1]
         if gap > WORD_GAP:
@@ -223,8 +258,10 @@ def page_lines(page: pdfplumber.page.Page, number: int) -> tuple[list[Line], int
     glyphs, rotated = read_glyphs(page)
     x_origin = float(page.bbox[0])
     lines = []
-    for row in group_rows(glyphs):
-        text = row_text(row)
+    rows = group_rows(glyphs)
+    corrections = advance_corrections(rows) if any(g.guessed for g in glyphs) else None
+    for row in rows:
+        text = row_text(row, corrections)
         if not text:
             continue
         size = _row_size(row)

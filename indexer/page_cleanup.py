@@ -33,6 +33,8 @@ MIN_PAGES = 2
 # Recurrences further than this (in points) from the usual height are body text.
 HEIGHT_SLACK = 12.0
 
+# `GB/T#—#`, `DB#/#-#`, `T/GDRTA#—#`, `GB#.#-#`: a standard number with its numbers blanked.
+_STD_NO_SIGNATURE = re.compile(r"^[A-Z]{1,6}(?:/[A-Z]{1,8})?#(?:/#)?(?:\.#)*[-—–]#$")
 _ROMAN = re.compile(r"(?<![A-Za-z])[IVXLCivxlc]+(?![A-Za-z])")
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(
@@ -83,7 +85,15 @@ def remove_running_lines(pages: list[Page]) -> list[Page]:
     needed = max(MIN_PAGES, MIN_SHARE * len(text_pages))
     running: dict[int, set[int]] = defaultdict(set)
     for (_zone, sig), found in occurrences.items():
-        if len(found) < needed or "续" in sig:  # a continued table's heading is body text
+        if "续" in sig:  # a continued table's heading is body text
+            continue
+        if _STD_NO_SIGNATURE.match(sig) and len(found) >= MIN_PAGES:
+            # drafts printed from a word processor put the header of some pages only,
+            # at varying heights; a bare standard number in a margin is still a header
+            for page, i in found:
+                running[page.number].add(i)
+            continue
+        if len(found) < needed:
             continue
         usual = median(page.lines[i].top for page, i in found)
         for page, i in found:
