@@ -358,7 +358,7 @@ def evaluate_command(obj: Context, tsv, as_json, verbose) -> None:
             sys.exit(2)
     library = obj.library()
     index = SearchIndex(library.index_root).open()
-    report = evaluate(load_queries(tsv), index_search(index), needs_ocr_numbers(library))
+    report = evaluate(load_queries(tsv), index_search(index), needs_ocr_numbers(library, index))
     if as_json:
         _echo_json(report.to_dict())
     else:

@@ -212,15 +212,21 @@ def summarise(outcomes: list[Outcome], k: int = K) -> Report:
     return Report(outcomes, standard, clause, len(waiting), len(missed))
 
 
-def needs_ocr_numbers(library) -> set[str]:
-    """Normalised numbers of the library's standards with pages still waiting for OCR."""
+def needs_ocr_numbers(library, index=None) -> set[str]:
+    """Normalised numbers of the library's standards with pages still waiting for OCR, and
+    (given the index) of those with no clause text at all."""
     from indexer.catalogue import Catalogue
+
+    from .search import textless_standards
 
     with Catalogue(library.catalogue_path) as catalogue:
         entries = catalogue.all_metadata()
-    return {
+    waiting = {
         normalise_std_no(e["std_no"]) for e in entries if e.get("std_no") and e.get("needs_ocr")
     }
+    if index is not None:
+        waiting |= {normalise_std_no(n) for n in textless_standards(index)}
+    return waiting
 
 
 def format_report(report: Report, verbose: bool = False) -> str:
@@ -231,7 +237,7 @@ def format_report(report: Report, verbose: bool = False) -> str:
                 f"{level:<9}{t:<8}{m.queries:>4}  {m.mrr:>7.3f}  {m.success_1:>6.3f}  {m.success_10:>6.3f}"
             )
     lines.append(
-        f"gold standard waiting for OCR: {report.waiting_for_ocr} quer(ies), "
+        f"gold standard waiting for OCR (or without readable text): {report.waiting_for_ocr} quer(ies), "
         f"{report.waiting_for_ocr_missed} of them missed"
     )
     if verbose:

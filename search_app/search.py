@@ -37,6 +37,7 @@ from whoosh.scoring import BM25F
 
 from analyzers.chinese import bigram_analyzer, query_bigram_analyzer, query_word_analyzer
 from analyzers.normalize import fold_width
+from analyzers.regions import PROVINCES
 from analyzers.stdno import StandardNumber, normalize_query_number, parse_std_no
 
 from .highlight import Highlighter
@@ -61,10 +62,13 @@ class Ranking:
     title_bi: float = 2.0
     std_keys: float = 200.0
     phrase: float = 2.0
-    coordination: float = 0.9  # Or(scale=…): the bonus for matching more query terms
+    coordination: float = 3.0  # scores × (query terms matched / asked) ** coordination
     standard_share: float = 0.3  # part of the standard document's score its clauses get
     demote: float = 0.75  # score factor of superseded (被代替) and withdrawn (废止) editions
-    heading_exact: float = 1.5  # the query is the clause's heading (a term and its definition)
+    heading_exact: float = 1.5  # the query is the clause's heading
+    term_exact: float = 2.0  # … and the clause is that term's definition
+    region: float = 1.5  # the query names a province: its local standards
+    foreword: float = 1.0  # 前言: about the document, seldom the answer
     empty: float = 0.5  # a heading without text of its own: the answer is in its subclauses
     K1: float = 1.2
     B: float = 0.75
@@ -318,6 +322,8 @@ class _Catalogue:
         self.doc_is_standard: dict[int, bool] = {}
         self.doc_heading: dict[int, str] = {}  # `_key()` of the heading
         self.doc_order: dict[int, int] = {}
+        self.term_docs: set[int] = set()
+        self.foreword_docs: set[int] = set()
         self.empty_docs: set[int] = set()
         self.standards: dict[str, dict] = {}
         self.first_clause: dict[str, int] = {}
@@ -342,6 +348,9 @@ class _Catalogue:
                 self.first_clause[sha] = docnum
             if stored.get("clause_kind") == "term" and heading:
                 self.terms.add(heading)
+                self.term_docs.add(docnum)
+            if stored.get("clause_no") == "前言":
+                self.foreword_docs.add(docnum)
         self.standard_docs = frozenset(d for d, yes in self.doc_is_standard.items() if yes)
         self.numbers = {
             sha: s.get("std_no", "") for sha, s in self.standards.items() if s.get("std_no")
@@ -358,6 +367,17 @@ def _first_key(stored: dict) -> tuple:
 
 _cache_lock = threading.Lock()
 _cache: dict[tuple, _Catalogue] = {}
+
+
+def textless_standards(index) -> list[str]:
+    """Numbers of indexed standards none of whose clauses has text: scans waiting for OCR,
+    or text layers that could not be read."""
+    with index.searcher() as searcher:
+        catalogue = _catalogue(index, searcher)
+    with_text = {
+        catalogue.doc_sha[d] for d in catalogue.doc_heading if d not in catalogue.empty_docs
+    }
+    return sorted(n for sha, n in catalogue.numbers.items() if sha not in with_text)
 
 
 def _catalogue(index, searcher) -> _Catalogue:
@@ -461,6 +481,7 @@ def search(
             ranking,
             _typed_numbers(parsed),
             _key("".join(parsed.words + parsed.phrases)),
+            _regions_named(parsed),
         )
         clause_counts = Counter(
             catalogue.doc_sha[d] for d in matched if not catalogue.doc_is_standard[d]
@@ -545,6 +566,12 @@ def _key(text: str) -> str:
     return _NOT_WORD.sub("", fold_width(text or "").lower())
 
 
+def _regions_named(parsed: ParsedQuery) -> frozenset[str]:
+    """Provinces the query names (`广东省VOCs排放标准`): their local standards apply."""
+    text = "".join(parsed.words + parsed.phrases)
+    return frozenset(name for name in PROVINCES.values() if len(name) >= 2 and name in text)
+
+
 def _typed_numbers(parsed: ParsedQuery) -> list[StandardNumber | str]:
     out: list[StandardNumber | str] = []
     for term in parsed.numbers:
@@ -569,6 +596,7 @@ def _rank(
     ranking: Ranking,
     numbers: list[StandardNumber | str] = (),
     heading_key: str = "",
+    regions: frozenset[str] = frozenset(),
 ) -> list[_Ranked]:
     standard_score: dict[str, float] = {}
     clause_hits: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -583,13 +611,19 @@ def _rank(
     for sha in set(standard_score) | set(clause_hits):
         meta = catalogue.standards.get(sha, {})
         factor = ranking.demote if meta.get("status") in DEMOTED_STATUSES else 1.0
+        if regions and meta.get("region") in regions:
+            factor *= ranking.region
         prior = standard_score.get(sha, 0.0)
         if prior and numbers:
             prior *= 0.5 + _number_fit(numbers, meta.get("std_no", ""))
         best: _Ranked | None = None
         for docnum, score in clause_hits.get(sha, []):
             if heading_key and catalogue.doc_heading.get(docnum) == heading_key:
-                score *= ranking.heading_exact
+                score *= (
+                    ranking.term_exact if docnum in catalogue.term_docs else ranking.heading_exact
+                )
+            if docnum in catalogue.foreword_docs:
+                score *= ranking.foreword
             if docnum in catalogue.empty_docs:
                 score *= ranking.empty
             hit = _Ranked(docnum, sha, (score + ranking.standard_share * prior) * factor)
