@@ -41,7 +41,7 @@ MIN_SHIFTED_SAMPLE = 10
 # layer there was made by OCR, and the page is read again by ours.
 SCAN_COVERAGE = 0.85
 # A font that numbers its glyphs in order of use maps them to `!"#$%…`: a page with almost
-# no CJK but many such symbols lost its Chinese.
+# no CJK but many such symbols, and not many fewer than letters, lost its Chinese.
 MAX_LOST_CJK_SHARE = 0.05
 MIN_SYMBOL_SHARE = 0.01
 SYMBOLS = set('!"#$%*+<>?@\\^`|~')
@@ -131,7 +131,12 @@ def assess_page(text: str, image_coverage: float = 0.0) -> str | None:
     if stats["private"] > MAX_PRIVATE_SHARE * chars:
         return "private-use characters"
     cjk = stats["cjk"]
-    if cjk < MAX_LOST_CJK_SHARE * chars and stats["symbols"] >= MIN_SYMBOL_SHARE * chars:
+    symbols = stats["symbols"]
+    if (
+        cjk < MAX_LOST_CJK_SHARE * chars
+        and symbols >= MIN_SYMBOL_SHARE * chars
+        and symbols >= 0.5 * stats["latin"]  # a code listing has far more letters
+    ):
         return "garbled font encoding (no usable CJK)"
     if cjk >= MIN_CJK_SAMPLE and stats["rare"] > MAX_RARE_SHARE * cjk:
         return "garbled font encoding (rare CJK characters)"

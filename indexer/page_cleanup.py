@@ -3,7 +3,7 @@
 A running line is printed in the top or bottom margin of many pages with the same text up
 to its numbers (`GB/T 7714—2015`, `— 3 —`, `III`, a distributor's stamp). We look only at
 the first and last few lines of each page, compare them by a signature that ignores
-digits, roman numerals and spacing, and remove a line when its signature recurs on enough
+spacing and the page number, and remove a line when its signature recurs on enough
 pages at about the same height. The horizontal position is ignored so that headers
 alternating left and right on odd and even pages are found too. A body line is protected
 by needing that recurrence: a heading or the first line of a clause is never printed on
@@ -33,24 +33,28 @@ MIN_PAGES = 2
 # Recurrences further than this (in points) from the usual height are body text.
 HEIGHT_SLACK = 12.0
 
-# `GB/T#—#`, `DB#/#-#`, `T/GDRTA#—#`, `GB#.#-#`: a standard number with its numbers blanked.
-_STD_NO_SIGNATURE = re.compile(r"^[A-Z]{1,6}(?:/[A-Z]{1,8})?#(?:/#)?(?:\.#)*[-—–]#$")
-_ROMAN = re.compile(r"(?<![A-Za-z])[IVXLCivxlc]+(?![A-Za-z])")
-_DIGITS = re.compile(r"\d+")
+# `GB/T 7714—2015`, `DB44/26-2001`, `T/GDRTA 002—2020`, `GB 5085.7—2019`, spaces removed.
+_STD_NO = re.compile(r"^[A-Z]{1,6}(?:/[A-Z]{1,8})?\d+(?:/\d+)?(?:\.\d+)*[-—–]\d{2,4}$")
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－·•\s]*(?:\d{1,4}|[IVXLCivxlc]{1,7})[-—–－·•\s]*"
+    r"^(?:[-—–－·•\s]*(?:\d{1,3}|[IVXLCivxlc]{1,7})[-—–－·•\s]*"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4})$"
 )
 
 
 def signature(text: str) -> str:
-    """The text with its numbers blanked, so `— 3 —` and `— 4 —` compare equal."""
-    text = "".join(text.split())
-    text = _DIGITS.sub("#", text)
-    if _PAGE_NUMBER.match(text.replace("#", "1")):
-        return _ROMAN.sub("#", text)
-    return text
+    """What recurs from page to page: a page number is `#` whatever its value, and a
+    standard number followed by the page number (`GB/T 7714—2015 3`) loses the latter.
+
+    Other digits are kept, so that numbered body lines (`表 1`, `表 2`) never look alike.
+    """
+    text = text.strip()
+    if is_page_number(text):
+        return "#"
+    head, _, tail = text.rpartition(" ")
+    if head and is_page_number(tail) and _STD_NO.match("".join(head.split())):
+        text = head
+    return "".join(text.split())
 
 
 def is_page_number(text: str) -> bool:
@@ -87,7 +91,7 @@ def remove_running_lines(pages: list[Page]) -> list[Page]:
     for (_zone, sig), found in occurrences.items():
         if "续" in sig:  # a continued table's heading is body text
             continue
-        if _STD_NO_SIGNATURE.match(sig) and len(found) >= MIN_PAGES:
+        if _STD_NO.match(sig) and len(found) >= MIN_PAGES:
             # drafts printed from a word processor put the header of some pages only,
             # at varying heights; a bare standard number in a margin is still a header
             for page, i in found:
