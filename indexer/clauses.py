@@ -11,6 +11,13 @@ number. A line is taken as a clause start only when everything agrees:
 * and what follows the number reads like a heading (short, no sentence punctuation, not
   a paragraph running on to the next line) — otherwise it is a numbered paragraph
   without a title (`5.1.1 本标准…`): a clause with an empty heading and the text as body.
+
+Where the text column sits is learnt per page side from the paragraphs that visibly wrap,
+because tables, formulas and indented lists make any single page a poor witness. Named
+parts (前言, 引言, 参考文献, 索引) and annex headings (`附录A` with its 规范性/资料性 label
+and title in any arrangement) must stand out: centred or in larger type. Entries of the
+术语和定义 chapter become `term` clauses headed by the Chinese term (see `terms.py`).
+Cover, 目次 and imprint pages produce no clauses.
 """
 
 from __future__ import annotations
@@ -49,9 +56,10 @@ UNIT_RE = re.compile(
 END_PUNCT = "。；;！!？?"
 # A value standing alone between spaces, as table cells print: `0.1`, `6～9`, `1 000`.
 VALUE_RE = re.compile(r"(?:(?<=\s)|^)[-+]?\d+(?:\.\d+)?(?:[～~-]\d+(?:\.\d+)?)?(?=\s|$)")
+# A speck before a clause number on a scanned page (`.4.1 标准分级`).
+OCR_LEAD_RE = re.compile(r"^[.,，、·'‘’\"“”]\s*(?=\d)")
 # A private-use glyph between two digits of a clause number is the dot of a font whose
 # text layer does not map it (`3\ue0101` printed as 3.1).
-OCR_LEAD_RE = re.compile(r"^[.,，、·'‘’\"“”]\s*(?=\d)")
 PUA_DOT_RE = re.compile(r"(?<=\d)[\ue000-\uf8ff](?=\d)")
 
 
@@ -288,6 +296,8 @@ def join_lines(pieces: list[tuple[str, Line, _PageFrame]]) -> str:
 
 
 class _Splitter:
+    """One pass over the body lines, opening a clause at each accepted heading."""
+
     def __init__(self, pages: list[Page]):
         self.toc: Toc = find_toc(pages)
         drop = _furniture(pages)
