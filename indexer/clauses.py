@@ -373,6 +373,8 @@ class _Splitter:
 
     def named(self, line: Line) -> str | None:
         text = _squash(line.text)
+        if self.misread_foreword(line, text):
+            return "前言"
         kind = NAMED_PARTS.get(text)
         # Printed centred or larger; a plain line will do for the very first part.
         if not kind or not (self.prominent(line) or not self.opened):
@@ -382,6 +384,19 @@ class _Splitter:
         if kind in ("bibliography", "index") and not self.chapters_seen:
             return None
         return text
+
+    def misread_foreword(self, line: Line, text: str) -> bool:
+        """The 目次 promises a 前言 first; the first centred short heading after the 目次
+        is it, however the scan was read (`刖 暑`)."""
+        if self.opened or not self.toc.entries or self.toc.entries[0].clause_no != "前言":
+            return False
+        return (
+            line.page > max(self.toc.pages)
+            and 2 <= len(text) <= 4
+            and self.centered(line)
+            and line.size >= self.body_size
+            and not NUMBERED_RE.match(text)
+        )
 
     def annex_start(self, line: Line) -> re.Match | None:
         match = ANNEX_RE.match(line.text.strip())
