@@ -420,7 +420,8 @@ class _Splitter:
     def numbered(self, line: Line) -> tuple[re.Match, tuple] | None:
         text = line.text.strip()
         if line.ocr:
-            text = OCR_LEAD_RE.sub("", text)  # `.4.1标准分级`: a speck read as a dot
+            # Specks read as punctuation: `.4.1标准分级`, `2引用标准,`, `4.2标准值.`
+            text = OCR_LEAD_RE.sub("", text).rstrip(" ,.、'`")
         match = NUMBERED_RE.match(text)
         if not match:
             return None
@@ -619,7 +620,8 @@ class _Splitter:
                 titles.append(text)
             prev = cand
             j += 1
-        kind = "annex-normative" if "规范" in label else "annex-informative"
+        # 补充件 is the normative annex of old layouts (参考件 the informative one).
+        kind = "annex-normative" if "规范" in label or "补充" in label else "annex-informative"
         self.open(f"附录{letter}", "".join(titles), 1, kind, line, (letter,))
         self.annex = letter
         self.last = ()
@@ -679,8 +681,10 @@ class _Splitter:
         squashed = _squash(rest)
         if len(squashed) > limit or "。" in squashed or "；" in squashed:
             return False
-        if "，" in squashed and limit == HEADING_MAX:
+        if re.search(r"[，,]", squashed[:-1]) and limit == HEADING_MAX:
             return False
+        if re.search(r"\s[-+]?\d+(?:\.\d+)?$", rest.strip()):
+            return False  # ends in a value: a table row (`2 甲硫醚 40 0.31`)
         values = len(VALUE_RE.findall(rest))
         if values >= 2 or (values and len(rest.split()) >= 3):
             return False  # a table row: `5 总银（mg/L） 0.1 0.3 车间或生产设施废水排放口`
