@@ -56,6 +56,50 @@ def _fold(text: str) -> str:
     return fold_width(text)
 
 
+# Word puts the Symbol font's characters at private-use code points F020–F0FF (its byte
+# code plus F000); limits in emission standards are printed with them (`≥1h`, `≤20`).
+_SYMBOL_LOW = (
+    " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_‾"
+    "αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼"
+)
+_SYMBOL_HIGH = dict(
+    zip(
+        range(0xA1, 0xBD),
+        "ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…",
+        strict=True,
+    )
+) | {
+    0xC5: "⊕",
+    0xC6: "∅",
+    0xC7: "∩",
+    0xC8: "∪",
+    0xD0: "∠",
+    0xD1: "∇",
+    0xD6: "√",
+    0xD7: "⋅",
+    0xD8: "¬",
+    0xD9: "∧",
+    0xDA: "∨",
+    0xE5: "∑",
+    0xF2: "∫",
+}
+# Founder (方正, `…-PK748…`) Latin fonts print the full stop and hyphen from private use.
+_FOUNDER = {"\ue010": ".", "\ue011": "-"}
+
+
+def _private_use(raw: str, fontname: str) -> str:
+    """The character a private-use code point stands for in the fonts known to use one."""
+    code = ord(raw)
+    if "Symbol" in fontname and 0xF020 <= code <= 0xF0FF:
+        low = code - 0xF020
+        if low < len(_SYMBOL_LOW):
+            return _SYMBOL_LOW[low]
+        return _SYMBOL_HIGH.get(code - 0xF000, raw)
+    if "PK74" in fontname:
+        return _FOUNDER.get(raw, raw)
+    return raw
+
+
 @cache
 def _kind(ch: str) -> int:
     """0 Latin/digits/ASCII symbols, 1 CJK or Chinese punctuation, 2 dash."""
@@ -107,6 +151,8 @@ def read_glyphs(page: pdfplumber.page.Page) -> tuple[list[_Glyph], int]:
         if _is_overprint(seen, raw, x0, base):
             continue
         seen.setdefault((raw, floor(x0 / cell), floor(base / cell)), []).append((x0, base))
+        if "\ue000" <= raw <= "\uf8ff":
+            raw = _private_use(raw, c["fontname"])
         text = _fold(raw)
         size = c["size"]
         width = c["x1"] - x0
@@ -253,12 +299,45 @@ def row_text(row: list[_Glyph], corrections: dict[str, float] | None = None) -> 
     return " ".join("".join(parts).split())
 
 
+def drawn_dashes(page: pdfplumber.page.Page) -> list[tuple[float, float, float]]:
+    """(x0, x1, middle) of short thin horizontal bars: dashes some typesetters draw
+    instead of printing a glyph (`GB 12348—2008`, `2008-08-19` on covers)."""
+    found = []
+    for shape in (*page.rects, *page.lines):
+        width = shape["x1"] - shape["x0"]
+        if shape["bottom"] - shape["top"] <= 2.0 and 2.0 <= width <= 40.0:
+            found.append((shape["x0"], shape["x1"], (shape["top"] + shape["bottom"]) / 2))
+    return found
+
+
+def insert_dashes(row: list[_Glyph], dashes: list[tuple[float, float, float]]) -> list[_Glyph]:
+    """The row with a dash glyph wherever a drawn bar fills a gap at dash height."""
+    out = [row[0]]
+    for prev, g in pairwise(row):
+        size = max(prev.size, g.size)
+        if g.x0 - prev.end > 0.3 * size:
+            for x0, x1, middle in dashes:
+                if (
+                    x0 >= prev.end - 0.5
+                    and x1 <= g.x0 + 0.5
+                    and g.base - 0.75 * size <= middle <= g.base - 0.05 * size
+                ):
+                    text = "—" if x1 - x0 >= 0.75 * size else "-"
+                    out.append(_Glyph(g.base, x0, x1, size, text))
+                    break
+        out.append(g)
+    return out
+
+
 def page_lines(page: pdfplumber.page.Page, number: int) -> tuple[list[Line], int]:
     """Printed lines of one page in reading order, and the count of rotated glyphs."""
     glyphs, rotated = read_glyphs(page)
     x_origin = float(page.bbox[0])
     lines = []
     rows = group_rows(glyphs)
+    dashes = drawn_dashes(page)
+    if dashes:
+        rows = [insert_dashes(row, dashes) for row in rows]
     corrections = advance_corrections(rows) if any(g.guessed for g in glyphs) else None
     for row in rows:
         text = row_text(row, corrections)

@@ -11,7 +11,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from indexer.extract import _Glyph, extract_pages, group_rows, read_glyphs, row_text
+from indexer.extract import (
+    _Glyph,
+    _private_use,
+    extract_pages,
+    group_rows,
+    read_glyphs,
+    row_text,
+)
 
 # ---------------------------------------------------------------- made-up rows
 
@@ -184,3 +191,24 @@ def test_lines_in_reading_order(corpus_pdf):
     (page,) = _pages(str(corpus_pdf("GB_T_7714-2015.pdf")), (5,))
     tops = [line.top for line in page.lines]
     assert tops == sorted(tops)
+
+
+def test_symbol_font_private_use_mapped():
+    assert _private_use("\uf0b3", "Symbol") == "≥"
+    assert _private_use("\uf061", "Symbol") == "α"
+    assert _private_use("\uf0b3", "SimSun") == "\uf0b3"
+    assert _private_use("\ue010", "E-FZ-PK7482dc") == "."
+
+
+@pytest.mark.corpus
+def test_db44_26_2001_p12_symbol_limits_readable(corpus_pdf):
+    lines = _texts(corpus_pdf, "DB44_26-2001.pdf", 12)
+    assert any("≥1h" in line for line in lines)
+
+
+@pytest.mark.corpus
+def test_gb_12348_2008_p1_drawn_dashes_and_private_full_stop(corpus_pdf):
+    lines = _texts(corpus_pdf, "GB_12348-2008.pdf", 1)
+    assert "GB 12348—2008" in lines
+    assert "2008-08-19发布 2008-10-01实施" in lines
+    assert "ICS 13.140" in lines
