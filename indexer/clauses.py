@@ -237,7 +237,7 @@ def _follows(prev: tuple, cand: tuple, gap: int = 1) -> bool:
     if len(prev) < k - 1 or prev[: k - 1] != cand[: k - 1]:
         return False
     if len(prev) == k - 1:
-        return cand[-1] == 1
+        return 1 <= cand[-1] <= gap
     return prev[k - 1] < cand[-1] <= prev[k - 1] + gap
 
 
@@ -719,6 +719,9 @@ def _is_symbols_heading(heading: str) -> bool:
     )
 
 
+INLINE_TERM_RE = re.compile(r"^(?P<term>[^，。；：:,\n]{1,30})[：:]\s*(?P<definition>\S.*)$", re.S)
+
+
 def _mark_terms(clauses: list[Clause]) -> None:
     """Entries of the 术语和定义 chapter become `term` clauses headed by the Chinese term.
 
@@ -739,8 +742,14 @@ def _mark_terms(clauses: list[Clause]) -> None:
             continue
         if any(_is_symbols_heading(c.heading) for c in [clause, *chain[:-1]]):
             continue
-        if is_terms_heading(clause.heading) or not clause.heading:
+        if is_terms_heading(clause.heading):
             continue
+        if not clause.heading:
+            # Old layouts run the term into its definition: `3.1 污水：指……`.
+            inline = INLINE_TERM_RE.match(clause.text)
+            if not inline:
+                continue
+            clause.heading, clause.text = inline.group("term"), inline.group("definition")
         zh, en = split_term_line(clause.heading)
         if not zh:
             continue

@@ -328,3 +328,19 @@ def test_GB_8978_1996_p1_old_layout_from_a_scan(corpus_pdf):
     assert by_no["4"].heading == "技术内容"
     references = [r.std_no for r in parse_references(clauses)]
     assert "GB 3097-1982" in references
+
+
+def test_term_run_into_its_definition():
+    rows = [
+        _short("1范围", 130),
+        *_paragraph(),
+        _short("2定义", 130),
+        _indent("本标准采用下列定义。", 300),
+        _short("2.1污水：指在生产与生活活动中排放的水的总称。", 400),
+        _short("2.2排水量：指在生产过程中直接用于工艺生产的水的排放量。", 420),
+    ]
+    clauses = _by_no(split_clauses([_page(1, rows)]))
+    assert clauses["2.1"].kind == "term"
+    assert clauses["2.1"].heading == "污水"
+    assert clauses["2.1"].text == "指在生产与生活活动中排放的水的总称。"
+    assert clauses["2.2"].heading == "排水量"
