@@ -34,7 +34,7 @@ from .model import IngestError, Line, Page
 from .ocr_text import clean_ocr_lines
 
 LANG = "chi_sim"
-DEFAULT_DPI = 300
+DEFAULT_DPI = 200
 DEFAULT_PSM = 6
 
 # Seconds one Tesseract run may take: a normal page needs 3-20 s on one core; a page
@@ -288,11 +288,33 @@ def _recover_missed(
     ink = page_geometry.ink_image(rest).filter(ImageFilter.MinFilter(3))
     if ink.histogram()[255] < _MISSED_INK_PX * (dpi / 300) ** 2:
         return []
-    return [
-        line
-        for line in _tesseract_lines(rest, 11, lang)
-        if not _is_noise(line) and line.conf >= 50 and len(line.text.replace(" ", "")) >= 2
-    ]
+    return _join_rows(
+        [
+            line
+            for line in _tesseract_lines(rest, 11, lang)
+            if not _is_noise(line) and line.conf >= 50 and len(line.text.replace(" ", "")) >= 2
+        ]
+    )
+
+
+def _join_rows(lines: list[_OcrLine]) -> list[_OcrLine]:
+    """Sparse-text fragments on one printed row (`ICS` and `13.030.10`) made one line."""
+    rows: list[list[_OcrLine]] = []
+    for line in sorted(lines, key=lambda ln: ln.box[1]):
+        top, bottom = line.box[1], line.box[3]
+        for row in rows:
+            r_top, r_bottom = min(ln.box[1] for ln in row), max(ln.box[3] for ln in row)
+            if min(bottom, r_bottom) - max(top, r_top) >= 0.5 * min(bottom - top, r_bottom - r_top):
+                row.append(line)
+                break
+        else:
+            rows.append([line])
+    joined = []
+    for row in rows:
+        row.sort(key=lambda ln: ln.box[0])
+        words = [w for ln in row for w in ln.words]
+        joined.append(_OcrLine(words, " ".join(ln.text for ln in row)))
+    return joined
 
 
 def _in_reading_order(found: list[_OcrLine], extra: list[_OcrLine]) -> list[_OcrLine]:
@@ -305,13 +327,23 @@ def _in_reading_order(found: list[_OcrLine], extra: list[_OcrLine]) -> list[_Ocr
     return lines
 
 
-def _line_size(words: list[_Word], px_per_pt_printed: float) -> float:
-    """Font size in printed points, from the height of the line's Chinese glyphs."""
-    heights = [w.height for w in words if any(is_cjk(ch) for ch in w.text)]
+def _line_size(line: _OcrLine, px_per_pt_printed: float) -> float:
+    """Font size in printed points, from the height of the line's glyphs.
+
+    Chinese glyph boxes are the surest measure; Latin words span cap height to
+    baseline (about 0.7 of the size); a dash (often read as `一`) or a dot measures
+    nothing.
+    """
+    heights = [
+        w.height / _CJK_BOX_TO_SIZE
+        for w in line.words
+        if any(is_cjk(ch) for ch in w.text) and w.text != "一"  # 一 is often a dash
+    ]
     if not heights:
-        # Latin and digits: the box spans cap height to baseline, about 0.7 of the size.
-        heights = [w.height / 0.7 for w in words]
-    return round(statistics.median(heights) / _CJK_BOX_TO_SIZE / px_per_pt_printed, 1)
+        heights = [w.height / 0.7 for w in line.words if sum(ch.isalnum() for ch in w.text) >= 2]
+    if not heights:
+        heights = [(line.box[3] - line.box[1]) / _CJK_BOX_TO_SIZE]
+    return round(statistics.median(heights) / px_per_pt_printed, 1)
 
 
 def _read_image(
@@ -350,7 +382,7 @@ def _read_image(
                 bottom=round((bottom - dy) * pt_per_px, 2),
                 x0=round((left - dx) * pt_per_px, 2),
                 x1=round((right - dx) * pt_per_px, 2),
-                size=_line_size(line.words, px_per_pt_printed),
+                size=_line_size(line, px_per_pt_printed),
                 ocr=True,
             )
         )
