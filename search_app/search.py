@@ -38,6 +38,7 @@ from whoosh.scoring import BM25F
 from analyzers.chinese import bigram_analyzer, query_bigram_analyzer, query_word_analyzer
 from analyzers.normalize import fold_width
 from analyzers.regions import PROVINCES
+from analyzers.segmenter import is_word
 from analyzers.stdno import StandardNumber, normalize_query_number, parse_std_no
 
 from .highlight import Highlighter
@@ -189,7 +190,9 @@ class QueryTerms:
 
     @property
     def highlight_terms(self) -> list[str]:
-        return [*self.phrase_texts, *self.words, *self.bigrams]
+        # A bigram that is no word (`端注` of `终端注册`) would mark `终端注` in `终端注销`:
+        # it helps find the clause, but shown it reads as a wrong match.
+        return [*self.phrase_texts, *self.words, *(b for b in self.bigrams if is_word(b))]
 
 
 def analyse(parsed: ParsedQuery) -> QueryTerms:
