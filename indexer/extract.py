@@ -235,26 +235,41 @@ def _overlaps_x(row: list[_Glyph], other: list[_Glyph]) -> bool:
 
 
 def _same_word_class(a: str, b: str) -> bool:
-    """Two lowercase letters or two digits: mostly inside one word or number."""
-    return (a.islower() and b.islower()) or (a.isdigit() and b.isdigit())
+    """Two letters or two digits: mostly inside one word or number."""
+    return (a.isascii() and b.isascii()) and (
+        (a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit())
+    )
 
 
-def advance_corrections(rows: list[list[_Glyph]]) -> dict[str, float]:
-    """How much wider than Times each guessed Latin glyph really is on this page, in ems.
+Corrections = tuple[dict[str, float], dict[str, float]]
 
-    The smallest gap ever seen after a glyph inside a word is its own extra width; a
-    glyph always followed by a space would take the space for width, so the correction
-    is capped below a space.
+
+def advance_corrections(rows: list[list[_Glyph]]) -> Corrections:
+    """Extra space the font leaves after and before each guessed Latin glyph, in ems.
+
+    The smallest gap ever seen after a glyph inside a word is its own extra width, and
+    what remains before the next glyph, its offset; both are measured on the page itself.
+    A glyph always followed by a space would take the space for width, so a correction
+    needs two sightings and is capped below a space.
     """
+    pairs = [
+        (a, b, (b.x0 - a.end) / max(a.size, b.size))
+        for row in rows
+        for a, b in pairwise(row)
+        if a.guessed and b.guessed and _same_word_class(a.text, b.text)
+    ]
+    after = _smallest(((a.text, gap) for a, _b, gap in pairs))
+    before = _smallest(((b.text, gap - after.get(a.text, 0.0)) for a, b, gap in pairs))
+    return after, before
+
+
+def _smallest(sightings: Iterable[tuple[str, float]]) -> dict[str, float]:
     smallest: dict[str, float] = {}
     seen: Counter[str] = Counter()
-    for row in rows:
-        for a, b in pairwise(row):
-            if a.guessed and b.guessed and _same_word_class(a.text, b.text):
-                gap = (b.x0 - a.end) / max(a.size, b.size)
-                seen[a.text] += 1
-                if gap < smallest.get(a.text, math.inf):
-                    smallest[a.text] = gap
+    for ch, gap in sightings:
+        seen[ch] += 1
+        if gap < smallest.get(ch, math.inf):
+            smallest[ch] = gap
     return {
         ch: min(gap, MAX_CORRECTION)
         for ch, gap in smallest.items()
@@ -262,7 +277,7 @@ def advance_corrections(rows: list[list[_Glyph]]) -> dict[str, float]:
     }
 
 
-def row_text(row: list[_Glyph], corrections: dict[str, float] | None = None) -> str:
+def row_text(row: list[_Glyph], corrections: Corrections | None = None) -> str:
     """The printed text of one row: spaces where the gap means one.
 
     Between CJK characters and next to Chinese punctuation a gap is letter-spacing or
@@ -271,9 +286,12 @@ def row_text(row: list[_Glyph], corrections: dict[str, float] | None = None) -> 
     """
     gaps = [(g.x0 - p.end) / max(g.size, p.size) for p, g in pairwise(row)]
     if corrections:
+        after, before = corrections
         gaps = [
-            gap - corrections.get(p.text, 0.0) if p.guessed else gap
-            for gap, p in zip(gaps, row, strict=False)
+            gap - after.get(p.text, 0.0) - before.get(g.text, 0.0)
+            if p.guessed and g.guessed
+            else gap
+            for gap, (p, g) in zip(gaps, pairwise(row), strict=True)
         ]
     parts = [row[0].text]
     for i, g in enumerate(row[1:]):
