@@ -425,10 +425,18 @@ class _Splitter:
         match = NUMBERED_RE.match(text)
         if not match:
             return None
-        if not match.group("rest") and "." not in match.group("no") and self.chapters_seen:
+        rest = match.group("rest").strip()
+        if (
+            "." not in match.group("no")
+            and not match.group("annex")
+            and self.chapters_seen
+            and (not rest or self.heading_like(rest, HEADING_MAX))
+            and not (self.annex is None and _follows(self.last, _key_of(match)))
+        ):
             lost = self.lost_dots(match.group("no"))
             if lost and self.at_margin(line):
-                return NUMBERED_RE.match(lost), _key_of(NUMBERED_RE.match(lost))
+                found = NUMBERED_RE.match(f"{lost} {rest}".strip())
+                return found, _key_of(found)
         key = _key_of(match)
         rest = match.group("rest")
         if rest.startswith("、") and self.listed_chapter(key, rest[1:]):
@@ -477,7 +485,7 @@ class _Splitter:
         return bool(listed) and _similar(listed, heading)
 
     def lost_dots(self, digits: str) -> str | None:
-        """`31` alone on a line where 3.1 is due: the dot was a glyph the text layer lost.
+        """`31` (or `41通信方式`) where 3.1 (4.1) is due: the text layer lost the dot.
 
         Only a number that exactly spells one of the next expected clause numbers is
         read this way.
