@@ -8,11 +8,12 @@ results are plain dataclasses, so callers can farm pages out to worker processes
 
 Settings were chosen by measuring character error rate on the gold transcriptions
 (`tests/indexer/test_ocr_gold.py`) and on born-digital table pages against their own
-text layer. The page is rendered at 300 dpi in grey (200 dpi reads body text about as
-well but loses 9 pt table print); ink blots reaching the sheet's edge are whitened; the
-page is deskewed when tilted; table rules are removed (they turned table pages into
-40-85 % errors); and the page is read as one uniform block (`--psm 6`), which keeps the
-reading order of single-column pages better than automatic layout. Two repair passes
+text layer. The page is rendered at 200 dpi in grey (fewer errors than 250, 300 or
+400 dpi on the gold pages and on three of four table pages, and the cheapest); ink
+blots reaching the sheet's edge are whitened; the page is deskewed when tilted; table
+rules are removed (with them, table pages came out 40-85 % wrong); and the page is read
+as one uniform block (`--psm 6`), which keeps the reading order of single-column pages
+better than automatic layout (`--psm 3`/`4`). Two repair passes
 follow: lines the block reading skipped (small print around a cover's title) are read
 from what it left over as sparse text, and large or Latin lines are read again on their
 own (at body-text scale; with the English model) when that reading is surer.
