@@ -52,7 +52,13 @@ from indexer.extract import extract_pages  # noqa: E402
 SHARED = Path(os.environ.get("STDSEARCH_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 EVAL = SHARED / "eval" / "dev.tsv"
-SPEED_FILES = ["GB_T_7714-2015.pdf", "JT_T_808-2019.pdf", "GB_3838-2002.pdf", "HJ_212-2017.pdf"]
+SPEED_FILES = [
+    "GB_T_7714-2015.pdf",
+    "HJ_212-2017.pdf",
+    "GB_31571-2015.pdf",
+    "GB_20952-2020.pdf",
+    "DB44_2367-2022.pdf",
+]
 
 
 def page_text(lines) -> str:
