@@ -87,6 +87,44 @@ _SYMBOL_HIGH = dict(
 _FOUNDER = {"\ue010": ".", "\ue011": "-"}
 
 
+def _shift_table() -> dict[str, str]:
+    """GB2312 rows D2–D4 back to rows A1–A3 (punctuation, full-width digits and letters).
+
+    Some Founder-made PDFs give their Latin fonts a ToUnicode map shifted by 0x3100, so
+    `1 0 、 。` come out as `员 园 尧 遥` while the Chinese, in another font, is right.
+    """
+    table = {}
+    for lead in (0xD2, 0xD3, 0xD4):
+        for trail in range(0xA1, 0xFF):
+            try:
+                shifted = bytes((lead, trail)).decode("gb2312")
+                meant = bytes((lead - 0x31, trail)).decode("gb2312")
+            except UnicodeDecodeError:
+                continue
+            table[shifted] = "—" if meant == "―" else meant  # GB2312 A1AA is the em dash
+    table["郾"] = "."  # the one code of that encoding outside the shifted rows
+    return table
+
+
+_SHIFTED = _shift_table()
+# A font is shifted when nearly all its characters on a page fall in those three rows.
+SHIFTED_FONT_SHARE = 0.8
+
+
+def shifted_fonts(chars: list[dict]) -> set[str]:
+    """Fonts of the page whose characters are (almost) all GB2312 codes shifted by 0x3100."""
+    total: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    for c in chars:
+        text = c["text"]
+        if "\u4e00" <= text <= "\u9fff":
+            font = c["fontname"]
+            total[font] += 1
+            if text in _SHIFTED:
+                hits[font] += 1
+    return {font for font, n in hits.items() if n >= 2 and n >= SHIFTED_FONT_SHARE * total[font]}
+
+
 def _private_use(raw: str, fontname: str) -> str:
     """The character a private-use code point stands for in the fonts known to use one."""
     code = ord(raw)
@@ -133,8 +171,12 @@ def read_glyphs(page: pdfplumber.page.Page) -> tuple[list[_Glyph], int]:
     tol = DEDUPE_TOLERANCE
     cell = 2 * tol
     floor = math.floor
-    for c in page.chars:
+    chars = page.chars
+    shifted = shifted_fonts(chars)
+    for c in chars:
         raw = c["text"]
+        if shifted and raw in _SHIFTED and c["fontname"] in shifted:
+            raw = _SHIFTED[raw]
         if raw.isspace():
             continue
         a, b, cc, d, _e, f = c["matrix"]
@@ -307,7 +349,11 @@ def row_text(row: list[_Glyph], corrections: Corrections | None = None) -> str:
                 limit = COLUMN_GAP
             elif kinds & 0b1010:  # a dash on either side
                 limit = DASH_GAP
-            elif right in _NO_SPACE_BEFORE or left in _NO_SPACE_AFTER:
+            elif (
+                right in _NO_SPACE_BEFORE
+                or left in _NO_SPACE_AFTER
+                or (left == "." and right.isdigit())  # `4.3`, `13.030.10`
+            ):
                 limit = 1.0
             else:
                 limit = WORD_GAP

@@ -153,6 +153,7 @@ def test_overprinted_glyphs_read_once():
             "y0": f - 1,
             "bottom": 800 - f + 1,
             "size": 10.0,
+            "fontname": "SimSun",
         }
 
     page = SimpleNamespace(
