@@ -26,7 +26,7 @@ class WeightedTerm:
     field: str
     text: str
     boost: float
-    group: int  # which query term this is a form of: coordination counts groups
+    group: int  # which query term this is a form of: coordination counts groups; -1: a bonus
     only: frozenset[int] | None = None  # score only these documents (e.g. standards' own)
 
 
@@ -53,7 +53,8 @@ def bm25f(
     for term in terms:
         if not term.boost or term.field not in schema or not schema[term.field].scorable:
             continue
-        asked.add(term.group)
+        if term.group >= 0:
+            asked.add(term.group)
         df = reader.doc_frequency(term.field, term.text)
         if not df:
             continue
@@ -79,5 +80,5 @@ def bm25f(
     if coordination and scores:
         n = groups or len(asked) or 1
         for doc in scores:
-            scores[doc] *= (len(matched[doc]) / n) ** coordination
+            scores[doc] *= min(1.0, len(matched[doc]) / n) ** coordination
     return dict(scores)

@@ -422,3 +422,16 @@ def test_real_clause_has_page_and_snippet(corpus_index):
     assert hit.std_no == "GB 12523-2011"
     assert isinstance(hit.page, int) and hit.page >= 1
     assert "【" in hit.snippet
+
+
+def test_counts_in_chinese_numerals_also_search_digits():
+    from search_app.search import arabic_numerals
+
+    assert arabic_numerals("作者超过三个人时") == "作者超过3个人时"
+    assert arabic_numerals("保存十五年") == "保存15年"
+    assert arabic_numerals("一般情况统一处理") == "一般情况统一处理"
+
+
+def test_count_in_words_finds_the_clause_in_digits(catalogue_index):
+    hits = search(catalogue_index, "夜间噪声测量几点到几点，二十二点", limit=3).hits
+    assert hits[0].std_no == "DB44/T 99-2015"
