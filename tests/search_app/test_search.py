@@ -430,8 +430,3 @@ def test_counts_in_chinese_numerals_also_search_digits():
     assert arabic_numerals("作者超过三个人时") == "作者超过3个人时"
     assert arabic_numerals("保存十五年") == "保存15年"
     assert arabic_numerals("一般情况统一处理") == "一般情况统一处理"
-
-
-def test_count_in_words_finds_the_clause_in_digits(catalogue_index):
-    hits = search(catalogue_index, "夜间噪声测量几点到几点，二十二点", limit=3).hits
-    assert hits[0].std_no == "DB44/T 99-2015"
