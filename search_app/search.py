@@ -3,22 +3,27 @@
     result = search(SearchIndex(root).open(), "厂界噪声 夜间 测量", limit=10)
     for hit in result.hits: print(hit.std_no, hit.clause_no, hit.page, hit.snippet)
 
-How a query becomes a score:
+How a query becomes a score (constants in `Ranking`, measured with `stdsearch evaluate`
+on the development queries; see `search_app/evaluate.py`):
 
-* Each word the user typed is looked up twice: as jieba words (in `heading`, `body`,
-  and in `title` of the standard's own document) and as character bigrams (`*_bi`), so a
-  word jieba cuts differently in the text, or a part of a longer word (`添加` in
-  `添加剂`), is still found. Every word and bigram is an optional clause of one OR query
-  with a coordination bonus: a clause that matches more of the question ranks higher.
-* Field boosts (`Ranking`) were measured with `stdsearch evaluate` on the development
-  queries: headings and titles weigh more than body text.
+* Each word the user typed is looked up twice: as jieba words (in `heading`, the
+  ancestors' headings `context`, `body`, and `title` of the standard's own document) and
+  as character bigrams (`*_bi`), so a word jieba cuts differently in the text, or a part
+  of a longer word (`添加` in `添加剂`), is still found. Scores are BM25F summed over
+  fields (`scoring.bm25f`), times `(share of query terms matched) ** coordination`: a
+  clause that answers more of the question ranks higher. Headings weigh more than text.
+* A quoted phrase must appear as written (in a heading, the text or the title);
+  `-word` drops every document holding the word; filters restrict the candidates.
 * A standard number (`gb3838`, `JT/T 808—2019`) looks up `std_keys` on the standard's
-  own document with a boost that puts that standard first.
-* The standard's own document (number, title) adds to its clauses' scores, and stands
-  for the standard in the hit list through its best clause (or clause 1 when no clause
-  matched), because every hit names a clause.
-* Superseded and withdrawn editions are demoted, so the current edition comes first
-  when both match.
+  own document with a boost that puts that standard first, the exact spelling (GB over
+  GB/T, the typed year) before looser ones.
+* The standard's own document (number, title) adds a share of its score to its
+  clauses, and stands for the standard in the hit list through its best clause (or
+  clause 1, 范围, when no clause matched), because every hit names a clause.
+* After scoring: the definition of a term typed alone comes first, a heading without
+  text yields to its subclauses, local standards of a province the query names are
+  favoured, and superseded (被代替) and withdrawn (废止) editions are demoted so the
+  current edition comes first when both match.
 """
 
 from __future__ import annotations
