@@ -28,6 +28,7 @@ from analyzers.normalize import collapse_spaces, fold_dashes, fold_width
 _lock = threading.Lock()
 _segmenter: jieba.Tokenizer | None = None
 _user_words: set[str] = set()
+_version = 0  # bumped whenever the dictionary changes, for caches of its cuts
 
 # Brackets and quotes that titles and headings carry around a term (《…》, “…”).
 _WRAPPERS = "《》〈〉“”‘’\"'「」『』【】〔〕()（）[]"
@@ -106,7 +107,15 @@ def load_user_words(words: Iterable[str]) -> int:
                 freq = max(tokenizer.suggest_freq(entry, tune=False), COMMON_FREQ)
                 tokenizer.add_word(entry, freq=freq)
                 added += 1
+        if added:
+            global _version
+            _version += 1
     return added
+
+
+def dictionary_version() -> int:
+    """Changes whenever domain words are added: cached cuts older than it are stale."""
+    return _version
 
 
 def user_words() -> frozenset[str]:

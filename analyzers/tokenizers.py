@@ -24,12 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
 from analyzers.normalize import fold_dashes, fold_width
-from analyzers.segmenter import is_word, segmenter
+from analyzers.segmenter import dictionary_version, is_word, segmenter
 from analyzers.stdno import StandardNumber, find_std_nos, normalize_query_number, parse_std_no
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
@@ -154,14 +155,21 @@ def subword_spans(word: str, offset: int = 0) -> list[tuple[int, int]]:
     """(start, end) of each sub-word, offsets counted from `offset`."""
     if len(word) < 3:
         return []
-    found = []
+    return [(offset + start, offset + end) for start, end in _spans(word, dictionary_version())]
+
+
+@lru_cache(maxsize=100_000)
+def _spans(word: str, version: int) -> tuple[tuple[int, int], ...]:
+    """Sub-word spans of `word`, cached per dictionary version: text repeats its words."""
+    found: list[tuple[int, int]] = []
     at = 0
     for part in _split(word):
         if len(part) > 1:
-            found.append((offset + at, offset + at + len(part)))
-            found.extend(subword_spans(part, offset + at))
+            found.append((at, at + len(part)))
+            if len(part) > 2:
+                found.extend((at + s, at + e) for s, e in _spans(part, version))
         at += len(part)
-    return found
+    return tuple(found)
 
 
 def all_subword_spans(word: str, offset: int = 0) -> list[tuple[int, int]]:
