@@ -28,6 +28,7 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from analyzers.chinese import bigram_analyzer, word_analyzer
 from analyzers.stdno import parse_std_no
 
+from .dictionary import index_words, learn_words
 from .model import Clause, Standard
 
 POINTER = "CURRENT"
@@ -41,15 +42,17 @@ def build_schema() -> Schema:
     words, bigrams = word_analyzer(), bigram_analyzer()
     return Schema(
         doc_id=ID(unique=True, stored=True),
-        doc_type=ID(stored=True),  # "standard" or "clause"
-        sha256=ID(stored=True),
+        # Columns (sortable) let search read these for every document without
+        # unpickling stored clause texts.
+        doc_type=ID(stored=True, sortable=True),  # "standard" or "clause"
+        sha256=ID(stored=True, sortable=True),
         std_no=ID(stored=True),
         std_keys=KEYWORD(lowercase=True, scorable=True, field_boost=1.0),
         title=TEXT(analyzer=words, stored=True),
         title_bi=TEXT(analyzer=bigrams),
         title_en=TEXT(analyzer=StemmingAnalyzer(), stored=True),
-        clause_no=ID(stored=True),
-        heading=TEXT(analyzer=words, stored=True),
+        clause_no=ID(stored=True, sortable=True),
+        heading=TEXT(analyzer=words, stored=True, sortable=True),
         heading_bi=TEXT(analyzer=bigrams),
         # The ancestors' headings: a paragraph numbered 8.3.1.1 has no heading of its
         # own, and what it is about is said by 8.3.1 "运输指数（TI）的确定" above it.
@@ -60,7 +63,7 @@ def build_schema() -> Schema:
         path=STORED,
         page=NUMERIC(stored=True),
         page_end=STORED,
-        clause_kind=ID(stored=True),
+        clause_kind=ID(stored=True, sortable=True),
         order=NUMERIC(stored=True, sortable=True),
         status=ID(stored=True),
         level=ID(stored=True),
@@ -209,6 +212,7 @@ class SearchIndex:
         """Put standards' documents in (replacing their old ones) and drop `removed` shas,
         in one commit: a searcher sees all of it or none."""
         ix = self.open()
+        learn_words(standards)
         with self.write_lock():
             writer = ix.writer(timeout=60)
             try:
@@ -222,6 +226,9 @@ class SearchIndex:
                 writer.cancel()
                 raise
             writer.commit()
+
+    def words(self) -> set[str]:
+        return index_words(self.open())
 
     def indexed_shas(self) -> set[str]:
         ix = self.open()
@@ -264,6 +271,8 @@ def rebuild_index(library, progress: bool = False) -> int:
     with Catalogue(library.catalogue_path) as catalogue:
         update_statuses(catalogue)
         shas = catalogue.shas()
+        # The whole dictionary first, so the first standard is cut like the last.
+        learn_words(library.load_extracted(sha) for sha in shas)
         bar = tqdm(total=len(shas), unit="std", desc="reindex", disable=not progress)
         standards = (load_standard(library, catalogue, sha) for sha in shas)
         count = SearchIndex(library.index_root).rebuild(standards, progress=lambda s: bar.update(1))

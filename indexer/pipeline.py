@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from analyzers.segmenter import initialize
+
 from .catalogue import Catalogue
 from .index import SearchIndex
 from .model import IngestError, Standard
@@ -126,6 +128,8 @@ def ingest(
         from .worker import run_in_workers
 
         index = SearchIndex(library.index_root)
+        if jobs:
+            initialize(user_words=index.words())
         for key, result in run_in_workers(jobs, workers):
             path = Path(key)
             if isinstance(result, IngestError):

@@ -29,12 +29,6 @@ class LibraryState:
                 self._generation = self.search_index.current_dir()
             return self._index
 
-    def user_words(self) -> list[str]:
+    def user_words(self) -> set[str]:
         """Defined terms and clause headings of the library: jieba's domain dictionary."""
-        words = set()
-        with self.index().searcher() as searcher:
-            for stored in searcher.documents(doc_type="clause"):
-                heading = stored.get("heading") or ""
-                if stored.get("clause_kind") == "term" or 2 <= len(heading) <= 12:
-                    words.add(heading)
-        return sorted(words)
+        return self.search_index.words()
