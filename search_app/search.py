@@ -372,6 +372,8 @@ class _Catalogue:
     reading its stored fields again (its standard, heading, whether it has text), each
     standard's metadata, and the clause that stands for each standard."""
 
+    COLUMNS = ("sha256", "doc_type", "clause_no", "heading", "clause_kind", "order")
+
     def __init__(self, searcher):
         reader = searcher.reader()
         self.doc_sha: dict[int, str] = {}
@@ -383,30 +385,55 @@ class _Catalogue:
         self.empty_docs: set[int] = set()
         self.standards: dict[str, dict] = {}
         self.first_clause: dict[str, int] = {}
-        first_key: dict[str, tuple] = {}
+        self._first_key: dict[str, tuple] = {}
         self.terms: set[str] = set()
+        if all(reader.has_column(name) for name in self.COLUMNS):
+            self._read_columns(reader)
+        else:  # an index written before these fields had columns
+            self._read_stored(reader)
+        del self._first_key
+        self._finish()
+
+    def _read_columns(self, reader) -> None:
+        columns = {name: reader.column_reader(name) for name in self.COLUMNS}
+        for docnum in reader.all_doc_ids():
+            row = {name: column[docnum] for name, column in columns.items()}
+            if row["doc_type"] == "standard":
+                row = reader.stored_fields(docnum)
+            elif not reader.doc_field_length(docnum, "body", 0):
+                row["body"] = ""
+            else:
+                row["body"] = "…"  # has text; what it says is not needed here
+            self._add(docnum, row)
+
+    def _read_stored(self, reader) -> None:
         for docnum, stored in reader.iter_docs():
-            sha = stored.get("sha256", "")
-            self.doc_sha[docnum] = sha
-            is_standard = stored.get("doc_type") == "standard"
-            self.doc_is_standard[docnum] = is_standard
-            if is_standard:
-                self.standards[sha] = stored
-                continue
-            heading = stored.get("heading") or ""
-            self.doc_heading[docnum] = _key(heading)
-            self.doc_order[docnum] = stored.get("order") or 0
-            if not (stored.get("body") or "").strip():
-                self.empty_docs.add(docnum)
-            key = _first_key(stored)
-            if sha not in first_key or key < first_key[sha]:
-                first_key[sha] = key
-                self.first_clause[sha] = docnum
-            if stored.get("clause_kind") == "term" and heading:
-                self.terms.add(heading)
-                self.term_docs.add(docnum)
-            if stored.get("clause_no") == "前言":
-                self.foreword_docs.add(docnum)
+            self._add(docnum, stored)
+
+    def _add(self, docnum: int, stored: dict) -> None:
+        sha = stored.get("sha256", "")
+        self.doc_sha[docnum] = sha
+        is_standard = stored.get("doc_type") == "standard"
+        self.doc_is_standard[docnum] = is_standard
+        if is_standard:
+            self.standards[sha] = stored
+            return
+        heading = stored.get("heading") or ""
+        self.doc_heading[docnum] = _key(heading)
+        self.doc_order[docnum] = stored.get("order") or 0
+        if not (stored.get("body") or "").strip():
+            self.empty_docs.add(docnum)
+        key = _first_key(stored)
+        if sha not in self._first_key or key < self._first_key[sha]:
+            self._first_key[sha] = key
+            self.first_clause[sha] = docnum
+        if stored.get("clause_kind") == "term" and heading:
+            self.terms.add(heading)
+            self.term_docs.add(docnum)
+        if stored.get("clause_no") == "前言":
+            self.foreword_docs.add(docnum)
+
+    def _finish(self) -> None:
         self.standard_docs = frozenset(d for d, yes in self.doc_is_standard.items() if yes)
         self.numbers = {
             sha: s.get("std_no", "") for sha, s in self.standards.items() if s.get("std_no")
