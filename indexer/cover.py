@@ -725,34 +725,49 @@ def parse_cover(pages: list[Page], filename: str = "") -> CoverMetadata:
     pages = sorted(pages, key=lambda page: page.number)
     cover = find_cover(pages)
     reading = _read_cover(cover) if cover else _CoverReading()
-
-    number, number_line = _pick_number(reading)
-    if number is not None and number_line is not None:
-        in_header = not reading.banner_level and number_line.top < 0.12 * cover.height
-        _set_number(meta, number, HEADER if in_header else COVER)
-    if not meta.std_no or not number.dated:
-        # No number, or its year unreadable (OCR): the running header repeats it.
-        in_header = header_number(pages)
-        if in_header is not None and (not meta.std_no or in_header.undated == number.undated):
-            _set_number(meta, in_header, HEADER)
-    if not meta.std_no and filename:
-        number = parse_filename(filename)
-        if number is not None:
-            _set_number(meta, number, FILENAME)
-
-    english = [line.text for line in reading.title_en]
-    if reading.title_zh:
-        meta.title_zh = join_title_zh([line.text for line in reading.title_zh], english)
-        meta.sources["title_zh"] = COVER
-    else:
+    _identify(meta, reading, cover, pages, filename)
+    _take_cover(meta, reading)
+    if not reading.title_zh:
         lines = chapter_title(pages)
         if lines:
             meta.title_zh = join_title_zh(lines)
             meta.sources["title_zh"] = FOREWORD
+    _take_foreword(meta, foreword_text(pages))
+    meta.missing = [name for name in COVER_FIELDS if not getattr(meta, name)]
+    return meta
+
+
+def _identify(
+    meta: CoverMetadata,
+    reading: _CoverReading,
+    cover: Page | None,
+    pages: list[Page],
+    filename: str,
+) -> None:
+    """The number: from the cover, else the running header, else the file name."""
+    number, number_line = _pick_number(reading)
+    if cover is not None and number is not None and number_line is not None:
+        on_title_page = not reading.banner_level and number_line.top < 0.12 * cover.height
+        _set_number(meta, number, HEADER if on_title_page else COVER)
+    if number is None or not number.dated:
+        # No number, or its year unreadable (OCR): the running header repeats it.
+        repeated = header_number(pages)
+        if repeated is not None and (number is None or repeated.undated == number.undated):
+            _set_number(meta, repeated, HEADER)
+    if not meta.std_no and filename:
+        named = parse_filename(filename)
+        if named is not None:
+            _set_number(meta, named, FILENAME)
+
+
+def _take_cover(meta: CoverMetadata, reading: _CoverReading) -> None:
+    english = [line.text for line in reading.title_en]
+    if reading.title_zh:
+        meta.title_zh = join_title_zh([line.text for line in reading.title_zh], english)
+        meta.sources["title_zh"] = COVER
     if english:
         meta.title_en = join_title_en(english)
         meta.sources["title_en"] = COVER
-
     if reading.ics:
         meta.ics = reading.ics
         meta.sources["ics"] = COVER
@@ -762,7 +777,7 @@ def parse_cover(pages: list[Page], filename: str = "") -> CoverMetadata:
 
     issued = reading.dates.get("发布") or reading.dates.get("批准") or ""
     if not issued and reading.plain_dates and not reading.dates.get("实施"):
-        issued = reading.plain_dates[0]
+        issued = reading.plain_dates[0]  # `二〇一三年一月` under the issuer
     if issued:
         meta.issued = issued
         meta.sources["issued"] = COVER
@@ -775,14 +790,13 @@ def parse_cover(pages: list[Page], filename: str = "") -> CoverMetadata:
         meta.sources["replaces"] = COVER
     if reading.adoption:
         meta.adopts = _adoption_from_cover(reading.adoption)
-        if meta.adopts:
-            meta.sources["adopts"] = COVER
     if not meta.adopts:
         # `GB/T 19001—2016/ISO 9001:2015`: a double number means identical adoption.
         international = [n for n, _line in reading.numbers if n.level == "international"]
         if international:
             meta.adopts = f"{international[0]}, IDT"
-            meta.sources["adopts"] = COVER
+    if meta.adopts:
+        meta.sources["adopts"] = COVER
     if reading.issuers:
         meta.issuers = reading.issuers
         meta.sources["issuers"] = COVER
@@ -790,23 +804,23 @@ def parse_cover(pages: list[Page], filename: str = "") -> CoverMetadata:
     if meta.draft:
         meta.sources["draft"] = COVER
 
-    foreword = foreword_text(pages)
-    if foreword:
-        if not meta.replaces:
-            meta.replaces = foreword_replaces(foreword)
-            if meta.replaces:
-                meta.sources["replaces"] = FOREWORD
-        if not meta.adopts:
-            meta.adopts = foreword_adopts(foreword)
-            if meta.adopts:
-                meta.sources["adopts"] = FOREWORD
-        dates = _foreword_dates(foreword)
-        if not meta.issued and dates.get("批准"):
-            meta.issued = dates["批准"]
-            meta.sources["issued"] = FOREWORD
-        if not meta.effective and dates.get("实施"):
-            meta.effective = dates["实施"]
-            meta.sources["effective"] = FOREWORD
 
-    meta.missing = [name for name in COVER_FIELDS if not getattr(meta, name)]
-    return meta
+def _take_foreword(meta: CoverMetadata, foreword: str) -> None:
+    """What the cover did not print but the foreword states."""
+    if not foreword:
+        return
+    if not meta.replaces:
+        meta.replaces = foreword_replaces(foreword)
+        if meta.replaces:
+            meta.sources["replaces"] = FOREWORD
+    if not meta.adopts:
+        meta.adopts = foreword_adopts(foreword)
+        if meta.adopts:
+            meta.sources["adopts"] = FOREWORD
+    dates = _foreword_dates(foreword)
+    if not meta.issued and dates.get("批准"):
+        meta.issued = dates["批准"]
+        meta.sources["issued"] = FOREWORD
+    if not meta.effective and dates.get("实施"):
+        meta.effective = dates["实施"]
+        meta.sources["effective"] = FOREWORD
