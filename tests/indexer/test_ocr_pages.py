@@ -92,3 +92,18 @@ def test_gb_3838_2002_pixel_sized_page_keeps_pdf_units_and_printed_sizes(tessera
     assert max(line.x1 for line in page.lines) > 1800
     body = statistics.median(line.size for line in page.lines)
     assert 9 <= body <= 12
+
+
+def test_gb_16889_2008_cover_small_print_skipped_by_block_reading_is_recovered(
+    tesseract, corpus_pdf
+):
+    # Read as one block, this cover loses the ICS code and both numbers printed between
+    # the large banner and the title; they are recovered from the ink left unread.
+    [page] = ocr_page(corpus_pdf("GB_16889-2008.pdf"), 1)
+    texts = [line.text for line in page.lines]
+    assert "ICS 13.030.10" in texts
+    assert "GB 16889—2008" in texts
+    assert "代替GB 16889—1997" in texts
+    assert "生活垃圾填埋场污染控制标准" in texts
+    # Recovered lines sit in reading order.
+    assert texts.index("GB 16889—2008") < texts.index("生活垃圾填埋场污染控制标准")
