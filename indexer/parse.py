@@ -13,23 +13,33 @@ from .clauses import split_clauses
 from .cover import parse_cover
 from .extract import extract_pages
 from .model import Page, Standard
+from .page_cleanup import remove_running_lines
 from .references import parse_references
 from .terms import parse_terms
 
 
 def ocr_flagged_pages(path: Path, pages: list[Page]) -> list[Page]:
-    """Replace pages whose text layer is unusable by their OCR text, when Tesseract is here."""
+    """Replace pages whose text layer is unusable by their OCR text, when Tesseract is here.
+
+    Good pages keep their text layer (a mixed document OCRs only its bad pages). Running
+    headers and footers of the OCR pages are found among those pages, as extraction found
+    them among the others.
+    """
     from . import ocr
 
     if not ocr.tesseract_available():
         return pages
-    result = []
+    recognised: dict[int, list[Page]] = {}
     for page in pages:
         if page.needs_ocr:
-            recognised = ocr.ocr_page(path, page.number)
-            result.extend(recognised)
-        else:
-            result.append(page)
+            recognised[page.number] = ocr.ocr_page(path, page.number)
+    cleaned = remove_running_lines([p for number in sorted(recognised) for p in recognised[number]])
+    by_number: dict[int, list[Page]] = {}
+    for page in cleaned:
+        by_number.setdefault(page.number, []).append(page)
+    result = []
+    for page in pages:
+        result.extend(by_number.get(page.number, [page]) if page.needs_ocr else [page])
     return result
 
 

@@ -136,10 +136,23 @@ def ingest(
                 catalogue.log(path.name, FAILED, result.reason)
                 done(FileOutcome(path.name, FAILED, result.reason))
                 continue
-            done(_store(library, catalogue, index, path, result, today or date.today()))
+            outcome = _store(library, catalogue, index, path, result, today or date.today())
+            if outcome.outcome == NEEDS_OCR or result.needs_ocr:
+                outcome.reason += "; " + _ocr_note(use_ocr)
+            done(outcome)
     finally:
         catalogue.close()
     return report
+
+
+def _ocr_note(use_ocr: bool) -> str:
+    if not use_ocr:
+        return "OCR was switched off (--no-ocr)"
+    from .ocr import tesseract_available, tesseract_status
+
+    if not tesseract_available():
+        return f"OCR unavailable: {tesseract_status() or 'tesseract not installed'}"
+    return "OCR found no text on them"
 
 
 def _std_no_of(catalogue: Catalogue, sha: str) -> str:
