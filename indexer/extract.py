@@ -432,7 +432,9 @@ def read_page(page: pdfplumber.page.Page, number: int) -> Page:
         for im in page.images
     )
     coverage = min(1.0, image_area / max(1.0, result.width * result.height))
-    reason = assess_page("\n".join(line.text for line in lines), image_coverage=coverage)
+    reason = assess_page(
+        "\n".join(line.text for line in lines), image_coverage=coverage, curves=len(page.curves)
+    )
     if reason:
         result.needs_ocr = reason
         result.lines = []

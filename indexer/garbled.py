@@ -13,7 +13,8 @@ The measures are shares, so one odd symbol never condemns a page:
 * shifted GB2312: Chinese printed without a single Chinese punctuation mark or digit,
   while the characters that the shifted encoding produces for them are frequent;
 * `(cid:N)` and private-use characters: share of all characters;
-* a page that is an image with (almost) no text is "no text layer".
+* a page that is an image with (almost) no text is "no text layer", one drawn as
+  hundreds of curves with (almost) no text has its text as outlines.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ MAX_PRIVATE_SHARE = 0.1
 # A page covered by images, with fewer characters than this, has no text layer.
 MIN_TEXT_CHARS = 20
 MIN_IMAGE_COVERAGE = 0.3
+# A page with (almost) no text but this many curves prints its text as glyph outlines
+# (covers set as artwork); blank pages and figures with labels have far fewer.
+MIN_OUTLINE_CURVES = 100
 # Fewer CJK characters than this are too few to judge their statistics.
 MIN_CJK_SAMPLE = 30
 MIN_SHIFTED_SAMPLE = 10
@@ -113,15 +117,18 @@ def text_stats(text: str) -> dict[str, int]:
     )
 
 
-def assess_page(text: str, image_coverage: float = 0.0) -> str | None:
+def assess_page(text: str, image_coverage: float = 0.0, curves: int = 0) -> str | None:
     """Why the page's text cannot be indexed, or None when it can.
 
-    `image_coverage` is the share of the page area covered by images.
+    `image_coverage` is the share of the page area covered by images, `curves` the
+    number of vector curves drawn on it.
     """
     stats = text_stats(text)
     chars = stats["chars"]
     if chars < MIN_TEXT_CHARS and image_coverage >= MIN_IMAGE_COVERAGE:
         return "no text layer"
+    if chars < MIN_TEXT_CHARS and curves >= MIN_OUTLINE_CURVES:
+        return "text drawn as vector outlines"
     if image_coverage >= SCAN_COVERAGE and chars >= MIN_TEXT_CHARS:
         return "text layer under a page scan (OCR)"
     if stats["cid"] > MAX_CID_SHARE * chars:

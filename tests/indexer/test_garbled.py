@@ -32,6 +32,17 @@ def test_image_without_text_has_no_text_layer():
     assert assess_page("", image_coverage=0.95) == "no text layer"
 
 
+def test_outlined_text_detected():
+    assert assess_page("ICS 03.220", curves=328) == "text drawn as vector outlines"
+    assert assess_page("", curves=3) is None
+
+
+@pytest.mark.corpus
+def test_jt_t_1078_2016_p1_outlined_cover_flagged(corpus_pdf):
+    (page,) = extract_pages(str(corpus_pdf("JT_T_1078-2016.pdf")), (1,))
+    assert page.needs_ocr == "text drawn as vector outlines"
+
+
 def test_text_over_a_page_scan_is_ocr():
     assert assess_page(PROSE, image_coverage=0.99) == "text layer under a page scan (OCR)"
 
