@@ -249,6 +249,17 @@ def debug_page(file: str, page: int, out: str | None) -> None:
     click.echo(out)
 
 
+def _searchable_index(library):
+    """The index, with the library's domain words loaded into jieba as the app does, so
+    queries are cut as the indexed text was."""
+    from analyzers.chinese import initialize
+    from indexer.index import SearchIndex
+
+    search_index = SearchIndex(library.index_root)
+    initialize(user_words=search_index.words())
+    return search_index.open()
+
+
 @main.command("search")
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (query, total, hits).")
@@ -277,7 +288,6 @@ def search_command(
 
     Example: stdsearch search 厂界噪声 夜间 测量
     """
-    from indexer.index import SearchIndex
     from search_app.query import QueryError
     from search_app.search import search
 
@@ -290,7 +300,7 @@ def search_command(
         "ics": ics,
         "year": year,
     }
-    index = SearchIndex(obj.library().index_root).open()
+    index = _searchable_index(obj.library())
     try:
         result = search(index, text, limit=limit, offset=offset, filters=filters, group=not flat)
     except QueryError as error:
@@ -341,7 +351,6 @@ def evaluate_command(obj: Context, tsv, as_json, verbose) -> None:
     TSV columns: id, type, query, std_no, clause_no, note (default: ../shared/eval/dev.tsv
     beside the project, or $STDSEARCH_EVAL).
     """
-    from indexer.index import SearchIndex
     from search_app.evaluate import (
         evaluate,
         format_report,
@@ -357,7 +366,7 @@ def evaluate_command(obj: Context, tsv, as_json, verbose) -> None:
             click.echo(f"no query file given and {tsv} does not exist", err=True)
             sys.exit(2)
     library = obj.library()
-    index = SearchIndex(library.index_root).open()
+    index = _searchable_index(library)
     report = evaluate(load_queries(tsv), index_search(index), needs_ocr_numbers(library, index))
     if as_json:
         _echo_json(report.to_dict())
