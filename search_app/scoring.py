@@ -40,8 +40,13 @@ def bm25f(
     coordination: float = 0.0,
     groups: int | None = None,
     allowed: set[int] | None = None,
+    max_df_share: float = 0.5,
 ) -> dict[int, float]:
-    """Score of every document matching any term (restricted to `allowed` when given)."""
+    """Score of every document matching any term (restricted to `allowed` when given).
+
+    Terms in more than `max_df_share` of the documents are skipped: their idf is near
+    nothing, and on a large library their posting lists are most of the work.
+    """
     field_B = field_B or {}
     reader = searcher.reader()
     schema = searcher.schema
@@ -53,9 +58,11 @@ def bm25f(
     for term in terms:
         if not term.boost or term.field not in schema or not schema[term.field].scorable:
             continue
+        df = reader.doc_frequency(term.field, term.text)
+        if df > max_df_share * total_docs and total_docs > 100:
+            continue
         if term.group >= 0:
             asked.add(term.group)
-        df = reader.doc_frequency(term.field, term.text)
         if not df:
             continue
         idf = math.log(total_docs / (df + 1)) + 1

@@ -430,3 +430,33 @@ def test_counts_in_chinese_numerals_also_search_digits():
     assert arabic_numerals("作者超过三个人时") == "作者超过3个人时"
     assert arabic_numerals("保存十五年") == "保存15年"
     assert arabic_numerals("一般情况统一处理") == "一般情况统一处理"
+
+
+def test_bm25f_matches_whoosh_and_rewards_coordination(tmp_path):
+    from whoosh import index as whoosh_index
+    from whoosh import query as Q
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.scoring import BM25F
+
+    from search_app.scoring import WeightedTerm, bm25f
+
+    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT))
+    writer = ix.writer()
+    for i, text in enumerate(["noise night", "noise", "night day day", "other words here"]):
+        writer.add_document(id=str(i), body=text)
+    writer.commit()
+    with ix.searcher(weighting=BM25F()) as searcher:
+        terms = [WeightedTerm("body", "noise", 1.0, 0), WeightedTerm("body", "night", 1.0, 1)]
+        plain = bm25f(searcher, terms)
+        whoosh = {
+            h.docnum: h.score
+            for h in searcher.search(Q.Or([Q.Term("body", "noise"), Q.Term("body", "night")]))
+        }
+        assert set(plain) == set(whoosh) == {0, 1, 2}
+        for doc, score in whoosh.items():
+            assert plain[doc] == pytest.approx(
+                score, rel=0.05
+            )  # field lengths are stored approximately
+        coordinated = bm25f(searcher, terms, coordination=3.0)
+        assert max(coordinated, key=coordinated.get) == 0
+        assert set(bm25f(searcher, terms, allowed={1, 3})) == {1}
