@@ -34,6 +34,8 @@ class _Running:
 
 
 def _child(conn: Connection, func: Callable, args: tuple, name: str) -> None:
+    # One worker per core: Tesseract must not start a thread per core inside each of them.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     try:
