@@ -1,7 +1,8 @@
 """A picture of what extraction saw on one page, for `stdsearch debug-page FILE PAGE`.
 
 Kept lines are outlined in blue, removed running headers, footers and page numbers in
-red, and the lines where clauses start in green, over the rendered page. When a page reads
+red, and the lines where clauses start in green, over the rendered page; a page whose
+text layer was rejected says why in its top-left corner. When a page reads
 wrongly this shows at a glance whether the fault is in line assembly, in the header
 detection or in clause segmentation.
 """
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pdfplumber
+from PIL import ImageDraw
 
 from .extract import extract_pages
 from .model import Line
@@ -57,6 +59,11 @@ def draw_debug(
         image.draw_rects(
             [box(line, 2.5) for line in starts], stroke=CLAUSE_START, fill=None, stroke_width=2
         )
+        if page.needs_ocr:
+            # the text layer was thrown away: say why, where a reader looks first
+            ImageDraw.Draw(image.annotated).text(
+                (10, 10), f"needs OCR: {page.needs_ocr}", fill=REMOVED
+            )
         out = Path(out_png)
         out.parent.mkdir(parents=True, exist_ok=True)
         image.save(str(out))
