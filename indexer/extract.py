@@ -36,8 +36,8 @@ from .page_cleanup import remove_running_lines
 
 # Overprinted (fake bold) copies of a glyph lie within this many points of the original.
 DEDUPE_TOLERANCE = 1.0
-# A glyph whose matrix shears or rotates by more than this ratio is a watermark or a
-# rotated table label, never body text.
+# A glyph whose baseline turns by more than this ratio is a watermark or a rotated
+# table label, never body text.
 MAX_SKEW = 0.05
 # Gaps, in ems of the larger neighbouring glyph.
 WORD_GAP = 0.2  # between Latin words and numbers (less than a Times space, 0.25 em)
@@ -179,8 +179,10 @@ def read_glyphs(page: pdfplumber.page.Page) -> tuple[list[_Glyph], int]:
             raw = _SHIFTED[raw]
         if raw.isspace():
             continue
-        a, b, cc, d, _e, f = c["matrix"]
-        if (b or cc) and (abs(b) > MAX_SKEW * abs(a) or abs(cc) > MAX_SKEW * abs(d)):
+        a, b, _c, d, _e, f = c["matrix"]
+        if b and abs(b) > MAX_SKEW * abs(a):
+            # the baseline is not horizontal: a watermark or a rotated label (a shear
+            # alone, `cc`, is italic type and stays)
             rotated += 1
             continue
         if a <= 0 or d <= 0:
@@ -379,7 +381,8 @@ def insert_dashes(row: list[_Glyph], dashes: list[tuple[float, float, float]]) -
     out = [row[0]]
     for prev, g in pairwise(row):
         size = max(prev.size, g.size)
-        if g.x0 - prev.end > 0.3 * size:
+        # between words or numbers only: a fraction bar next to `=` is no dash
+        if g.x0 - prev.end > 0.3 * size and prev.text[-1].isalnum() and g.text[0].isalnum():
             for x0, x1, middle in dashes:
                 if (
                     x0 >= prev.end - 0.5
