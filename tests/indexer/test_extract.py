@@ -213,3 +213,10 @@ def test_gb_12348_2008_p1_drawn_dashes_and_private_full_stop(corpus_pdf):
     assert "GB 12348—2008" in lines
     assert "2008-08-19发布 2008-10-01实施" in lines
     assert "ICS 13.140" in lines
+
+
+@pytest.mark.corpus
+def test_db44_27_2001_p26_italic_formula_kept(corpus_pdf):
+    """Formula symbols are set in a sheared (italic) matrix; only turned glyphs are dropped."""
+    lines = _texts(corpus_pdf, "DB44_27-2001.pdf", 26)
+    assert "QSO2=P×U×Hgm×10-6" in lines
