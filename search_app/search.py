@@ -67,6 +67,7 @@ class Ranking:
     title: float = 3.0
     title_bi: float = 2.0
     std_keys: float = 200.0
+    bare_number: float = 5.0  # digits alone among words: maybe a standard, maybe a quantity
     phrase: float = 2.0
     coordination: float = 3.0  # scores × (query terms matched / asked) ** coordination
     standard_share: float = 0.3  # part of the standard document's score its clauses get
@@ -193,6 +194,7 @@ class QueryTerms:
     phrase_texts: list[str]
     number_keys: list[list[str]]
     variants: list[str] = field(default_factory=list)  # other spellings; a bonus, never asked for
+    hinted: list[bool] = field(default_factory=list)  # per number: only a hint, weighed lightly
 
     @property
     def highlight_terms(self) -> list[str]:
@@ -232,6 +234,8 @@ def analyse(parsed: ParsedQuery) -> QueryTerms:
         phrase_texts=list(parsed.phrases),
         number_keys=[list(n.keys) for n in parsed.numbers],
         variants=list(dict.fromkeys(extra)),
+        # Digits among words (`COD 100 mg/L`) are a quantity more often than a standard.
+        hinted=[n.bare and not parsed.is_number_query for n in parsed.numbers],
     )
 
 
@@ -307,8 +311,10 @@ def weighted_terms(
     for gram in terms.bigrams:
         out.extend(WeightedTerm(name, gram, boost, group) for name, boost in bigram_fields)
         group += 1
-    for keys in terms.number_keys:
-        out.extend(WeightedTerm("std_keys", key, r.std_keys, group) for key in keys)
+    for i, keys in enumerate(terms.number_keys):
+        hinted = i < len(terms.hinted) and terms.hinted[i]
+        boost = r.bare_number if hinted else r.std_keys
+        out.extend(WeightedTerm("std_keys", key, boost, group) for key in keys)
         group += 1
     for word in terms.variants:
         out.extend(WeightedTerm(name, word, boost, -1) for name, boost in word_fields)

@@ -460,3 +460,10 @@ def test_bm25f_matches_whoosh_and_rewards_coordination(tmp_path):
         coordinated = bm25f(searcher, terms, coordination=3.0)
         assert max(coordinated, key=coordinated.get) == 0
         assert set(bm25f(searcher, terms, allowed={1, 3})) == {1}
+
+
+def test_digits_among_words_are_a_hint_not_a_standard(catalogue_index):
+    # `3838` alone is a number query; among words it is as likely a quantity.
+    assert search(catalogue_index, "3838", limit=1).hits[0].std_no == "GB 3838-2002"
+    hits = search(catalogue_index, "夜间噪声测量 3838", limit=1).hits
+    assert hits[0].std_no == "DB44/T 99-2015"
