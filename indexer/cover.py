@@ -434,7 +434,7 @@ def _read_cover(page: Page) -> _CoverReading:
             and _large(line, page, 13)
             and not _NOTE.search(flat)
             and not _PLACEHOLDER.search(flat)
-            and (not title_size or 0.65 * title_size <= line.size <= 1.3 * title_size)
+            and (not title_size or 0.65 * title_size <= line.size <= 1.6 * title_size)
             and flat != "发布"
         ):
             title_size = title_size or line.size
