@@ -144,7 +144,11 @@ def test_good_pages_of_a_good_document_kept(corpus_pdf):
 @pytest.mark.slow
 @pytest.mark.corpus
 def test_text_layer_verdicts_match_manifest(corpus_dir):
-    """`no` documents: every page flagged; `yes` documents: at most one page in 20."""
+    """`no` documents: every page flagged; `yes` documents: one page, or one in 20.
+
+    The pages flagged in `yes` documents are real: GB 12348-2008 page 8 is a scan bound
+    into the text, JT/T 1078-2016 page 1 a cover drawn as outlines.
+    """
     with (corpus_dir / "MANIFEST.tsv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     for row in rows:
@@ -155,4 +159,4 @@ def test_text_layer_verdicts_match_manifest(corpus_dir):
         if row["text_layer"] == "no":
             assert flagged == len(pages), row["file"]
         else:
-            assert flagged <= len(pages) // 20, row["file"]
+            assert flagged <= max(1, len(pages) // 20), row["file"]
