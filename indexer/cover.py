@@ -434,10 +434,10 @@ def _read_cover(page: Page) -> _CoverReading:
             and _large(line, page, 13)
             and not _NOTE.search(flat)
             and not _PLACEHOLDER.search(flat)
-            and (not title_size or 0.65 * title_size <= line.size <= 1.6 * title_size)
+            and line.size >= 0.65 * title_size
             and flat != "发布"
         ):
-            title_size = title_size or line.size
+            title_size = max(title_size, line.size)
             found.title_zh.append(line)
             state = "title"
             kind = "title"
@@ -457,7 +457,7 @@ def _read_cover(page: Page) -> _CoverReading:
             and _is_latin(text)
             and previous_kind in ("title", "english", "stage")
             and not _PLACEHOLDER.search(flat)
-            and line.top - block_bottom < 4 * max(line.size, 1)
+            and line.top - block_bottom < max(4 * line.size, 0.08 * page.height)
         ):
             found.title_en.append(line)
             state = "english"
@@ -482,6 +482,10 @@ def _read_cover(page: Page) -> _CoverReading:
             previous_kind = kind
         if kind in ("title", "english", "stage", "adoption"):
             block_bottom = max(block_bottom, line.bottom)
+    if found.title_zh:
+        # OCR noise beside the title (a stamp, a logo) may come first in reading order.
+        biggest = max(line.size for line in found.title_zh)
+        found.title_zh = [line for line in found.title_zh if line.size >= 0.65 * biggest]
     return found
 
 

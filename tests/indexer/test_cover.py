@@ -283,6 +283,20 @@ def test_ocr_noise_around_classification_and_issuers():
     assert meta.issuers == ["中华人民共和国国家质量监督检验检疫总局", "中国国家标准化管理委员会"]
 
 
+def test_ocr_noise_beside_the_title_is_not_part_of_it():
+    cover = _cover(
+        ("中华人民共和国国家标准", 420, 27.2),
+        ("GB 3838—2002", 607, 17.5),
+        ("上上一^", 1296, 13.0),
+        ("地表水环境质量标准", 1301, 26.2),
+        ("Environmental quality standards for surface water", 1520, 13.6),
+    )
+    cover.height, cover.width = 3504, 2480
+    meta = parse_cover([cover])
+    assert meta.title_zh == "地表水环境质量标准"
+    assert meta.title_en == "Environmental quality standards for surface water"
+
+
 def test_unreadable_year_on_the_cover_is_taken_from_the_running_header():
     cover = _cover(
         ("中华人民共和国国家标准", 118, 26),
