@@ -182,10 +182,9 @@ def test_cover_metadata_matches_gold(corpus_dir, gold_dir):
         if field in TARGETS and n and ok / n < TARGETS[field]
     }
     if below:
-        # A cover the extraction did not give us (JT_T_1078-2016.pdf page 1 is drawn as
-        # vector outlines with no text and no page image, so it is not flagged for OCR)
-        # cannot be parsed; that is an expected failure as long as every document whose
-        # cover was read meets the targets.
+        # A cover no page gave us cannot be parsed (JT_T_1078-2016.pdf page 1 is drawn as
+        # vector outlines: without Tesseract it stays unread); that is an expected
+        # failure as long as every document whose cover was read meets the targets.
         readable, _ = score(corpus_dir, gold_dir, "yes", cover_read_only=True)
         _report("cover metadata, text_layer=yes, documents whose cover was read", readable, [])
         readable_below = {
