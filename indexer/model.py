@@ -15,7 +15,8 @@ from typing import Any
 class Line:
     """One printed line of a page after clean-up, with where it sits on the page.
 
-    Positions are in PDF points from the top-left corner, as pdfplumber gives them;
+    Positions are in PDF points from the top-left corner of the page (x from its left edge,
+    whatever the page box origin);
     `size` is the dominant font size, which tells headings and covers from body text.
     """
 

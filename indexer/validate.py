@@ -52,6 +52,8 @@ def check_pdf(path: Path, limits: Limits | None = None) -> int:
         reason = str(error)
         if "password" in reason.lower():
             raise IngestError(name, "encrypted PDF (password required)") from None
+        if _page_count_by_pdfminer(path) == 0:
+            raise IngestError(name, "PDF has no pages") from None  # PDFium refuses these
         raise IngestError(name, f"corrupt PDF: {reason}") from None
     try:
         pages = len(document)
@@ -62,3 +64,14 @@ def check_pdf(path: Path, limits: Limits | None = None) -> int:
     if pages > limits.max_pages:
         raise IngestError(name, f"too many pages: {pages} > limit {limits.max_pages}")
     return pages
+
+
+def _page_count_by_pdfminer(path: Path) -> int | None:
+    """A second opinion on files PDFium will not load (it refuses page-less documents)."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:  # any failure means: not readable here either
+        return None

@@ -98,6 +98,7 @@ def test_page_limit_and_time_limit(tmp_path, corpus_pdf):
         library,
         workers=2,
         limits=Limits(seconds_per_file=3, seconds_per_page=0.01),
+        use_ocr=False,
     )
     by_file = {o.file: o for o in report.outcomes}
     assert by_file[big.name].outcome == FAILED
