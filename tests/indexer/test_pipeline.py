@@ -116,3 +116,33 @@ def test_reingest_is_idempotent_and_reindex_needs_no_pdf(tmp_path, corpus_pdf):
 
     assert rebuild_index(library) == 1
     assert SearchIndex(library.index_root).indexed_shas() == {first.outcomes[0].sha256}
+
+
+def test_changed_file_replaces_its_entry_and_new_edition_links(tmp_path):
+    from corpus.typeset import typeset
+    from tests.conftest import SAMPLES
+
+    source = (SAMPLES / "T_STDS_002-2025.txt").read_text(encoding="utf-8")
+    library = Library.open(tmp_path / "lib")
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    first = typeset(source, tmp_path / "v1" / "T_STDS_002-2025.pdf")
+    ingest([first], library)
+    changed = typeset(
+        source.replace("检索服务应通过HTTPS提供", "检索服务应仅通过HTTPS提供"),
+        tmp_path / "v2" / "T_STDS_002-2025.pdf",
+    )
+    report = ingest([changed], library)
+    outcome = report.outcomes[0]
+    assert outcome.outcome == INGESTED and len(outcome.replaced) == 1
+    with Catalogue(library.catalogue_path) as catalogue:
+        assert catalogue.shas() == [outcome.sha256]
+    assert SearchIndex(library.index_root).indexed_shas() == {outcome.sha256}
+    assert library.trash_path(outcome.replaced[0]).exists()
+
+    ingest([SAMPLES / "T_STDS_001-2024.pdf", SAMPLES / "T_STDS_001-2026.pdf"], library)
+    with Catalogue(library.catalogue_path) as catalogue:
+        by_no = {m["std_no"]: m for m in catalogue.all_metadata()}
+    assert by_no["T/STDS 001-2024"]["status"] == "被代替"
+    assert by_no["T/STDS 001-2024"]["replaced_by"] == "T/STDS 001-2026"
+    assert by_no["T/STDS 001-2026"]["replaces"] == ["T/STDS 001-2024"]
