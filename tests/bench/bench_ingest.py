@@ -69,8 +69,12 @@ def main() -> None:
     args = parser.parse_args()
     files = text_layer_files(args.corpus)
     pages = sum(len(pdfplumber.open(f).pages) for f in files)
-    print(f"machine: {platform.machine()}, {mp.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"corpus: {len(files)} files with a text layer, {pages} pages; median of {args.repeat} run(s)")
+    print(
+        f"machine: {platform.machine()}, {mp.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"corpus: {len(files)} files with a text layer, {pages} pages; median of {args.repeat} run(s)"
+    )
     rows = {}
     for label, run, workers in [
         ("raw extract_text, 1 process", raw_run, 1),
