@@ -265,6 +265,131 @@ def debug_page(file: str, page: int, out: str | None) -> None:
     click.echo(out)
 
 
+def _searchable_index(library):
+    """The index, with the library's domain words loaded into jieba as the app does, so
+    queries are cut as the indexed text was."""
+    from analyzers.chinese import initialize
+    from indexer.index import SearchIndex
+
+    search_index = SearchIndex(library.index_root)
+    initialize(user_words=search_index.words())
+    return search_index.open()
+
+
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (query, total, hits).")
+@click.option("--limit", "-n", type=int, default=10, show_default=True, help="Hits to show.")
+@click.option("--offset", type=int, default=0, show_default=True, help="Hits to skip (paging).")
+@click.option(
+    "--status", help="现行 / 即将实施 / 被代替 / 废止 (or current, upcoming, replaced, withdrawn)."
+)
+@click.option(
+    "--level", help="national / industry / local / group / enterprise (or 国家, 行业, 地方 …)."
+)
+@click.option("--kind", help="mandatory / recommended / guidance (or 强制性, 推荐性, 指导性).")
+@click.option("--region", help="Province of a local standard: 广东, guangdong, 44.")
+@click.option("--ics", help="ICS code or its start: 13.060.")
+@click.option("--year", help="Year or range: 2015, 2015-2020, 2015-.")
+@click.option("--flat", is_flag=True, help="Rank clauses alone, without grouping them by standard.")
+@click.pass_obj
+def search_command(
+    obj: Context, query, as_json, limit, offset, status, level, kind, region, ics, year, flat
+) -> None:
+    """Search by standard number, title words or a question in plain Chinese.
+
+    Filters may also be typed in the query: status:现行 level:地方 region:广东 ics:13.060
+    year:2015-2020 kind:强制性. "Quoted words" must appear as written; -word excludes.
+    Matched words are marked 【like this】.
+
+    Example: stdsearch search 厂界噪声 夜间 测量
+    """
+    from search_app.query import QueryError
+    from search_app.search import search
+
+    text = " ".join(query)
+    filters = {
+        "status": status,
+        "level": level,
+        "kind": kind,
+        "region": region,
+        "ics": ics,
+        "year": year,
+    }
+    index = _searchable_index(obj.library())
+    try:
+        result = search(index, text, limit=limit, offset=offset, filters=filters, group=not flat)
+    except QueryError as error:
+        if as_json:
+            _echo_json({"query": text, "error": str(error), "total": 0, "hits": []})
+        else:
+            click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    if as_json:
+        data = result.to_dict()
+        for hit in data["hits"]:
+            hit.pop("snippet_html", None)
+        data.pop("groups")
+        _echo_json(data)
+        return
+    for warning in result.warnings:
+        click.echo(f"note: {warning}", err=True)
+    if not result.hits:
+        click.echo(
+            "no results"
+            + (f" — did you mean: {', '.join(result.suggestions)}?" if result.suggestions else "")
+        )
+        return
+    for rank, hit in enumerate(result.hits, start=offset + 1):
+        page = f"p. {hit.page}" if hit.page else ""
+        click.echo(f"{rank:>3}. {hit.std_no}  {hit.title_zh}  [{hit.status}]")
+        click.echo(
+            f"     {hit.clause_no} {hit.heading}  {page}{'  (OCR)' if hit.ocr else ''}  score {hit.score:.2f}"
+        )
+        if hit.snippet:
+            click.echo(f"     {hit.snippet}")
+    click.echo(
+        f"{result.total} matching clause(s) in {result.total_standards} standard(s), "
+        f"{result.elapsed_ms:.0f} ms"
+    )
+
+
+@main.command("evaluate")
+@click.argument("tsv", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the metrics and every query's ranks as JSON."
+)
+@click.option("--verbose", "-v", is_flag=True, help="List every query with its ranks and top hits.")
+@click.pass_obj
+def evaluate_command(obj: Context, tsv, as_json, verbose) -> None:
+    """MRR@10 and Success@1/@10 of standards and clauses on a judged query set.
+
+    TSV columns: id, type, query, std_no, clause_no, note (default: ../shared/eval/dev.tsv
+    beside the project, or $STDSEARCH_EVAL).
+    """
+    from search_app.evaluate import (
+        evaluate,
+        format_report,
+        index_search,
+        load_queries,
+        needs_ocr_numbers,
+    )
+
+    if tsv is None:
+        default = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev.tsv"
+        tsv = os.environ.get("STDSEARCH_EVAL", str(default))
+        if not Path(tsv).exists():
+            click.echo(f"no query file given and {tsv} does not exist", err=True)
+            sys.exit(2)
+    library = obj.library()
+    index = _searchable_index(library)
+    report = evaluate(load_queries(tsv), index_search(index), needs_ocr_numbers(library, index))
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(format_report(report, verbose=verbose))
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
