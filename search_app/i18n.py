@@ -12,6 +12,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Standard number, title words or a question",
     },
     "results": {"zh": "条结果", "en": "results"},
+    "found": {
+        "zh": "{standards} 项标准 · {clauses} 条匹配条款",
+        "en": "{standards} standards · {clauses} matching clauses",
+    },
     "standards": {"zh": "项标准", "en": "standards"},
     "ms": {"zh": "毫秒", "en": "ms"},
     "page": {"zh": "页", "en": "page"},

@@ -97,7 +97,7 @@ def test_json_twins_return_the_same_data_as_the_pages(site):
     _, _, html = get(f"{site}/search?q={q('检索请求')}")
     shown = re.findall(r'class="std-no">([^<]+)<', html)
     assert shown == [g["std_no"] for g in data["groups"]]
-    assert f"{data['total']} 条结果" in html
+    assert f"{data['total_standards']} 项标准 · {data['total']} 条匹配条款" in html
 
     _, _, body = get(f"{site}/api/standards/{q('T/STDS 001-2026')}")
     standard = json.loads(body)
