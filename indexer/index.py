@@ -111,6 +111,12 @@ def index_documents(standard: Standard) -> Iterator[dict]:
         **common,
         "doc_id": f"{standard.sha256}:std",
         "doc_type": "standard",
+        # Every column gets a value in every document: Whoosh 2.7.4's column writer drops
+        # the rows of documents at the end of a segment that lack one, and reading them
+        # then fails with "array index out of range".
+        "clause_no": "",
+        "heading": "",
+        "clause_kind": "",
         "std_keys": std_keys(standard.std_no),
         "title_bi": standard.title_zh,
         "title_en": standard.title_en,

@@ -146,3 +146,24 @@ def test_changed_file_replaces_its_entry_and_new_edition_links(tmp_path):
     assert by_no["T/STDS 001-2024"]["status"] == "被代替"
     assert by_no["T/STDS 001-2024"]["replaced_by"] == "T/STDS 001-2026"
     assert by_no["T/STDS 001-2026"]["replaces"] == ["T/STDS 001-2024"]
+
+
+def test_index_columns_survive_standards_without_clauses(tmp_path, corpus_pdf):
+    """Regression: a scanned standard (no clauses until OCR) indexed after others made
+    Whoosh 2.7.4's column reader fail with "array index out of range"."""
+    from search_app.search import search
+
+    library = Library.open(tmp_path / "lib")
+    from tests.conftest import SAMPLES
+
+    for path in [
+        SAMPLES / "T_STDS_002-2025.pdf",
+        corpus_pdf("GB_3838-2002.pdf"),
+        SAMPLES / "T_STDS_003-2026.pdf",
+        corpus_pdf("GB_8978-1996.pdf"),
+    ]:
+        ingest([path], library, use_ocr=False)
+    ingest([SAMPLES / "T_STDS_002-2025.pdf"], library, use_ocr=False)
+    index = SearchIndex(library.index_root).open()
+    for query in ("gb3838", "检索请求", "gb8978", "元数据"):
+        assert search(index, query).hits, query
