@@ -7,6 +7,7 @@ so a broken checkout can never pass by skipping.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -17,6 +18,34 @@ SHARED = Path(os.environ.get("STDSEARCH_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 GOLD = SHARED / "gold"
 EVAL = SHARED / "eval"
+
+
+@functools.cache
+def corpus_pages(path: str) -> tuple:
+    """`extract_pages` of one corpus file, read once per test run: several suites check
+    the whole corpus, and parsing it dominates the run time."""
+    from indexer.extract import extract_pages
+
+    return tuple(extract_pages(path))
+
+
+@functools.cache
+def ingest_pages(path: str) -> tuple:
+    """Pages as the ingest reads them: the text layer, and OCR for flagged pages when
+    Tesseract is installed."""
+    from indexer.parse import ocr_flagged_pages
+
+    pages = list(corpus_pages(path))
+    if any(page.needs_ocr for page in pages):
+        pages = ocr_flagged_pages(Path(path), pages)
+    return tuple(pages)
+
+
+@functools.cache
+def ingest_clauses(path: str) -> tuple:
+    from indexer.clauses import split_clauses
+
+    return tuple(split_clauses(list(ingest_pages(path))))
 
 
 def _require(path: Path) -> Path:

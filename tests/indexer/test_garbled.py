@@ -12,6 +12,7 @@ import pytest
 
 from indexer.extract import extract_pages
 from indexer.garbled import assess_page, char_frequencies
+from tests.conftest import corpus_pages
 
 PROSE = (
     "本标准规定了生活垃圾填埋场选址、设计与施工、填埋废物的入场条件、运行、封场、"
@@ -154,7 +155,7 @@ def test_text_layer_verdicts_match_manifest(corpus_dir):
     for row in rows:
         if row["text_layer"] not in ("yes", "no"):
             continue
-        pages = extract_pages(str(corpus_dir / row["file"]))
+        pages = corpus_pages(str(corpus_dir / row["file"]))
         flagged = sum(1 for page in pages if page.needs_ocr)
         if row["text_layer"] == "no":
             assert flagged == len(pages), row["file"]

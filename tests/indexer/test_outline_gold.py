@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
 
 from analyzers.normalize import fold_width
 from indexer.clauses import body_lines, split_clauses
-from indexer.extract import extract_pages
 from indexer.model import Clause
-from indexer.parse import ocr_flagged_pages
 from indexer.toc import is_leader_line
+from tests.conftest import corpus_pages, ingest_clauses
 
 pytestmark = pytest.mark.corpus
 
@@ -36,21 +34,6 @@ EXTRA_LIMIT = 0.02
 
 def _fold(text: str) -> str:
     return re.sub(r"\s+", "", fold_width(text or ""))
-
-
-@cache
-def ingest_pages(path: str) -> tuple:
-    """Pages as the ingest reads them: text layer, and OCR for flagged pages when
-    Tesseract is installed."""
-    pages = extract_pages(path)
-    if any(page.needs_ocr for page in pages):
-        pages = ocr_flagged_pages(Path(path), pages)
-    return tuple(pages)
-
-
-@cache
-def ingest_clauses(path: str) -> tuple[Clause, ...]:
-    return tuple(split_clauses(list(ingest_pages(path))))
 
 
 def _gold_rows(path: Path) -> list[dict[str, str]]:
@@ -180,7 +163,7 @@ def test_clause_text_is_clean_over_corpus(corpus_dir):
     """No clause carries a running header, a bare page number or a 目次 line."""
     problems: list[str] = []
     for name in _text_layer_files(corpus_dir):
-        pages = extract_pages(str(corpus_dir / name))
+        pages = list(corpus_pages(str(corpus_dir / name)))
         problems += clause_text_problems(name, pages, split_clauses(pages))
     print("\n".join(problems[:40]))
     assert not problems

@@ -11,31 +11,18 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
 
 from analyzers.normalize import fold_width
-from indexer.clauses import split_clauses
-from indexer.extract import extract_pages
-from indexer.model import Clause
-from indexer.parse import ocr_flagged_pages
 from indexer.references import is_references_chapter, parse_references
 from indexer.terms import parse_terms
+from tests.conftest import ingest_clauses
 
 pytestmark = pytest.mark.corpus
 
 TERM_TARGET = 0.95
-
-
-@cache
-def ingest_clauses(path: str) -> tuple[Clause, ...]:
-    """Clauses as the ingest makes them (OCR for flagged pages when Tesseract is here)."""
-    pages = extract_pages(path)
-    if any(page.needs_ocr for page in pages):
-        pages = ocr_flagged_pages(Path(path), pages)
-    return tuple(split_clauses(pages))
 
 
 def _fold(text: str) -> str:
