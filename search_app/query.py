@@ -209,6 +209,8 @@ FILTER_NAMES = {
     "年代": "year",
     "prefix": "prefix",
     "代号": "prefix",
+    "std": "std_no",
+    "标准": "std_no",
 }
 
 
@@ -246,7 +248,7 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
     value = fold_dashes(fold_width(value)).strip().strip(",，")
     if key is None:
         raise QueryError(
-            f"unknown filter {name!r}: use status, level, kind, region, ics, year or prefix",
+            f"unknown filter {name!r}: use status, level, kind, region, ics, year, prefix or std",
             "filter",
         )
     if not value:
@@ -271,6 +273,10 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
         if key == "prefix":
             out.append(raw.upper().replace(" ", ""))
             continue
+        if key == "std_no":
+            number = parse_std_no(raw)
+            out.append(str(number) if number else raw)
+            continue
         if key == "region":
             normalised = _region(raw)
         else:
@@ -292,6 +298,7 @@ _EXAMPLES = {
     "ics": "13.060",
     "year": "2015-2020",
     "prefix": "GB/T",
+    "std_no": "GB/T 7714-2015",
 }
 
 # ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from ..search import search
 
 blueprint = Blueprint("search", __name__)
 
-FILTERS = ("status", "level", "kind", "region", "ics", "year")
+FILTERS = ("status", "level", "kind", "region", "ics", "year", "std")
 PAGE_SIZE = 10
 
 

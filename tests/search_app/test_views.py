@@ -183,3 +183,12 @@ def test_openapi_describes_every_api_route(site):
         if path == "/api/search":
             for hit in data["hits"]:
                 assert set(schema["properties"]["hits"]["items"]["required"]) <= set(hit)
+
+
+def test_search_within_one_standard(site):
+    status, _, body = get(f"{site}/api/search?q={q('检索')}&std={q('t/stds 002-2025')}")
+    data = json.loads(body)
+    assert status == 200 and data["hits"]
+    assert {hit["std_no"] for hit in data["hits"]} == {"T/STDS 002-2025"}
+    _, _, html = get(f"{site}/std/{q('T/STDS 002-2025')}")
+    assert 'name="std" value="T/STDS 002-2025"' in html
