@@ -58,6 +58,19 @@ def _require(path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tesseract():
+    """OCR tests need Tesseract with chi_sim: outside CI a machine without it skips;
+    under CI=true it fails."""
+    from indexer.ocr import tesseract_status
+
+    reason = tesseract_status()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"OCR tests need Tesseract: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return _require(CORPUS)
 

@@ -7,27 +7,16 @@ to see the rate per page.
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
-from indexer.ocr import ocr_page, page_text, tesseract_status
+from indexer.ocr import ocr_page, page_text
 from indexer.ocr_eval import character_error_rate
 
 pytestmark = [pytest.mark.corpus, pytest.mark.ocr, pytest.mark.slow]
 
 MAX_CER = 0.03
-
-
-@pytest.fixture(scope="module")
-def tesseract():
-    """Outside CI a machine without Tesseract skips; under CI=true it fails."""
-    reason = tesseract_status()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"OCR tests need Tesseract: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.mark.parametrize(

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import pickle
 import statistics
 
 import pytest
 from PIL import Image
 
-from indexer.ocr import DEFAULT_DPI, ocr_image, ocr_page, render_page, tesseract_status
+from indexer.ocr import DEFAULT_DPI, ocr_image, ocr_page, render_page
 
 pytestmark = [pytest.mark.corpus, pytest.mark.ocr, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def tesseract():
-    """Outside CI a machine without Tesseract skips; under CI=true it fails."""
-    reason = tesseract_status()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"OCR tests need Tesseract: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
