@@ -20,13 +20,31 @@ GOLD = SHARED / "gold"
 EVAL = SHARED / "eval"
 
 
-@functools.cache
-def corpus_pages(path: str) -> tuple:
-    """`extract_pages` of one corpus file, read once per test run: several suites check
-    the whole corpus, and parsing it dominates the run time."""
+_PAGES: dict[str, tuple] = {}
+
+
+def _extract(path: str) -> tuple:
     from indexer.extract import extract_pages
 
     return tuple(extract_pages(path))
+
+
+def corpus_pages(path: str) -> tuple:
+    """`extract_pages` of one corpus file, read once per test run: several suites check
+    the whole corpus, and parsing it dominates the run time."""
+    if path not in _PAGES:
+        _PAGES[path] = _extract(path)
+    return _PAGES[path]
+
+
+def prefetch_corpus_pages(paths) -> None:
+    """Read many corpus files at once, one process per core, into the same cache."""
+    import multiprocessing
+
+    todo = [str(p) for p in paths if str(p) not in _PAGES]
+    with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1) as pool:
+        for path, pages in zip(todo, pool.imap(_extract, todo), strict=True):
+            _PAGES[path] = pages
 
 
 @functools.cache

@@ -23,7 +23,7 @@ from analyzers.normalize import fold_width
 from indexer.clauses import body_lines, split_clauses
 from indexer.model import Clause
 from indexer.toc import is_leader_line
-from tests.conftest import corpus_pages, ingest_clauses
+from tests.conftest import corpus_pages, ingest_clauses, prefetch_corpus_pages
 
 pytestmark = pytest.mark.corpus
 
@@ -162,6 +162,7 @@ def clause_text_problems(name: str, pages, clauses: list[Clause]) -> list[str]:
 def test_clause_text_is_clean_over_corpus(corpus_dir):
     """No clause carries a running header, a bare page number or a 目次 line."""
     problems: list[str] = []
+    prefetch_corpus_pages(corpus_dir / name for name in _text_layer_files(corpus_dir))
     for name in _text_layer_files(corpus_dir):
         pages = list(corpus_pages(str(corpus_dir / name)))
         problems += clause_text_problems(name, pages, split_clauses(pages))
