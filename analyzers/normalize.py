@@ -15,6 +15,10 @@ import unicodedata
 _KEEP = set("，。：；！？（）《》〈〉、“”‘’【】〔〕…—～")
 
 DASHES = "‐‑‒–—―−－﹣"
+
+# The CJK ideograph blocks (unified, extension A, compatibility, planes 2–3), for use
+# inside a regular-expression character class.
+CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _DASH_RE = re.compile(f"[{DASHES}]")
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import jieba
 
-from analyzers.normalize import collapse_spaces, fold_dashes, fold_width
+from analyzers.normalize import CJK_CLASS, collapse_spaces, fold_dashes, fold_width
 
 _lock = threading.Lock()
 _segmenter: jieba.Tokenizer | None = None
@@ -34,7 +34,7 @@ _version = 0  # bumped whenever the dictionary changes, for caches of its cuts
 _WRAPPERS = "《》〈〉“”‘’\"'「」『』【】〔〕()（）[]"
 # Function words left at the ends of a heading's fragments: `的确定` is not a term.
 _EDGE_PARTICLES = "的了和与及之或"
-_CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 
 # Roughly the frequency of a plain two-character word in jieba's dictionary: high
 # enough for a domain word to be cut out in running text, not so high that it eats

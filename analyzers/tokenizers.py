@@ -29,17 +29,16 @@ from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
-from analyzers.normalize import fold_dashes, fold_width
+from analyzers.normalize import CJK_CLASS, fold_dashes, fold_width
 from analyzers.segmenter import dictionary_version, is_word, segmenter
 from analyzers.stdno import StandardNumber, find_std_nos, normalize_query_number, parse_std_no
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 ALNUM = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff"
 
 # A run of Chinese characters, or a Latin/digit word whose pieces may be joined by `.`
 # (`5.1`, `13.040.40`, `PM2.5`) or `/` (`mg/L`, `km/h`, `GB/T`).
-_PIECE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[{ALNUM}]+(?:[./][{ALNUM}]+)*)")
-_CJK_GAP = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
+_PIECE = re.compile(rf"(?P<cjk>[{CJK_CLASS}]+)|(?P<word>[{ALNUM}]+(?:[./][{ALNUM}]+)*)")
+_CJK_GAP = re.compile(rf"(?<=[{CJK_CLASS}])\s+(?=[{CJK_CLASS}])")
 # The parts of a joined word: letter runs and numbers (`RS485` → `RS`, `485`).
 _PART = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff]+|[0-9]+(?:\.[0-9]+)*")
 _QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)*(?=[A-Za-z\u00c0-\u024f\u0370-\u03ff])")
