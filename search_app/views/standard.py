@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 
 from indexer.catalogue import Catalogue
-from indexer.library_view import resolve_sha
+from indexer.library_view import find_standard, resolve_sha
 from indexer.model import Standard
-from indexer.pipeline import load_standard
 
 blueprint = Blueprint("standard", __name__)
 
@@ -20,17 +19,24 @@ def _catalogue() -> Catalogue:
     return Catalogue(_library().catalogue_path)
 
 
-def _load(std_no: str) -> tuple[Standard, dict]:
-    """The standard and its links into the rest of the library (references, cited-by)."""
-    with _catalogue() as catalogue:
+def _standard(std_no: str) -> Standard:
+    standard = find_standard(_library(), std_no)
+    if standard is None:
+        abort(404, description=f"标准 {std_no} 不在馆藏中 / {std_no} is not in the library")
+    return standard
+
+
+def _links(standard: Standard) -> dict:
+    """Where the standard's references, editions and citers stand in the library."""
+
+    def in_library(std_no: str) -> dict | None:
         sha = resolve_sha(catalogue, std_no)
-        if sha is None:
-            abort(404, description=f"标准 {std_no} 不在馆藏中 / {std_no} is not in the library")
-        standard = load_standard(_library(), catalogue, sha)
+        return catalogue.metadata(sha) if sha else None
+
+    with _catalogue() as catalogue:
         references = []
         for ref in standard.references:
-            target = resolve_sha(catalogue, ref.std_no)
-            meta = catalogue.metadata(target) if target else None
+            meta = in_library(ref.std_no)
             references.append(
                 {
                     **ref.__dict__,
@@ -41,31 +47,22 @@ def _load(std_no: str) -> tuple[Standard, dict]:
         cited_by = []
         for sha_citing in catalogue.cited_by(standard.std_no):
             meta = catalogue.metadata(sha_citing)
-            if meta and sha_citing != sha:
+            if meta and sha_citing != standard.sha256:
                 cited_by.append({k: meta.get(k, "") for k in ("std_no", "title_zh", "status")})
-        editions = {}
-        for key in ("replaced_by",):
-            if standard.replaced_by:
-                editions[key] = standard.replaced_by
-        replaces = []
-        for old in standard.replaces:
-            target = resolve_sha(catalogue, old)
-            replaces.append(
-                {
-                    "std_no": old,
-                    "in_library": (catalogue.metadata(target) or {}).get("std_no")
-                    if target
-                    else None,
-                }
-            )
-    links = {"references": references, "cited_by": cited_by, "replaces": replaces, **editions}
-    return standard, links
+        replaces = [
+            {"std_no": old, "in_library": (in_library(old) or {}).get("std_no")}
+            for old in standard.replaces
+        ]
+    links = {"references": references, "cited_by": cited_by, "replaces": replaces}
+    if standard.replaced_by:
+        links["replaced_by"] = standard.replaced_by
+    return links
 
 
 def standard_data(std_no: str) -> dict:
-    standard, links = _load(std_no)
+    standard = _standard(std_no)
     data = standard.to_dict()
-    data["links"] = links
+    data["links"] = _links(standard)
     return data
 
 
@@ -98,7 +95,7 @@ def standards_api():
 
 
 def clause_data(std_no: str, clause_no: str) -> dict:
-    standard, _links = _load(std_no)
+    standard = _standard(std_no)
     for clause in standard.clauses:
         if clause.clause_no == clause_no:
             break
