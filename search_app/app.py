@@ -55,9 +55,12 @@ def create_app(config: dict | None = None) -> Flask:
     def inject_helpers() -> dict:
         return {"t": translator(g.get("lang", "zh")), "lang": g.get("lang", "zh")}
 
-    from .views import compare, search, standard, terms
+    from .auth import current_user, init_auth
+    from .views import admin, compare, search, standard, terms
 
-    for module in (search, standard, compare, terms):
+    init_auth(app, library.root)
+    app.jinja_env.globals["current_user"] = current_user
+    for module in (search, standard, compare, terms, admin):
         app.register_blueprint(module.blueprint)
     register_error_pages(app)
     return app

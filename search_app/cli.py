@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -388,6 +389,84 @@ def evaluate_command(obj: Context, tsv, as_json, verbose) -> None:
         _echo_json(report.to_dict())
     else:
         click.echo(format_report(report, verbose=verbose))
+
+
+@main.group()
+def user() -> None:
+    """Librarian accounts: searchers need none; uploads and edits do."""
+
+
+@contextmanager
+def _accounts(obj: Context):
+    """The library's accounts; a refused request becomes a usage error (exit status 2)."""
+    from search_app.accounts import AccountError, Accounts
+
+    with Accounts(obj.library().catalogue_path) as accounts:
+        try:
+            yield accounts
+        except AccountError as error:
+            raise click.UsageError(str(error)) from None
+
+
+@user.command("add")
+@click.argument("name")
+@click.password_option(
+    help="Prompted for (twice) when not given; or pipe it with --password-stdin."
+)
+@click.pass_obj
+def user_add(obj: Context, name: str, password: str) -> None:
+    """Create a librarian account.
+
+    Example: stdsearch user add librarian
+    """
+    with _accounts(obj) as accounts:
+        accounts.add_user(name, password)
+    click.echo(f"user {name} added")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.password_option()
+@click.pass_obj
+def user_passwd(obj: Context, name: str, password: str) -> None:
+    """Set a librarian's password."""
+    with _accounts(obj) as accounts:
+        accounts.set_password(name, password)
+    click.echo(f"password of {name} changed")
+
+
+@user.command("remove")
+@click.argument("name")
+@click.pass_obj
+def user_remove(obj: Context, name: str) -> None:
+    """Delete a librarian account and its API tokens."""
+    with _accounts(obj) as accounts:
+        accounts.remove_user(name)
+    click.echo(f"user {name} removed")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def user_list(obj: Context, as_json: bool) -> None:
+    """List librarian accounts."""
+    with _accounts(obj) as accounts:
+        names = accounts.users()
+    if as_json:
+        _echo_json(names)
+    else:
+        for name in names:
+            click.echo(name)
+
+
+@user.command("token")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for, e.g. 'nightly upload'.")
+@click.pass_obj
+def user_token(obj: Context, name: str, label: str) -> None:
+    """Create an API token for scripts (printed once; send it as `Authorization: Bearer …`)."""
+    with _accounts(obj) as accounts:
+        click.echo(accounts.create_token(name, label))
 
 
 @main.command()

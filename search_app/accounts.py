@@ -1,0 +1,198 @@
+"""Librarian accounts, API tokens and the login throttle, kept in the catalogue database.
+
+Searchers need no account; only librarians (who change the library) sign in. Passwords
+are stored as werkzeug's salted scrypt/pbkdf2 hashes and tokens as SHA-256 digests, so a
+copy of the catalogue gives away neither. Failed logins are counted per name and per
+client address, so guessing is slowed down without letting a stranger lock a librarian
+out from everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name          TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    token_hash TEXT PRIMARY KEY,
+    name       TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    label      TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS failed_logins (
+    name    TEXT NOT NULL,
+    address TEXT NOT NULL,
+    at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failed_logins_at ON failed_logins(at);
+"""
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+MIN_PASSWORD = 8
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be granted, in words for the librarian."""
+
+
+@dataclass(frozen=True)
+class Token:
+    name: str
+    label: str
+    created_at: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    """The account tables of one library's catalogue (`catalogue.sqlite`)."""
+
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        with self.db:
+            self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Accounts:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- users -----------------------------------------------------------------
+
+    def add_user(self, name: str, password: str) -> None:
+        if not NAME_PATTERN.match(name):
+            raise AccountError("user names use letters, digits, '.', '_', '-' or '@' (≤ 64)")
+        _check_password(password)
+        try:
+            with self.db:
+                self.db.execute(
+                    "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)",
+                    (name, generate_password_hash(password), _now().isoformat(timespec="seconds")),
+                )
+        except sqlite3.IntegrityError:
+            raise AccountError(f"user {name!r} already exists") from None
+
+    def set_password(self, name: str, password: str) -> None:
+        _check_password(password)
+        with self.db:
+            changed = self.db.execute(
+                "UPDATE users SET password_hash = ? WHERE name = ?",
+                (generate_password_hash(password), name),
+            ).rowcount
+        if not changed:
+            raise AccountError(f"no user {name!r}")
+
+    def remove_user(self, name: str) -> None:
+        with self.db:
+            if not self.db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
+                raise AccountError(f"no user {name!r}")
+
+    def users(self) -> list[str]:
+        return [r["name"] for r in self.db.execute("SELECT name FROM users ORDER BY name")]
+
+    def verify_password(self, name: str, password: str) -> bool:
+        row = self.db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            # Spend the same time as for a real user, so names cannot be probed by timing.
+            check_password_hash(_dummy_hash(), password)
+            return False
+        return check_password_hash(row["password_hash"], password)
+
+    # -- login throttle --------------------------------------------------------
+
+    def login_blocked(self, name: str, address: str) -> bool:
+        """Too many recent failures for this name from this address."""
+        since = (_now() - FAILURE_WINDOW).isoformat(timespec="seconds")
+        (count,) = self.db.execute(
+            "SELECT COUNT(*) FROM failed_logins WHERE name = ? AND address = ? AND at >= ?",
+            (name, address, since),
+        ).fetchone()
+        return count >= MAX_FAILURES
+
+    def record_failure(self, name: str, address: str) -> None:
+        cutoff = (_now() - FAILURE_WINDOW).isoformat(timespec="seconds")
+        with self.db:
+            self.db.execute("DELETE FROM failed_logins WHERE at < ?", (cutoff,))
+            self.db.execute(
+                "INSERT INTO failed_logins (name, address, at) VALUES (?, ?, ?)",
+                (name, address, _now().isoformat(timespec="seconds")),
+            )
+
+    def clear_failures(self, name: str, address: str) -> None:
+        with self.db:
+            self.db.execute(
+                "DELETE FROM failed_logins WHERE name = ? AND address = ?", (name, address)
+            )
+
+    # -- API tokens ------------------------------------------------------------
+
+    def create_token(self, name: str, label: str = "") -> str:
+        """A new token for scripts; only its digest is kept, so it is shown once."""
+        if name not in self.users():
+            raise AccountError(f"no user {name!r}")
+        token = "sst_" + secrets.token_urlsafe(32)
+        with self.db:
+            self.db.execute(
+                "INSERT INTO api_tokens (token_hash, name, label, created_at) VALUES (?, ?, ?, ?)",
+                (_digest(token), name, label, _now().isoformat(timespec="seconds")),
+            )
+        return token
+
+    def token_user(self, token: str) -> str | None:
+        row = self.db.execute(
+            "SELECT name FROM api_tokens WHERE token_hash = ?", (_digest(token),)
+        ).fetchone()
+        return row["name"] if row else None
+
+    def tokens(self, name: str) -> list[Token]:
+        rows = self.db.execute(
+            "SELECT name, label, created_at FROM api_tokens WHERE name = ? ORDER BY created_at",
+            (name,),
+        )
+        return [Token(**dict(r)) for r in rows]
+
+    def revoke_tokens(self, name: str, label: str | None = None) -> int:
+        query, args = "DELETE FROM api_tokens WHERE name = ?", [name]
+        if label is not None:
+            query += " AND label = ?"
+            args.append(label)
+        with self.db:
+            return self.db.execute(query, args).rowcount
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"passwords need at least {MIN_PASSWORD} characters")
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))

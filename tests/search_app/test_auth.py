@@ -1,0 +1,162 @@
+"""Librarian sign-in, CSRF and API tokens, over real HTTP against a real server."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from search_app.app import create_app
+from search_app.cli import main
+from tests.conftest import serve_in_thread
+
+PASSWORD = "correct horse battery"
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "form without a CSRF token"
+    return match.group(1)
+
+
+def stdsearch(data, *args: str, input: str | None = None):
+    return CliRunner().invoke(main, ["--data", str(data), *args], input=input)
+
+
+@pytest.fixture(scope="module")
+def site(samples_library, tmp_path_factory):
+    data = tmp_path_factory.mktemp("auth") / "lib"
+    shutil.copytree(samples_library.root, data)
+    result = stdsearch(data, "user", "add", "librarian", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    result = stdsearch(data, "user", "add", "other", "--password", PASSWORD)
+    assert result.exit_code == 0, result.output
+    base, server = serve_in_thread(create_app({"DATA_DIR": str(data)}))
+    yield base, data
+    server.shutdown()
+
+
+def signed_in(base: str, name: str = "librarian", password: str = PASSWORD) -> requests.Session:
+    browser = requests.Session()
+    form = browser.get(f"{base}/login").text
+    response = browser.post(
+        f"{base}/login",
+        data={"name": name, "password": password, "csrf_token": csrf_token(form)},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text
+    return browser
+
+
+def test_librarian_pages_need_sign_in(site):
+    base, _ = site
+    response = requests.get(f"{base}/admin/", allow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/admin/")
+    api = requests.get(f"{base}/admin/?format=json", headers={"Accept": "application/json"})
+    assert api.status_code == 401 and api.json()["status"] == 401
+
+
+def test_sign_in_reaches_the_desk_and_sign_out_ends_it(site):
+    base, _ = site
+    browser = signed_in(base)
+    desk = browser.get(f"{base}/admin/")
+    assert desk.status_code == 200 and "librarian" in desk.text
+    assert browser.get(f"{base}/admin/?format=json").json()["user"] == "librarian"
+    browser.post(f"{base}/logout", data={"csrf_token": csrf_token(desk.text)})
+    assert browser.get(f"{base}/admin/", allow_redirects=False).status_code == 302
+
+
+def test_forms_without_csrf_token_are_refused(site):
+    base, _ = site
+    browser = requests.Session()
+    browser.get(f"{base}/login")
+    response = browser.post(f"{base}/login", data={"name": "librarian", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "CSRF" in response.text
+    signed = signed_in(base)
+    assert signed.post(f"{base}/admin/tokens", data={"label": "x"}).status_code == 400
+
+
+def test_wrong_passwords_are_rate_limited(site):
+    base, _ = site
+    browser = requests.Session()
+    codes = []
+    for _ in range(6):
+        form = browser.get(f"{base}/login").text
+        response = browser.post(
+            f"{base}/login",
+            data={"name": "other", "password": "wrong guess", "csrf_token": csrf_token(form)},
+        )
+        codes.append(response.status_code)
+    assert codes == [401] * 5 + [429]
+    # Once blocked, even the right password is not tried.
+    form = browser.get(f"{base}/login").text
+    response = browser.post(
+        f"{base}/login",
+        data={"name": "other", "password": PASSWORD, "csrf_token": csrf_token(form)},
+        allow_redirects=False,
+    )
+    assert response.status_code == 429
+
+
+def test_sign_in_never_redirects_off_site(site):
+    base, _ = site
+    browser = requests.Session()
+    form = browser.get(f"{base}/login?next=//evil.example/x").text
+    response = browser.post(
+        f"{base}/login",
+        data={
+            "name": "librarian",
+            "password": PASSWORD,
+            "next": "//evil.example/x",
+            "csrf_token": csrf_token(form),
+        },
+        allow_redirects=False,
+    )
+    assert response.headers["Location"] == "/admin/"
+
+
+def test_api_tokens_authenticate_scripts_without_cookies(site):
+    base, data = site
+    browser = signed_in(base)
+    desk = browser.get(f"{base}/admin/").text
+    page = browser.post(
+        f"{base}/admin/tokens", data={"label": "nightly", "csrf_token": csrf_token(desk)}
+    ).text
+    token = re.search(r'<code id="new-token">([^<]+)</code>', page).group(1)
+    script = requests.get(
+        f"{base}/admin/?format=json", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert script.status_code == 200 and script.json()["user"] == "librarian"
+    assert any(t["label"] == "nightly" for t in script.json()["tokens"])
+    # A token request carries no ambient cookie, so it needs no CSRF token.
+    made = requests.post(
+        f"{base}/admin/tokens",
+        data={"label": "second"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert made.status_code == 200
+    forged = requests.get(f"{base}/admin/?format=json", headers={"Authorization": "Bearer sst_x"})
+    assert forged.status_code == 401
+    # Tokens made from the command line work the same way.
+    result = stdsearch(data, "user", "token", "librarian", "--label", "cli")
+    cli_token = result.output.strip()
+    assert requests.get(
+        f"{base}/admin/?format=json", headers={"Authorization": f"Bearer {cli_token}"}
+    ).ok
+
+
+def test_user_commands_refuse_bad_requests_with_usage_errors(tmp_path):
+    assert stdsearch(tmp_path, "user", "add", "a", "--password", "short").exit_code == 2
+    assert stdsearch(tmp_path, "user", "add", "../x", "--password", PASSWORD).exit_code == 2
+    assert stdsearch(tmp_path, "user", "add", "a", "--password", PASSWORD).exit_code == 0
+    assert stdsearch(tmp_path, "user", "add", "a", "--password", PASSWORD).exit_code == 2
+    assert stdsearch(tmp_path, "user", "token", "nobody").exit_code == 2
+    listed = stdsearch(tmp_path, "user", "list", "--json")
+    assert listed.exit_code == 0 and '"a"' in listed.output
+    assert stdsearch(tmp_path, "user", "remove", "a").exit_code == 0
+    assert stdsearch(tmp_path, "user", "remove", "a").exit_code == 2
