@@ -140,6 +140,80 @@ def reindex(obj: Context) -> None:
     click.echo(f"indexed {count} standard(s)")
 
 
+@main.command()
+@click.argument("dest", type=click.Path())
+@click.option("--force", is_flag=True, help="Replace an older stdsearch backup at DEST.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def backup(obj: Context, dest: str, force: bool, as_json: bool) -> None:
+    """Copy the library (catalogue, originals, extracted JSON, trash) to the new folder DEST.
+
+    Safe while the site serves and an ingest runs. The index is not copied: restore
+    rebuilds it. DEST/manifest.json lists every file with its SHA-256.
+    Exit status 1 when the library is damaged, 2 when DEST already exists.
+
+    Example: stdsearch backup /mnt/backups/stdsearch-2026-11-23
+    """
+    from indexer.backup import BackupError, TargetInUse
+    from indexer.backup import backup as run_backup
+
+    library = Library(Path(obj.data).resolve())
+    try:
+        report = run_backup(library, dest, force=force, progress=not as_json)
+    except TargetInUse as error:
+        raise click.UsageError(str(error)) from None
+    except BackupError as error:
+        _fail(str(error), as_json)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(
+            f"backed up {report.standards} standard(s), {report.files} file(s), "
+            f"{report.bytes / 1e6:.1f} MB to {report.dest} in {report.seconds:.1f} s"
+        )
+
+
+@main.command()
+@click.argument("src", type=click.Path())
+@click.option("--force", is_flag=True, help="Replace the library in the data directory.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def restore(obj: Context, src: str, force: bool, as_json: bool) -> None:
+    """Restore the library from the backup in SRC into the data directory, then rebuild
+    the index.
+
+    Every file is checked against the backup's manifest before the data directory is
+    touched. Stop the site first. Exit status 1 when the backup is damaged, 2 when the
+    data directory already holds a library and --force is not given.
+
+    Example: stdsearch --data instance restore /mnt/backups/stdsearch-2026-11-23
+    """
+    from indexer.backup import BackupError, TargetInUse
+    from indexer.backup import restore as run_restore
+
+    try:
+        report = run_restore(src, obj.data, force=force, progress=not as_json)
+    except TargetInUse as error:
+        raise click.UsageError(str(error)) from None
+    except BackupError as error:
+        _fail(str(error), as_json)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(
+            f"restored {report.standards} standard(s) from the backup of {report.created_at} "
+            f"into {report.data_dir}; indexed {report.indexed}"
+        )
+
+
+def _fail(message: str, as_json: bool) -> None:
+    if as_json:
+        _echo_json({"error": message})
+    else:
+        click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
 @main.command("list")
 @click.option(
     "--json", "as_json", is_flag=True, help="Print a JSON array, one object per standard."
