@@ -151,3 +151,30 @@ def serve_in_thread(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return f"http://127.0.0.1:{server.server_port}", server
+
+
+PASSWORD = "correct horse battery"
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the (first) form on a page."""
+    import re
+
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "form without a CSRF token"
+    return match.group(1)
+
+
+def signed_in(base: str, name: str = "librarian", password: str = PASSWORD):
+    """A `requests` session signed in through the real login form."""
+    import requests
+
+    browser = requests.Session()
+    form = browser.get(f"{base}/login").text
+    response = browser.post(
+        f"{base}/login",
+        data={"name": name, "password": password, "csrf_token": csrf_token(form)},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text
+    return browser

@@ -11,15 +11,7 @@ from click.testing import CliRunner
 
 from search_app.app import create_app
 from search_app.cli import main
-from tests.conftest import serve_in_thread
-
-PASSWORD = "correct horse battery"
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "form without a CSRF token"
-    return match.group(1)
+from tests.conftest import PASSWORD, csrf_token, serve_in_thread, signed_in
 
 
 def stdsearch(data, *args: str, input: str | None = None):
@@ -37,18 +29,6 @@ def site(samples_library, tmp_path_factory):
     base, server = serve_in_thread(create_app({"DATA_DIR": str(data)}))
     yield base, data
     server.shutdown()
-
-
-def signed_in(base: str, name: str = "librarian", password: str = PASSWORD) -> requests.Session:
-    browser = requests.Session()
-    form = browser.get(f"{base}/login").text
-    response = browser.post(
-        f"{base}/login",
-        data={"name": name, "password": password, "csrf_token": csrf_token(form)},
-        allow_redirects=False,
-    )
-    assert response.status_code == 302, response.text
-    return browser
 
 
 def test_librarian_pages_need_sign_in(site):
