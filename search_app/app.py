@@ -71,7 +71,8 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _error_response(error.code or 500, error.description or error.name)
+        label = getattr(error, "label", None)
+        return _error_response(error.code or 500, error.description or error.name, label)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -79,11 +80,18 @@ def register_error_pages(app: Flask) -> None:
         return _error_response(500, "internal error")
 
 
-def _error_response(code: int, message: str):
+def _error_response(code: int, message: str, label: tuple[str, dict] | None = None):
+    """JSON clients get the English message; pages say it in the reader's language."""
     from .i18n import translator
 
     if request.path.startswith("/api/") or request.args.get("format") == "json":
         return jsonify({"error": message, "status": code}), code
     t = translator(g.get("lang", "zh"))
-    title = {404: t("not_found"), 400: t("bad_request")}.get(code, t("server_error"))
+    title = t("server_error") if code >= 500 else t("not_found" if code == 404 else "bad_request")
+    if label:
+        message = t(label[0], **label[1])
+    elif code == 404:
+        message = t("not_found_message")
+    elif code >= 500:
+        message = t("server_error_message")
     return render_template("error.html", code=code, title=title, message=message), code

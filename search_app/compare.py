@@ -1,12 +1,14 @@
 """Side-by-side comparison of two clauses or two editions of a standard.
 
-Chinese has no spaces, so differences are found character by character; clauses of two
-editions are aligned by heading first (renumbering is common between editions) and by
-number where headings changed.
+Chinese has no spaces, so differences are found character by character; Latin words and
+numbers are compared whole (`300 dpi` → `400 dpi` shows `300` replaced by `400`, not `3`
+by `4`). Clauses of two editions are aligned by heading first (renumbering is common
+between editions) and by number where headings changed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -37,20 +39,30 @@ class ClausePair:
         }
 
 
+# A Latin word or a number (with its decimal point or thousands separators) is one token;
+# any other character, a Chinese one included, is a token of its own.
+_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)*|.", re.DOTALL)
+
+
+def diff_tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
 def diff_text(a: str, b: str) -> tuple[list[Segment], list[Segment], float]:
-    """Character-level differences: segments for the left and the right side."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    """Character- and word-level differences: segments for the left and the right side."""
+    ta, tb = diff_tokens(a), diff_tokens(b)
+    matcher = SequenceMatcher(None, ta, tb, autojunk=False)
     left: list[Segment] = []
     right: list[Segment] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            left.append(("equal", a[i1:i2]))
-            right.append(("equal", b[j1:j2]))
+            left.append(("equal", "".join(ta[i1:i2])))
+            right.append(("equal", "".join(tb[j1:j2])))
         else:
             if i2 > i1:
-                left.append(("delete", a[i1:i2]))
+                left.append(("delete", "".join(ta[i1:i2])))
             if j2 > j1:
-                right.append(("insert", b[j1:j2]))
+                right.append(("insert", "".join(tb[j1:j2])))
     return left, right, matcher.ratio() if (a or b) else 1.0
 
 

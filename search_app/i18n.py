@@ -55,7 +55,10 @@ LABELS: dict[str, dict[str, str]] = {
     "similar": {"zh": "其他标准中的相似条款", "en": "Similar clauses in other standards"},
     "compare": {"zh": "条款对比", "en": "Compare"},
     "changed_clauses": {"zh": "{n} 处条款有差异", "en": "{n} clauses differ"},
-    "term_query": {"zh": "术语，如 参考文献", "en": "A term, e.g. 参考文献"},
+    "term_query": {
+        "zh": "术语，如 参考文献",
+        "en": "A term in Chinese or English, e.g. bibliography",
+    },
     "standard": {"zh": "标准", "en": "Standard"},
     "clause": {"zh": "条款", "en": "Clause"},
     "term": {"zh": "术语", "en": "Term"},
@@ -93,6 +96,15 @@ LABELS: dict[str, dict[str, str]] = {
     "not_in_library": {"zh": "馆藏中无", "en": "not in the library"},
     "full_text": {"zh": "正文", "en": "Full text"},
     "clause_path": {"zh": "所在位置", "en": "Location"},
+    "in_context": {"zh": "在全文中查看", "en": "Read in context"},
+    "compare_with_successor": {
+        "zh": "与代替它的版本对比",
+        "en": "compare with the edition that replaces it",
+    },
+    "unbalanced quotation mark ignored": {
+        "zh": "引号不成对，已忽略。",
+        "en": "An unbalanced quotation mark was ignored.",
+    },
     "compare_a": {"zh": "对比项 A", "en": "Item A"},
     "compare_b": {"zh": "对比项 B", "en": "Item B"},
     "compare_hint": {

@@ -10,12 +10,18 @@ from indexer.model import Clause, Standard
 from indexer.pipeline import load_standard
 
 from ..compare import compare_clauses, compare_editions
+from ..user_errors import error_fields
 
 blueprint = Blueprint("compare", __name__)
 
 
 class BadCompare(Exception):
-    pass
+    """A compare request that cannot be answered: a label key and its values."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key = key
+        self.params = params
 
 
 def _resolve(ref: str) -> tuple[Standard, Clause | None]:
@@ -23,7 +29,7 @@ def _resolve(ref: str) -> tuple[Standard, Clause | None]:
     library = current_app.extensions["stdsearch.library"]
     ref = ref.strip()
     if not ref or len(ref) > 200:
-        raise BadCompare("empty or over-long reference")
+        raise BadCompare("compare_bad_ref")
     with Catalogue(library.catalogue_path) as catalogue:
         sha = resolve_sha(catalogue, ref)
         clause_no = None
@@ -31,21 +37,21 @@ def _resolve(ref: str) -> tuple[Standard, Clause | None]:
             std_part, clause_no = ref.rsplit("/", 1)
             sha = resolve_sha(catalogue, std_part)
         if sha is None:
-            raise BadCompare(f"no standard in the library matches {ref!r}")
+            raise BadCompare("compare_no_standard", ref=ref)
         standard = load_standard(library, catalogue, sha)
     if clause_no is None:
         return standard, None
     for clause in standard.clauses:
         if clause.clause_no == clause_no:
             return standard, clause
-    raise BadCompare(f"{standard.std_no} has no clause {clause_no!r}")
+    raise BadCompare("no_such_clause", std_no=standard.std_no, clause_no=clause_no)
 
 
 def compare_data(a: str, b: str) -> dict:
     left, left_clause = _resolve(a)
     right, right_clause = _resolve(b)
     if (left_clause is None) != (right_clause is None):
-        raise BadCompare("compare two clauses or two standards, not a clause with a standard")
+        raise BadCompare("compare_mixed")
     if left_clause is not None:
         pairs = [compare_clauses(left_clause, right_clause)]
     else:
@@ -71,19 +77,19 @@ def compare_data(a: str, b: str) -> dict:
 def _request_data() -> tuple[dict, int]:
     a, b = request.args.get("a", ""), request.args.get("b", "")
     if not a or not b:
-        return {"a": a, "b": b, "error": "both a and b are required", "pairs": []}, 400
+        return {"a": a, "b": b, **error_fields("compare_needs_both"), "pairs": []}, 400
     try:
         return compare_data(a, b), 200
     except BadCompare as error:
-        return {"a": a, "b": b, "error": str(error), "pairs": []}, 400
+        return {"a": a, "b": b, **error_fields(error.key, **error.params), "pairs": []}, 400
 
 
 @blueprint.route("/compare")
 def compare_page():
-    if not request.args.get("b") and request.args.get("a"):
-        return render_template(
-            "compare.html", data={"a": request.args["a"], "pairs": []}, choose=True
-        )
+    if not request.args.get("b"):
+        # The empty form, or one side already chosen from a standard or clause page.
+        data = {"a": request.args.get("a", ""), "b": "", "pairs": []}
+        return render_template("compare.html", data=data, choose=bool(data["a"]))
     data, status = _request_data()
     return render_template("compare.html", data=data, choose=False), status
 

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from ..query import QueryError
 from ..search import search
+from ..user_errors import error_fields
 
 blueprint = Blueprint("search", __name__)
 
@@ -27,12 +28,12 @@ def _search_data() -> tuple[dict, int]:
     }
     if len(q) > current_app.config["MAX_QUERY_LENGTH"]:
         limit = current_app.config["MAX_QUERY_LENGTH"]
-        return {**data, "query": q[:50], "error": f"query too long (over {limit} characters)"}, 400
+        return {**data, "query": q[:50], **error_fields("query_too_long", limit=limit)}, 400
     try:
         limit = min(max(int(request.args.get("limit", PAGE_SIZE)), 1), 100)
         page = max(int(request.args.get("page", 1)), 1)
     except ValueError:
-        return {**data, "error": "limit and page must be whole numbers"}, 400
+        return {**data, **error_fields("whole_numbers")}, 400
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     data.update(page=page, limit=limit, filters=filters)
     if not q.strip() and not filters:
@@ -41,7 +42,7 @@ def _search_data() -> tuple[dict, int]:
     try:
         result = search(state.index(), q, limit=limit, offset=(page - 1) * limit, filters=filters)
     except QueryError as error:
-        return {**data, "error": str(error)}, 400
+        return {**data, **error_fields("query_error", detail=str(error))}, 400
     data.update(result.to_dict())
     data.update(page=page, limit=limit, filters=filters)
     return data, 200

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
+import threading
+
+from flask import Blueprint, current_app, jsonify, render_template, request, send_file
 
 from indexer.catalogue import Catalogue
 from indexer.library_view import find_standard, resolve_sha
 from indexer.model import Standard
+
+from ..page_images import PageOutOfRange, page_png
+from ..user_errors import not_found
 
 blueprint = Blueprint("standard", __name__)
 
@@ -22,7 +27,7 @@ def _catalogue() -> Catalogue:
 def _standard(std_no: str) -> Standard:
     standard = find_standard(_library(), std_no)
     if standard is None:
-        abort(404, description=f"标准 {std_no} 不在馆藏中 / {std_no} is not in the library")
+        raise not_found("no_such_standard", std_no=std_no)
     return standard
 
 
@@ -53,9 +58,11 @@ def _links(standard: Standard) -> dict:
             {"std_no": old, "in_library": (in_library(old) or {}).get("std_no")}
             for old in standard.replaces
         ]
-    links = {"references": references, "cited_by": cited_by, "replaces": replaces}
-    if standard.replaced_by:
-        links["replaced_by"] = standard.replaced_by
+        links = {"references": references, "cited_by": cited_by, "replaces": replaces}
+        if standard.replaced_by:
+            links["replaced_by"] = standard.replaced_by
+            successor = in_library(standard.replaced_by) or {}
+            links["replaced_by_in_library"] = successor.get("std_no")
     return links
 
 
@@ -100,7 +107,7 @@ def clause_data(std_no: str, clause_no: str) -> dict:
         if clause.clause_no == clause_no:
             break
     else:
-        abort(404, description=f"{standard.std_no} 中没有条款 {clause_no} / no clause {clause_no}")
+        raise not_found("no_such_clause", std_no=standard.std_no, clause_no=clause_no)
     from ..similar import similar_clauses
 
     state = current_app.extensions["stdsearch.state"]
@@ -108,6 +115,7 @@ def clause_data(std_no: str, clause_no: str) -> dict:
         "std_no": standard.std_no,
         "title_zh": standard.title_zh,
         "status": standard.status,
+        "ocr_pages": standard.ocr_pages,
         "clause": clause.__dict__,
         "similar": similar_clauses(state.index(), standard.sha256, clause),
     }
@@ -121,14 +129,59 @@ def clause_page(std_no: str, clause_no: str):
     return render_template("clause.html", data=data)
 
 
-@blueprint.route("/std/<path:std_no>/pdf")
-def original_pdf(std_no: str):
-    """Serve the stored original by catalogue look-up only: no user text becomes a path."""
+def _original_sha(std_no: str) -> str:
+    """The content hash of a standard's stored original, by catalogue look-up only: no
+    user text ever becomes part of a path."""
     with _catalogue() as catalogue:
         sha = resolve_sha(catalogue, std_no)
     if sha is None:
-        abort(404)
+        raise not_found("no_such_standard", std_no=std_no)
+    if not _library().original_path(sha).is_file():
+        raise not_found("no_original", std_no=std_no)
+    return sha
+
+
+@blueprint.route("/std/<path:std_no>/pdf")
+def original_pdf(std_no: str):
+    sha = _original_sha(std_no)
     path = _library().original_path(sha)
-    if not path.is_file():
-        abort(404)
     return send_file(path, mimetype="application/pdf", download_name=f"{sha[:12]}.pdf")
+
+
+@blueprint.route("/std/<path:std_no>/page/<int:page_no>.png")
+def page_image(std_no: str, page_no: int):
+    """A page of the original as an image: what OCR read, for the reader to check."""
+    sha = _original_sha(std_no)
+    # dict.setdefault is atomic, so every request thread gets the same lock.
+    lock = current_app.extensions.setdefault("stdsearch.render_lock", threading.Lock())
+    try:
+        path = page_png(_library(), sha, page_no, lock)
+    except PageOutOfRange:
+        raise not_found("no_such_page", std_no=std_no, page=page_no) from None
+    return send_file(path, mimetype="image/png", max_age=24 * 3600)
+
+
+@blueprint.route("/std/<path:std_no>/page/<int:page_no>")
+def page_view(std_no: str, page_no: int):
+    """The page image with its context: which standard, which page, whether OCR read it."""
+    standard = _standard(std_no)
+    if not 1 <= page_no <= max(standard.pages, 1):
+        raise not_found("no_such_page", std_no=standard.std_no, page=page_no)
+    ref = standard.std_no or standard.sha256
+    clauses = [
+        {"clause_no": c.clause_no, "heading": c.heading}
+        for c in standard.clauses
+        if c.page_start <= page_no <= max(c.page_end, c.page_start)
+    ]
+    page = {
+        "std_no": ref,
+        "title_zh": standard.title_zh,
+        "page": page_no,
+        "pages": standard.pages,
+        "ocr": page_no in standard.ocr_pages,
+        "needs_ocr": page_no in standard.needs_ocr,
+        "clauses": clauses,
+    }
+    if request.args.get("format") == "json":
+        return jsonify(page)
+    return render_template("page.html", page=page)
