@@ -9,7 +9,7 @@ in one transaction, then the index (which the start-up check repairs from the JS
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -89,8 +89,12 @@ def ingest(
     dry_run: bool = False,
     progress: Callable[[FileOutcome], None] | None = None,
     today: date | None = None,
+    source_names: Mapping[Path, str] | None = None,
 ) -> IngestReport:
+    """`source_names` gives files the name they are known by when theirs on disk is not
+    (uploads are stored by content): it becomes `source_file` and the name reported."""
     report = IngestReport()
+    names = {Path(path): name for path, name in (source_names or {}).items()}
     limits = limits or Limits()
     files = collect_pdfs(paths)
     workers = workers or os.cpu_count() or 1
@@ -104,7 +108,7 @@ def ingest(
     try:
         jobs = []
         for path in files:
-            name = path.name
+            name = names.get(path, path.name)
             if not path.exists():
                 done(FileOutcome(name, FAILED, "file not found"))
                 continue
@@ -132,11 +136,12 @@ def ingest(
             initialize(user_words=index.words())
         for key, result in run_in_workers(jobs, workers):
             path = Path(key)
+            name = names.get(path, path.name)
             if isinstance(result, IngestError):
-                catalogue.log(path.name, FAILED, result.reason)
-                done(FileOutcome(path.name, FAILED, result.reason))
+                catalogue.log(name, FAILED, result.reason)
+                done(FileOutcome(name, FAILED, result.reason))
                 continue
-            outcome = _store(library, catalogue, index, path, result, today or date.today())
+            outcome = _store(library, catalogue, index, path, name, result, today or date.today())
             if outcome.outcome == NEEDS_OCR or result.needs_ocr:
                 outcome.reason += "; " + _ocr_note(use_ocr)
             done(outcome)
@@ -165,6 +170,7 @@ def _store(
     catalogue: Catalogue,
     index: SearchIndex,
     path: Path,
+    name: str,
     standard: Standard,
     today: date,
 ) -> FileOutcome:
@@ -187,9 +193,9 @@ def _store(
         for old in previous:
             catalogue.move_overrides(old, sha, conn)
             catalogue.remove(old, conn)
-            catalogue.log(path.name, "replaced", f"replaces entry {old[:12]}", old, conn)
+            catalogue.log(name, "replaced", f"replaces entry {old[:12]}", old, conn)
         catalogue.put(standard, conn)
-        catalogue.log(path.name, outcome, reason, sha, conn)
+        catalogue.log(name, outcome, reason, sha, conn)
         changed = _derive_family_statuses(catalogue, standard, today)
     for old in previous:
         library.move_to_trash(old)
@@ -197,7 +203,7 @@ def _store(
         [load_standard(library, catalogue, s) for s in sorted(changed | {sha})],
         removed=sorted(previous),
     )
-    return FileOutcome(path.name, outcome, reason, standard.std_no, sha, sorted(previous))
+    return FileOutcome(name, outcome, reason, standard.std_no, sha, sorted(previous))
 
 
 def _derive_family_statuses(catalogue: Catalogue, standard: Standard, today: date) -> set[str]:
