@@ -56,12 +56,14 @@ def create_app(config: dict | None = None) -> Flask:
         return {"t": translator(g.get("lang", "zh")), "lang": g.get("lang", "zh")}
 
     from .auth import current_user, init_auth
-    from .views import admin, compare, search, standard, terms
+    from .views import admin, compare, search, standard, terms, upload
 
     init_auth(app, library.root)
     app.jinja_env.globals["current_user"] = current_user
     for module in (search, standard, compare, terms, admin):
         app.register_blueprint(module.blueprint)
+    # Registers its blueprint and starts the app's ingest thread for uploads.
+    upload.init_uploads(app, library)
     register_error_pages(app)
     return app
 

@@ -258,6 +258,46 @@ LABELS: dict[str, dict[str, str]] = {
     "upload": {"zh": "上传标准", "en": "Upload standards"},
     "audit_log": {"zh": "修改记录", "en": "Audit log"},
     "feedback_queue": {"zh": "实施信息反馈", "en": "Implementation feedback"},
+    # upload pages
+    "upload_why": {
+        "zh": "一次可选择多个 PDF；每个文件先经检查，通过后在后台解析入库，完成后即可检索。",
+        "en": "Choose several PDFs at once; each is checked, then parsed and indexed in the"
+        " background, and can be searched as soon as it is indexed.",
+    },
+    "upload_limits": {
+        "zh": "每次最多 {files} 个文件，共 {total} MB；每个文件不超过 {mb} MB、{pages} 页。",
+        "en": "Up to {files} files and {total} MB at a time; each file at most {mb} MB and"
+        " {pages} pages.",
+    },
+    "upload_choose": {"zh": "选择 PDF 文件", "en": "Choose PDF files"},
+    "upload_drop_hint": {"zh": "也可以把文件拖放到这里。", "en": "Or drop the files here."},
+    "upload_submit": {"zh": "上传", "en": "Upload"},
+    "upload_choose_files": {"zh": "请至少选择一个 PDF 文件。", "en": "Choose at least one PDF."},
+    "upload_recent": {"zh": "最近的上传", "en": "Recent uploads"},
+    "upload_by": {"zh": "上传者", "en": "By"},
+    "upload_files": {"zh": "文件数", "en": "Files"},
+    "upload_pending": {"zh": "待处理", "en": "Pending"},
+    "upload_progress": {"zh": "上传进度", "en": "Upload progress"},
+    "upload_state": {"zh": "状态", "en": "State"},
+    "upload_working": {
+        "zh": "正在后台处理，本页会自动更新。",
+        "en": "Working in the background; this page updates itself.",
+    },
+    "upload_reload": {"zh": "刷新", "en": "Reload"},
+    "upload_done": {"zh": "全部处理完毕。", "en": "All files are done."},
+    "upload_more": {"zh": "继续上传", "en": "Upload more"},
+    "upload_too_large": {"zh": "上传内容过大", "en": "Upload too large"},
+    "upload_too_large_message": {
+        "zh": "一次上传不能超过 {mb} MB，请分批上传。",
+        "en": "One upload may hold at most {mb} MB; upload the files in smaller batches.",
+    },
+    "upload_state.queued": {"zh": "排队中", "en": "queued"},
+    "upload_state.parsing": {"zh": "解析中", "en": "parsing"},
+    "upload_state.indexed": {"zh": "已入库", "en": "indexed"},
+    "upload_state.needs OCR": {"zh": "需 OCR", "en": "needs OCR"},
+    "upload_state.unchanged": {"zh": "已有，未变", "en": "unchanged"},
+    "upload_state.failed": {"zh": "失败", "en": "failed"},
+    "upload_state.refused": {"zh": "已拒收", "en": "refused"},
 }
 
 

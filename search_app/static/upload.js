@@ -1,0 +1,89 @@
+// Upload pages, enhanced: files dropped on the form, and a batch's states kept current
+// without reloading. Without JavaScript the form posts as it is and the progress page
+// refreshes itself.
+(function () {
+  "use strict";
+
+  function showChosen(input, list) {
+    list.textContent = "";
+    Array.prototype.forEach.call(input.files, function (file) {
+      var item = document.createElement("li");
+      item.textContent = file.name;
+      list.appendChild(item);
+    });
+  }
+
+  function enhanceDropZone(zone) {
+    var input = zone.querySelector("input[type=file]");
+    var list = zone.querySelector(".chosen");
+    var hint = zone.querySelector(".drop-hint");
+    input.addEventListener("change", function () { showChosen(input, list); });
+    if (!("DataTransfer" in window) || !("draggable" in zone)) {
+      return;
+    }
+    hint.hidden = false;
+    zone.addEventListener("dragover", function (event) {
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("dragging"); });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("dragging");
+      var pdfs = new DataTransfer();
+      Array.prototype.forEach.call(event.dataTransfer.files, function (file) {
+        if (file.type === "application/pdf" || /\.pdf$/i.test(file.name)) {
+          pdfs.items.add(file);
+        }
+      });
+      input.files = pdfs.files;
+      showChosen(input, list);
+    });
+  }
+
+  function updateRow(row, file, labels) {
+    var state = row.querySelector(".upload-state");
+    state.textContent = labels[file.state] || file.state;
+    state.dataset.state = file.state;
+    state.className = "upload-state state-" + file.state.replace(/ /g, "-");
+    row.querySelector(".reason").textContent = file.reason;
+    var std = row.querySelector(".std");
+    std.textContent = "";
+    if (file.url) {
+      var link = document.createElement("a");
+      link.href = file.url;
+      link.textContent = file.std_no;
+      std.appendChild(link);
+    } else {
+      std.textContent = file.std_no;
+    }
+  }
+
+  function poll(table) {
+    var labels = JSON.parse(table.dataset.labels);
+    var status = document.querySelector(".upload-status");
+    function tick() {
+      fetch(table.dataset.poll, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          data.files.forEach(function (file) {
+            var row = table.querySelector('tr[data-upload-id="' + file.id + '"]');
+            if (row) { updateRow(row, file, labels); }
+          });
+          if (data.done) {
+            table.dataset.done = "true";
+            status.textContent = status.dataset.doneText;
+          } else {
+            window.setTimeout(tick, 1000);
+          }
+        })
+        .catch(function () { window.setTimeout(tick, 3000); });
+    }
+    if (table.dataset.done !== "true") { window.setTimeout(tick, 500); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-drop-zone]").forEach(enhanceDropZone);
+    document.querySelectorAll("table[data-poll]").forEach(poll);
+  });
+})();

@@ -1,0 +1,375 @@
+"""Uploaded PDFs: accepting a file, the queue that ingests it, and the state of each.
+
+A file is checked (`indexer.validate`) before it is accepted and stored under the
+library by its content (`uploads/<sha256>.pdf`): the name the browser sent is kept only
+as the name shown and recorded as `source_file`, never as a path. One background thread
+per app feeds accepted files to the ingest pipeline, whose worker processes keep the
+parse time limit. States live in the catalogue database (table `uploads`), so every
+server thread, a reloaded page and a restarted server see the same thing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import re
+import secrets
+import sqlite3
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from indexer import pipeline
+from indexer.model import IngestError
+from indexer.store import Library
+from indexer.validate import Limits, check_pdf
+
+log = logging.getLogger(__name__)
+
+QUEUED = "queued"
+PARSING = "parsing"
+INDEXED = "indexed"
+NEEDS_OCR = "needs OCR"
+UNCHANGED = "unchanged"
+FAILED = "failed"
+REFUSED = "refused"  # turned away when uploaded, before it was queued
+PENDING = (QUEUED, PARSING)
+STATES = (QUEUED, PARSING, INDEXED, NEEDS_OCR, UNCHANGED, FAILED, REFUSED)
+
+# What the pipeline's outcome means for an upload.
+OUTCOME_STATES = {
+    pipeline.INGESTED: INDEXED,
+    pipeline.NEEDS_OCR: NEEDS_OCR,
+    pipeline.UNCHANGED: UNCHANGED,
+    pipeline.FAILED: FAILED,
+}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS uploads (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch       TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    sha256      TEXT NOT NULL DEFAULT '',
+    pages       INTEGER NOT NULL DEFAULT 0,
+    state       TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT '',
+    std_no      TEXT NOT NULL DEFAULT '',
+    uploaded_by TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS uploads_batch ON uploads(batch);
+CREATE INDEX IF NOT EXISTS uploads_state ON uploads(state);
+"""
+
+BATCH_PATTERN = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$")
+MAX_NAME = 160
+CHUNK = 1 << 20
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Upload:
+    id: int
+    batch: str
+    file: str
+    sha256: str
+    pages: int
+    state: str
+    reason: str
+    std_no: str
+    uploaded_by: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def pending(self) -> bool:
+        return self.state in PENDING
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch: str
+    created_at: str
+    uploaded_by: str
+    files: int
+    pending: int
+
+
+# -- file names and files ------------------------------------------------------------
+
+
+def display_name(raw: str | None) -> str:
+    """The browser's file name made safe to show and to record: its last path component,
+    without control or invisible format characters (NUL, newlines, bidi overrides) and
+    without leading dots. It names nothing on disk."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().lstrip(".").strip()
+    if len(name) > MAX_NAME:
+        stem, dot, suffix = name.rpartition(".")
+        name = (stem[: MAX_NAME - 1 - len(suffix)] + dot + suffix) if dot else name[:MAX_NAME]
+    return name or "upload.pdf"
+
+
+def uploads_dir(library: Library) -> Path:
+    return library.root / "uploads"
+
+
+def upload_path(library: Library, sha256: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise ValueError(f"not a SHA-256 digest: {sha256!r}")
+    return uploads_dir(library) / f"{sha256}.pdf"
+
+
+@dataclass(frozen=True)
+class Received:
+    sha256: str
+    pages: int
+
+
+def receive(stream: BinaryIO, library: Library, limits: Limits, name: str) -> Received:
+    """Copy an uploaded stream into the library, check it, and keep it under its digest.
+
+    Written to a temporary file beside its final place and moved there with
+    `os.replace` once checked, so a refused or half-sent file never appears under
+    `uploads/`. Raises IngestError with the reason when the file is refused.
+    """
+    folder = uploads_dir(library)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".pdf")
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        with os.fdopen(fd, "wb") as out:
+            for block in iter(lambda: stream.read(CHUNK), b""):
+                size += len(block)
+                if size > limits.max_bytes:
+                    raise IngestError(
+                        name, f"file too large: over the {limits.max_bytes / 1e6:.0f} MB limit"
+                    )
+                digest.update(block)
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        pages = check_pdf(Path(tmp), limits)
+        sha = digest.hexdigest()
+        os.replace(tmp, upload_path(library, sha))
+        return Received(sha, pages)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+# -- the uploads table -----------------------------------------------------------------
+
+
+class UploadStore:
+    """The `uploads` table of one library's catalogue (`catalogue.sqlite`)."""
+
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        with self.db:
+            self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> UploadStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @staticmethod
+    def new_batch_id() -> str:
+        """Sortable by time, unguessable enough not to be walked through."""
+        return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+
+    def add(
+        self,
+        batch: str,
+        file: str,
+        state: str,
+        uploaded_by: str,
+        *,
+        sha256: str = "",
+        pages: int = 0,
+        reason: str = "",
+    ) -> int:
+        now = _now()
+        with self.db:
+            cursor = self.db.execute(
+                "INSERT INTO uploads (batch, file, sha256, pages, state, reason, uploaded_by,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (batch, file, sha256, pages, state, reason, uploaded_by, now, now),
+            )
+        return cursor.lastrowid
+
+    def batch(self, batch: str) -> list[Upload]:
+        rows = self.db.execute("SELECT * FROM uploads WHERE batch = ? ORDER BY id", (batch,))
+        return [Upload(**dict(r)) for r in rows]
+
+    def get(self, upload_id: int) -> Upload | None:
+        row = self.db.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        return Upload(**dict(row)) if row else None
+
+    def recent_batches(self, limit: int = 10) -> list[Batch]:
+        rows = self.db.execute(
+            "SELECT batch, MIN(created_at) AS created_at, MIN(uploaded_by) AS uploaded_by,"
+            " COUNT(*) AS files, SUM(state IN (?, ?)) AS pending"
+            " FROM uploads GROUP BY batch ORDER BY MAX(id) DESC LIMIT ?",
+            (*PENDING, limit),
+        )
+        return [Batch(**dict(r)) for r in rows]
+
+    def claim_next(self) -> Upload | None:
+        """The oldest queued upload, marked `parsing`; the UPDATE's condition makes the
+        claim atomic should two processes serve the same library."""
+        while True:
+            row = self.db.execute(
+                "SELECT id FROM uploads WHERE state = ? ORDER BY id LIMIT 1", (QUEUED,)
+            ).fetchone()
+            if row is None:
+                return None
+            with self.db:
+                claimed = self.db.execute(
+                    "UPDATE uploads SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+                    (PARSING, _now(), row["id"], QUEUED),
+                ).rowcount
+            if claimed:
+                return self.get(row["id"])
+
+    def finish(self, upload_id: int, state: str, reason: str = "", std_no: str = "") -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE uploads SET state = ?, reason = ?, std_no = ?, updated_at = ? WHERE id = ?",
+                (state, reason, std_no, _now(), upload_id),
+            )
+
+    def requeue_interrupted(self) -> int:
+        """Uploads a killed server left `parsing` go back in the queue."""
+        with self.db:
+            return self.db.execute(
+                "UPDATE uploads SET state = ?, updated_at = ? WHERE state = ?",
+                (QUEUED, _now(), PARSING),
+            ).rowcount
+
+    def waiting_for(self, sha256: str) -> bool:
+        """Whether another upload of the same content still needs the stored file."""
+        row = self.db.execute(
+            "SELECT 1 FROM uploads WHERE sha256 = ? AND state IN (?, ?) LIMIT 1",
+            (sha256, *PENDING),
+        ).fetchone()
+        return row is not None
+
+
+# -- the queue -----------------------------------------------------------------------
+
+
+class UploadQueue:
+    """One background thread that ingests queued uploads one at a time.
+
+    One at a time, through one worker process: the server's other threads keep a core
+    for searchers, and each file still gets its own process and parse deadline.
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        limits: Limits,
+        use_ocr: bool,
+        workers: int = 1,
+        poll_seconds: float = 5.0,
+    ):
+        self.library = library
+        self.limits = limits
+        self.use_ocr = use_ocr
+        self.workers = workers
+        self.poll_seconds = poll_seconds
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> int:
+        """Start the thread; returns how many interrupted uploads went back in the queue."""
+        with UploadStore(self.library.catalogue_path) as store:
+            requeued = store.requeue_interrupted()
+        if requeued:
+            log.info("re-queued %d upload(s) left unfinished by the last server", requeued)
+        self._thread = threading.Thread(target=self._run, name="stdsearch-uploads", daemon=True)
+        self._thread.start()
+        return requeued
+
+    def stop(self, timeout: float | None = 30.0) -> None:
+        """Stop after the file being ingested; an unfinished one is re-queued on next start."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        with UploadStore(self.library.catalogue_path) as store:
+            while not self._stopping.is_set():
+                try:
+                    upload = store.claim_next()
+                except sqlite3.Error:
+                    log.exception("upload queue: cannot read the uploads table")
+                    upload = None
+                if upload is None:
+                    self._wake.wait(self.poll_seconds)
+                    self._wake.clear()
+                    continue
+                self._ingest(store, upload)
+
+    def _ingest(self, store: UploadStore, upload: Upload) -> None:
+        path = upload_path(self.library, upload.sha256)
+        if not path.exists():
+            # An identical upload finished meanwhile and its stored copy went away; the
+            # library keeps the original, which ingest recognises as unchanged.
+            path = self.library.original_path(upload.sha256)
+        try:
+            if not path.exists():
+                store.finish(upload.id, FAILED, "the uploaded file is missing from the library")
+                return
+            report = pipeline.ingest(
+                [path],
+                self.library,
+                workers=self.workers,
+                limits=self.limits,
+                use_ocr=self.use_ocr,
+                source_names={path: upload.file},
+            )
+            outcome = report.outcomes[0]
+            store.finish(
+                upload.id,
+                OUTCOME_STATES.get(outcome.outcome, FAILED),
+                outcome.reason,
+                outcome.std_no,
+            )
+        except Exception as error:  # the queue must outlive one file it cannot ingest
+            log.exception("upload %s (%s) could not be ingested", upload.id, upload.file)
+            store.finish(upload.id, FAILED, f"ingest error: {type(error).__name__}: {error}")
+        finally:
+            if not store.waiting_for(upload.sha256):
+                with contextlib.suppress(OSError):
+                    upload_path(self.library, upload.sha256).unlink(missing_ok=True)
