@@ -281,7 +281,7 @@ def read_manifest(source: Path) -> dict:
 
 
 # What a data directory is made of; anything else there is not ours to replace.
-LIBRARY_PARTS = ("originals", "extracted", "trash", "index")
+LIBRARY_PARTS = ("originals", "extracted", "trash", "index", ".store.lock")
 
 
 def _check_target(data_dir: Path, force: bool) -> bool:

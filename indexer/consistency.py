@@ -2,11 +2,14 @@
 
 After a crash the index may lack a standard the catalogue committed (killed between
 the catalogue transaction and the index commit) or hold one the catalogue dropped.
-Both are repaired from the stored JSON, without parsing any PDF.
+Both are repaired from the stored JSON, without parsing any PDF. An ingest killed before
+its catalogue commit leaves an original and JSON no entry owns, and maybe a temporary
+file: the original goes to the trash, the rest is removed.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from .catalogue import Catalogue
@@ -20,16 +23,24 @@ class Repair:
     reindexed: list[str] = field(default_factory=list)
     removed_from_index: list[str] = field(default_factory=list)
     dropped_from_catalogue: list[str] = field(default_factory=list)  # rows whose files are gone
+    unowned_files: list[str] = field(default_factory=list)  # relative paths cleared away
 
     @property
     def changed(self) -> bool:
-        return bool(self.reindexed or self.removed_from_index or self.dropped_from_catalogue)
+        return bool(
+            self.reindexed
+            or self.removed_from_index
+            or self.dropped_from_catalogue
+            or self.unowned_files
+        )
 
 
 def check_and_repair(library: Library) -> Repair:
     repair = Repair()
     index = SearchIndex(library.index_root)
     with Catalogue(library.catalogue_path) as catalogue:
+        with library.store_lock():
+            repair.unowned_files = _clear_unowned(library, set(catalogue.shas()))
         listed = set(catalogue.shas())
         for sha in sorted(listed):
             if not library.has_extracted(sha):
@@ -48,3 +59,23 @@ def check_and_repair(library: Library) -> Repair:
             index.replace(None, removed=stale)
             repair.removed_from_index.extend(stale)
     return repair
+
+
+def _clear_unowned(library: Library, listed: set[str]) -> list[str]:
+    """Originals and JSON of no catalogue entry, and temporary files of killed writes.
+    Call with the store lock held, so that no ingest is between its files and its row."""
+    cleared = []
+    for folder in ("originals", "extracted"):
+        for path in sorted((library.root / folder).glob("*/*")):
+            if path.name.startswith(".tmp-"):
+                path.unlink(missing_ok=True)
+            elif path.stem in listed or not path.is_file():
+                continue
+            elif folder == "originals" and path.suffix == ".pdf":
+                os.replace(path, library.trash_path(path.stem))
+            elif folder == "extracted" and path.suffix == ".json":
+                path.unlink(missing_ok=True)
+            else:
+                continue
+            cleared.append(path.relative_to(library.root).as_posix())
+    return cleared

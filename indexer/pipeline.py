@@ -2,8 +2,10 @@
 
 The parent process is the single writer. Writes happen in an order that keeps the
 library consistent if the process is killed at any point: the original and its JSON
-are written atomically first (harmless orphans if we die here), then the catalogue row
-in one transaction, then the index (which the start-up check repairs from the JSON).
+are written atomically first (orphans if we die here, which the start-up check clears),
+then the catalogue row in one transaction, then the index (which the start-up check
+repairs from the JSON). The library's store lock is held meanwhile, so that two ingests,
+and an ingest and the start-up check, never interleave these steps.
 """
 
 from __future__ import annotations
@@ -141,7 +143,10 @@ def ingest(
                 catalogue.log(name, FAILED, result.reason)
                 done(FileOutcome(name, FAILED, result.reason))
                 continue
-            outcome = _store(library, catalogue, index, path, name, result, today or date.today())
+            with library.store_lock():
+                outcome = _store(
+                    library, catalogue, index, path, name, result, today or date.today()
+                )
             if outcome.outcome == NEEDS_OCR or result.needs_ocr:
                 outcome.reason += "; " + _ocr_note(use_ocr)
             done(outcome)

@@ -14,11 +14,15 @@ so a process killed mid-write leaves either the old file or the new one, never h
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +49,10 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class LibraryBusy(Exception):
+    """Another process held the library's store lock longer than we were willing to wait."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,29 @@ class Library:
 
     def trash_path(self, sha256: str) -> Path:
         return self.root / "trash" / f"{sha256}.pdf"
+
+    @contextmanager
+    def store_lock(self, timeout: float = 120.0) -> Iterator[None]:
+        """Held while an ingest stores a file (original, JSON, catalogue row, trash), and
+        while the start-up check clears files no entry owns: the check then never takes
+        the files of an entry about to be committed. A killed holder's lock is dropped by
+        the kernel, so none is ever stale."""
+        with open(self.root / ".store.lock", "a+") as lock:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise LibraryBusy(
+                            f"the library is being written by another process for over {timeout:.0f} s"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def keep_original(self, source: Path, sha256: str) -> Path:
         target = self.original_path(sha256)
