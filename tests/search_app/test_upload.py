@@ -1,0 +1,367 @@
+"""Librarian upload over real HTTP against a real server: real PDFs from the shared
+corpus go through the form or a token, are ingested in the background while others
+search, and can be found afterwards without a restart."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from indexer.catalogue import Catalogue
+from indexer.store import Library
+from indexer.validate import Limits
+from search_app.accounts import Accounts
+from search_app.app import create_app
+from search_app.uploads import (
+    INDEXED,
+    PARSING,
+    QUEUED,
+    UNCHANGED,
+    UploadStore,
+    display_name,
+    receive,
+    upload_path,
+)
+from tests.conftest import PASSWORD, ROOT, csrf_token, serve_in_thread, signed_in
+
+# Small corpus files with a text layer (MANIFEST.tsv): a few pages, well under 1 MB.
+SMALL = ["GB_5085.7-2019.pdf", "DB44_1989-2017.pdf", "GB_12523-2011.pdf"]
+ANOTHER = "GB_34330-2017.pdf"
+OVERSIZED = "GB_T_28181-2016.pdf"  # 2.9 MB, over the 2 MB limit below
+TOO_LONG = "HJ_212-2017.pdf"  # 70 pages, over the 60-page limit below
+LIMITS = {
+    "UPLOAD_MAX_MB": 2,
+    "UPLOAD_MAX_PAGES": 60,
+    "UPLOAD_MAX_FILES": 6,
+    "UPLOAD_MAX_TOTAL_MB": 8,
+    "UPLOAD_OCR": False,
+}
+
+
+@dataclass
+class Site:
+    base: str
+    data: Path
+    token: str
+
+    @property
+    def auth(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def upload(self, files: list[tuple[str, bytes]], **kwargs) -> requests.Response:
+        return requests.post(
+            f"{self.base}/admin/upload",
+            files=[("file", (name, content, "application/pdf")) for name, content in files],
+            headers=self.auth,
+            **kwargs,
+        )
+
+    def wait_for(self, batch: str, seconds: float = 120) -> dict:
+        """The batch once no file is queued or parsing any more."""
+        deadline = time.monotonic() + seconds
+        while True:
+            data = requests.get(f"{self.base}/admin/upload/{batch}", headers=self.auth).json()
+            if data["done"] or time.monotonic() > deadline:
+                return data
+            time.sleep(0.3)
+
+
+def copy_library(source: Library, target: Path) -> Path:
+    shutil.copytree(source.root, target)
+    with Accounts(target / "catalogue.sqlite") as accounts:
+        if "librarian" not in accounts.users():
+            accounts.add_user("librarian", PASSWORD)
+    return target
+
+
+@pytest.fixture(scope="module")
+def site(samples_library, tmp_path_factory):
+    data = copy_library(samples_library, tmp_path_factory.mktemp("upload") / "lib")
+    with Accounts(data / "catalogue.sqlite") as accounts:
+        token = accounts.create_token("librarian", "tests")
+    app = create_app({"DATA_DIR": str(data), **LIMITS})
+    base, server = serve_in_thread(app)
+    yield Site(base, data, token)
+    server.shutdown()
+    app.extensions["stdsearch.uploads"].stop()
+
+
+def encrypted_pdf() -> bytes:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, encrypt=pdfencrypt.StandardEncryption("secret", "owner"))
+    pdf.drawString(100, 700, "locked")
+    pdf.save()
+    return out.getvalue()
+
+
+def files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+def search_hits(base: str, q: str) -> list[dict]:
+    response = requests.get(f"{base}/api/search", params={"q": q, "limit": 5})
+    assert response.status_code == 200
+    return response.json()["hits"]
+
+
+def test_display_names_never_name_a_path():
+    cases = {
+        "GB_T_7714-2015.pdf": "GB_T_7714-2015.pdf",
+        "标准 文献.pdf": "标准 文献.pdf",
+        "../../x.pdf": "x.pdf",
+        "..\\..\\windows.pdf": "windows.pdf",
+        "/etc/passwd": "passwd",
+        "a\x00b.pdf": "ab.pdf",
+        "line\r\nbreak.pdf": "linebreak.pdf",
+        "evil\u202efdp.exe": "evilfdp.exe",  # no right-to-left override
+        "..": "upload.pdf",
+        "": "upload.pdf",
+        None: "upload.pdf",
+        ".hidden.pdf": "hidden.pdf",
+    }
+    for raw, expected in cases.items():
+        assert display_name(raw) == expected, raw
+    long = display_name("长" * 500 + ".pdf")
+    assert len(long) <= 160 and long.endswith(".pdf")
+
+
+@pytest.mark.corpus
+def test_upload_while_searching_then_the_standards_are_found(site, corpus_pdf):
+    """Several PDFs through the form while six threads search: every search answers,
+    and the new standards are found through the same server, without a restart."""
+    before = requests.get(f"{site.base}/api/standards").json()
+    known = {entry["std_no"] for entry in before}
+
+    stop = threading.Event()
+    codes: list[int] = []
+
+    def keep_searching(q: str) -> None:
+        while not stop.is_set():
+            codes.append(requests.get(f"{site.base}/api/search", params={"q": q}).status_code)
+
+    queries = ["标准", "术语和定义", "扫描 分辨率", "t/stds 001", "排放", "噪声"]
+    searchers = [threading.Thread(target=keep_searching, args=(q,)) for q in queries]
+    for thread in searchers:
+        thread.start()
+    try:
+        browser = signed_in(site.base)
+        form = browser.get(f"{site.base}/admin/upload")
+        assert form.status_code == 200
+        assert 'type="file" name="file" multiple' in form.text
+        response = browser.post(
+            f"{site.base}/admin/upload",
+            data={"csrf_token": csrf_token(form.text)},
+            files=[
+                ("file", (name, corpus_pdf(name).read_bytes(), "application/pdf")) for name in SMALL
+            ],
+            allow_redirects=False,
+        )
+        assert response.status_code == 303
+        progress_url = response.headers["Location"]
+        page = browser.get(f"{site.base}{progress_url}")
+        assert page.status_code == 200 and all(name in page.text for name in SMALL)
+        batch = progress_url.rsplit("/", 1)[1]
+        data = site.wait_for(batch)
+    finally:
+        stop.set()
+        for thread in searchers:
+            thread.join()
+
+    assert len(codes) > 20 and set(codes) == {200}, (len(codes), set(codes))
+    assert data["done"]
+    assert [f["file"] for f in data["files"]] == SMALL
+    assert {f["state"] for f in data["files"]} == {INDEXED}, data["files"]
+    for entry in data["files"]:
+        assert entry["std_no"] and entry["std_no"] not in known
+        hits = search_hits(site.base, entry["std_no"])
+        assert hits and hits[0]["std_no"] == entry["std_no"]
+        standard = requests.get(f"{site.base}/api/standards/{entry['std_no']}").json()
+        # The name the browser sent is kept, as metadata only.
+        assert standard["source_file"] == entry["file"]
+        assert requests.get(f"{site.base}{entry['url']}").status_code == 200
+    # Stored copies are gone once ingested; the library keeps the originals.
+    assert files_under(site.data / "uploads") == set()
+    done = browser.get(f"{site.base}{progress_url}").text
+    assert 'http-equiv="refresh"' not in done
+
+
+@pytest.mark.corpus
+def test_no_upload_without_sign_in_or_csrf_token(site, corpus_pdf):
+    pdf = corpus_pdf(ANOTHER).read_bytes()
+    files = [("file", (ANOTHER, pdf, "application/pdf"))]
+    url = f"{site.base}/admin/upload"
+    with Catalogue(site.data / "catalogue.sqlite") as catalogue:
+        log_before = len(catalogue.ingest_log(limit=1000))
+    with UploadStore(site.data / "catalogue.sqlite") as store:
+        batches_before = store.recent_batches(1000)
+
+    stranger = requests.Session()
+    token = csrf_token(stranger.get(f"{site.base}/login").text)
+    sent = stranger.post(url, data={"csrf_token": token}, files=files, allow_redirects=False)
+    assert sent.status_code == 302 and sent.headers["Location"].startswith("/login")
+    sent = stranger.post(
+        url,
+        data={"csrf_token": token},
+        files=files,
+        headers={"Accept": "application/json"},
+    )
+    assert sent.status_code == 401
+    assert stranger.get(url, allow_redirects=False).status_code == 302
+    forged = requests.post(url, files=files, headers={"Authorization": "Bearer sst_forged"})
+    assert forged.status_code in (400, 401)
+
+    browser = signed_in(site.base)
+    assert browser.post(url, files=files).status_code == 400  # no CSRF token
+    assert browser.post(url, data={"csrf_token": "forged"}, files=files).status_code == 400
+
+    with Catalogue(site.data / "catalogue.sqlite") as catalogue:
+        assert len(catalogue.ingest_log(limit=1000)) == log_before
+    with UploadStore(site.data / "catalogue.sqlite") as store:
+        assert store.recent_batches(1000) == batches_before
+    assert not (site.data / "uploads").exists() or files_under(site.data / "uploads") == set()
+
+
+@pytest.mark.corpus
+def test_token_upload_answers_json_and_refuses_bad_files_with_reasons(site, corpus_pdf, tmp_path):
+    good = corpus_pdf(ANOTHER).read_bytes()
+    broken = corpus_pdf(SMALL[0]).read_bytes()
+    response = site.upload(
+        [
+            (ANOTHER, good),
+            ("notes.pdf", "这不是 PDF 文件 / not a PDF".encode()),
+            ("locked.pdf", encrypted_pdf()),
+            ("truncated.pdf", broken[: len(broken) // 3]),
+            ("empty.pdf", b""),
+            (OVERSIZED, corpus_pdf(OVERSIZED).read_bytes()),
+        ]
+    )
+    assert response.status_code == 202
+    data = response.json()
+    assert data["batch"] and data["url"] == f"/admin/upload/{data['batch']}"
+    states = {f["file"]: f for f in data["files"]}
+    assert states[ANOTHER]["state"] in (QUEUED, PARSING, INDEXED)
+    expected = {
+        "notes.pdf": "not a PDF",
+        "locked.pdf": "encrypted",
+        "truncated.pdf": "corrupt",
+        "empty.pdf": "empty",
+        OVERSIZED: "too large",
+    }
+    for name, words in expected.items():
+        assert states[name]["state"] == "refused", name
+        assert words in states[name]["reason"], (name, states[name]["reason"])
+
+    # The page limit, and more files than one upload may hold.
+    too_many = site.upload(
+        [(TOO_LONG, corpus_pdf(TOO_LONG).read_bytes())] + [(f"{n}.pdf", b"x") for n in range(6)]
+    )
+    assert too_many.status_code == 422
+    reasons = [f["reason"] for f in too_many.json()["files"]]
+    assert "too many pages" in reasons[0]
+    assert "more than 6 files" in reasons[-1]
+
+    finished = site.wait_for(data["batch"])
+    entry = next(f for f in finished["files"] if f["file"] == ANOTHER)
+    assert entry["state"] == INDEXED and entry["std_no"]
+    assert search_hits(site.base, entry["std_no"])[0]["std_no"] == entry["std_no"]
+
+    # The same file again is recognised as unchanged.
+    again = site.upload([("copy of the same.pdf", good)], params={"format": "json"})
+    assert site.wait_for(again.json()["batch"])["files"][0]["state"] == UNCHANGED
+
+
+def test_uploads_too_large_for_one_request_get_413_with_the_limit(site):
+    huge = b"%PDF-1.4\n" + b"0" * (9 * 1024 * 1024)
+    response = site.upload([("huge.pdf", huge)])
+    assert response.status_code == 413
+    assert "upload too large" in response.json()["error"]
+    browser = signed_in(site.base)
+    form = browser.get(f"{site.base}/admin/upload").text
+    page = browser.post(
+        f"{site.base}/admin/upload",
+        data={"csrf_token": csrf_token(form)},
+        files=[("file", ("huge.pdf", huge, "application/pdf"))],
+    )
+    assert page.status_code == 413 and "9 MB" in page.text
+
+
+@pytest.mark.corpus
+def test_client_file_names_never_reach_the_disk(site, corpus_pdf):
+    """`../../x.pdf`, NUL bytes and the like: nothing is written outside the library,
+    and names are kept only as neutral display text."""
+    outside = site.data.parent
+    before = files_under(outside)
+    pdf = corpus_pdf(SMALL[1]).read_bytes()
+    names = [b"../../x.pdf", b"..\\..\\y.pdf", b"a\x00b.pdf", b"/tmp/z.pdf", b"\x00"]
+    boundary = b"stdsearch-test-boundary"
+    body = b""
+    for name in names:
+        body += (
+            b"--" + boundary + b"\r\n"
+            b'Content-Disposition: form-data; name="file"; filename="' + name + b'"\r\n'
+            b"Content-Type: application/pdf\r\n\r\n" + pdf + b"\r\n"
+        )
+    body += b"--" + boundary + b"--\r\n"
+    response = requests.post(
+        f"{site.base}/admin/upload",
+        data=body,
+        headers={
+            **site.auth,
+            "Content-Type": "multipart/form-data; boundary=" + boundary.decode(),
+        },
+    )
+    assert response.status_code == 202, response.text
+    shown = [f["file"] for f in response.json()["files"]]
+    assert shown == ["x.pdf", "y.pdf", "ab.pdf", "z.pdf", "upload.pdf"]
+    site.wait_for(response.json()["batch"])
+    after = files_under(outside)
+    assert {p for p in after - before if not p.startswith("lib/")} == set()
+    for folder in (ROOT, ROOT.parent, Path("/"), Path("/tmp"), site.data, outside):
+        for name in ("x.pdf", "y.pdf", "z.pdf", "ab.pdf"):
+            written = folder / name
+            assert not written.exists() or written.read_bytes() != pdf, written
+    assert not any("\x00" in p or p.endswith(("x.pdf", "y.pdf")) for p in after)
+
+
+@pytest.mark.corpus
+def test_uploads_left_by_a_killed_server_are_requeued_on_start(
+    samples_library, corpus_pdf, tmp_path
+):
+    """A server killed while parsing leaves its upload `parsing`; the next start takes it
+    up again, and the standard ends up indexed and searchable."""
+    data = copy_library(samples_library, tmp_path / "lib")
+    library = Library.open(data)
+    with corpus_pdf(SMALL[2]).open("rb") as stream:
+        received = receive(stream, library, Limits(), SMALL[2])
+    with UploadStore(library.catalogue_path) as store:
+        batch = store.new_batch_id()
+        upload_id = store.add(
+            batch, SMALL[2], QUEUED, "librarian", sha256=received.sha256, pages=received.pages
+        )
+        assert store.claim_next().id == upload_id  # the old server took it up, then died
+        assert store.get(upload_id).state == PARSING
+    assert upload_path(library, received.sha256).exists()
+
+    app = create_app({"DATA_DIR": str(data), **LIMITS})
+    base, server = serve_in_thread(app)
+    try:
+        deadline = time.monotonic() + 60
+        with UploadStore(library.catalogue_path) as store:
+            while store.get(upload_id).pending and time.monotonic() < deadline:
+                time.sleep(0.2)
+            upload = store.get(upload_id)
+        assert upload.state == INDEXED, upload
+        assert search_hits(base, upload.std_no)[0]["std_no"] == upload.std_no
+    finally:
+        server.shutdown()
+        app.extensions["stdsearch.uploads"].stop()
