@@ -130,10 +130,15 @@ class Catalogue:
             "INSERT INTO citations (sha256, cited, undated) VALUES (?, ?, ?)",
             [(standard.sha256, ref.std_no, _undated(ref.std_no)) for ref in standard.references],
         )
-        db.execute("DELETE FROM replacements WHERE sha256 = ?", (standard.sha256,))
+        # A librarian's 代替 list wins over the parsed one, here as on every read.
+        replaces = self.overrides(standard.sha256).get("replaces", standard.replaces)
+        self._set_replacements(standard.sha256, replaces, db)
+
+    def _set_replacements(self, sha256: str, replaces: list[str], db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM replacements WHERE sha256 = ?", (sha256,))
         db.executemany(
             "INSERT INTO replacements (sha256, replaced) VALUES (?, ?)",
-            [(standard.sha256, old) for old in standard.replaces],
+            [(sha256, old) for old in replaces],
         )
 
     def remove(self, sha256: str, conn: sqlite3.Connection | None = None) -> None:
@@ -204,8 +209,15 @@ class Catalogue:
         return result
 
     def find(self, *, std_no: str | None = None, source_file: str | None = None) -> list[str]:
+        """By number, a standard is found under its parsed number and under the one a
+        librarian corrected it to."""
         if std_no is not None:
-            rows = self.db.execute("SELECT sha256 FROM standards WHERE std_no = ?", (std_no,))
+            rows = self.db.execute(
+                "SELECT sha256 FROM standards WHERE std_no = ?"
+                " UNION SELECT o.sha256 FROM overrides o JOIN standards s ON s.sha256 = o.sha256"
+                " WHERE o.field = 'std_no' AND o.value = ?",
+                (std_no, json.dumps(std_no, ensure_ascii=False)),
+            )
         else:
             rows = self.db.execute(
                 "SELECT sha256 FROM standards WHERE source_file = ?", (source_file,)
@@ -234,6 +246,22 @@ class Catalogue:
             " VALUES (?, ?, ?, ?, ?)",
             (sha256, field, json.dumps(value, ensure_ascii=False), user, now_iso()),
         )
+        if field == "replaces":
+            self._set_replacements(sha256, value, self.db)
+
+    def clear_override(self, sha256: str, field: str) -> None:
+        """The field goes back to what was parsed or derived."""
+        self.db.execute("DELETE FROM overrides WHERE sha256 = ? AND field = ?", (sha256, field))
+        if field == "replaces":
+            row = self.db.execute(
+                "SELECT metadata FROM standards WHERE sha256 = ?", (sha256,)
+            ).fetchone()
+            if row is not None:
+                parsed = json.loads(row["metadata"]).get("replaces", [])
+                self._set_replacements(sha256, parsed, self.db)
+
+    def clear_overrides(self, sha256: str) -> None:
+        self.db.execute("DELETE FROM overrides WHERE sha256 = ?", (sha256,))
 
     def overrides(self, sha256: str) -> dict[str, Any]:
         return self._all_overrides(sha256).get(sha256, {})

@@ -91,6 +91,7 @@ class Standard:
     status: str = ""
     replaces: list[str] = field(default_factory=list)
     replaced_by: str = ""
+    withdrawn: str = ""  # ISO date a librarian recorded with 废止
     adopts: str = ""
     issuers: list[str] = field(default_factory=list)
     draft: str = ""
@@ -103,6 +104,7 @@ class Standard:
         default_factory=dict
     )  # field -> cover/header/foreword/filename/librarian
     missing: list[str] = field(default_factory=list)  # cover fields not found
+    notes: str = ""  # a librarian's remarks
     clauses: list[Clause] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)

@@ -49,6 +49,9 @@ def derive_statuses(entries: list[dict[str, Any]], today: date) -> dict[str, tup
         if not newer and year:
             later = sorted(e for e in by_undated.get(undated, []) if e[0] > year)
             newer = later[0][1] if later else ""
+        # A librarian's successor counts as a later edition the library need not hold.
+        if entry.get("sources", {}).get("replaced_by") == "librarian":
+            newer = entry.get("replaced_by", "")
         if entry.get("sources", {}).get("status") == "librarian" and entry.get("status"):
             status = entry["status"]
         elif newer:
@@ -59,7 +62,5 @@ def derive_statuses(entries: list[dict[str, Any]], today: date) -> dict[str, tup
             status = UPCOMING
         else:
             status = CURRENT
-        if entry.get("sources", {}).get("replaced_by") == "librarian":
-            newer = entry.get("replaced_by", "")
         result[entry["sha256"]] = (status, newer)
     return result

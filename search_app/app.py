@@ -56,11 +56,11 @@ def create_app(config: dict | None = None) -> Flask:
         return {"t": translator(g.get("lang", "zh")), "lang": g.get("lang", "zh")}
 
     from .auth import current_user, init_auth
-    from .views import admin, compare, search, standard, terms, upload
+    from .views import admin, compare, edit, feedback, search, standard, terms, upload
 
     init_auth(app, library.root)
     app.jinja_env.globals["current_user"] = current_user
-    for module in (search, standard, compare, terms, admin):
+    for module in (search, standard, compare, terms, admin, edit, feedback):
         app.register_blueprint(module.blueprint)
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)

@@ -543,6 +543,52 @@ def user_token(obj: Context, name: str, label: str) -> None:
         click.echo(accounts.create_token(name, label))
 
 
+@main.group()
+def trash() -> None:
+    """Originals of deleted and replaced standards, kept until purged."""
+
+
+def _trash_json(entries) -> list[dict]:
+    return [vars(entry) for entry in entries]
+
+
+@trash.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def trash_list(obj: Context, as_json: bool) -> None:
+    """List the trash, oldest first."""
+    from indexer.trash import trash_entries
+
+    entries = trash_entries(obj.library())
+    if as_json:
+        _echo_json(_trash_json(entries))
+        return
+    for e in entries:
+        click.echo(f"{e.trashed_at}  {e.sha256[:12]}  {e.size:>10,d} B  {e.std_no}")
+    click.echo(f"{len(entries)} file(s) in the trash")
+
+
+@trash.command("purge")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.FloatRange(min=0),
+    help="Only files trashed more than DAYS days ago.",
+    metavar="DAYS",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the purged files as JSON.")
+@click.pass_obj
+def trash_purge(obj: Context, days: float | None, as_json: bool) -> None:
+    """Delete trashed originals for good."""
+    from indexer.trash import purge_trash
+
+    purged = purge_trash(obj.library(), days)
+    if as_json:
+        _echo_json(_trash_json(purged))
+        return
+    click.echo(f"purged {len(purged)} file(s), {sum(e.size for e in purged):,d} B")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

@@ -258,6 +258,102 @@ LABELS: dict[str, dict[str, str]] = {
     "upload": {"zh": "上传标准", "en": "Upload standards"},
     "audit_log": {"zh": "修改记录", "en": "Audit log"},
     "feedback_queue": {"zh": "实施信息反馈", "en": "Implementation feedback"},
+    # Librarian corrections, lifecycle and implementation feedback.
+    "edit_metadata": {"zh": "修改元数据", "en": "Edit metadata"},
+    "edit_std_no": {"zh": "标准号", "en": "Standard number"},
+    "edit_title_zh": {"zh": "中文名称", "en": "Chinese title"},
+    "edit_title_en": {"zh": "英文名称", "en": "English title"},
+    "edit_issued": {"zh": "发布日期", "en": "Issued"},
+    "edit_effective": {"zh": "实施日期", "en": "Effective"},
+    "edit_lifecycle": {"zh": "状态与替代关系", "en": "Status and editions"},
+    "edit_fix_errors": {
+        "zh": "请更正下列标出的内容。",
+        "en": "Please correct the fields marked below.",
+    },
+    "edit_error_bad_std_no": {
+        "zh": "无法识别的标准号，例如 GB/T 7714-2015",
+        "en": "Not a standard number; write it like GB/T 7714-2015",
+    },
+    "edit_error_bad_date": {
+        "zh": "日期格式应为 YYYY-MM-DD（发布、实施日期也可写 YYYY-MM）",
+        "en": "Dates are written YYYY-MM-DD (issue and effective dates may be YYYY-MM)",
+    },
+    "edit_error_bad_status": {
+        "zh": "状态应为 现行、即将实施、被代替 或 废止",
+        "en": "Status is one of 现行, 即将实施, 被代替, 废止",
+    },
+    "edit_error_bad_ics": {"zh": "ICS 号形如 01.140.20", "en": "ICS codes look like 01.140.20"},
+    "edit_error_bad_ccs": {"zh": "CCS 号形如 A14", "en": "CCS codes look like A14"},
+    "edit_error_too_long": {"zh": "内容过长", "en": "Too long"},
+    "edit_error_std_no_taken": {
+        "zh": "馆藏中已有这个标准号",
+        "en": "Another standard in the library has this number",
+    },
+    "edit_error_withdrawn_needs_date": {
+        "zh": "标为废止时请填写废止日期",
+        "en": "Give the date it was withdrawn",
+    },
+    "edit_error_date_needs_withdrawn": {
+        "zh": "只有废止的标准才有废止日期",
+        "en": "Only a withdrawn (废止) standard has a withdrawal date",
+    },
+    "status_derived": {
+        "zh": "自动：由馆藏推断（{status}）",
+        "en": "Automatic: from the library ({status})",
+    },
+    "status_hint": {
+        "zh": "选“自动”时，状态由实施日期和馆藏中的新版本推断；选定的状态不会被自动推断覆盖。",
+        "en": "Automatic status follows the effective date and newer editions in the library; "
+        "a status chosen here is never overwritten.",
+    },
+    "withdrawn": {"zh": "废止日期", "en": "Withdrawn"},
+    "notes": {"zh": "馆员备注", "en": "Librarian's notes"},
+    "one_per_line": {"zh": "每行一个标准号", "en": "One standard number per line"},
+    "save": {"zh": "保存", "en": "Save"},
+    "saved": {"zh": "已保存修改。", "en": "Changes saved."},
+    "cancel": {"zh": "取消", "en": "Cancel"},
+    "delete_standard": {"zh": "删除标准", "en": "Delete standard"},
+    "delete_explained": {
+        "zh": "删除后，该标准将从目录和检索中移除，原文 PDF 移入回收站（可用 stdsearch trash purge 清空）。",
+        "en": "The standard leaves the catalogue and the search; its original PDF goes to the "
+        "trash (emptied by stdsearch trash purge).",
+    },
+    "confirm_delete": {"zh": "确认删除 {std_no}", "en": "Yes, delete {std_no}"},
+    "confirm_delete_needed": {"zh": "请勾选确认后再删除。", "en": "Tick the box to confirm."},
+    "deleted": {"zh": "已删除", "en": "Deleted"},
+    "changed_by": {"zh": "修改人", "en": "Changed by"},
+    "field": {"zh": "字段", "en": "Field"},
+    "old_value": {"zh": "原值", "en": "Old value"},
+    "new_value": {"zh": "新值", "en": "New value"},
+    "filter_by_standard": {"zh": "按标准号筛选", "en": "Standard number"},
+    "prefix": {"zh": "代号", "en": "Prefix"},
+    "feedback_heading": {"zh": "标准实施信息反馈", "en": "Feedback on this clause in use"},
+    "feedback_open_n": {
+        "zh": "本条款有 {n} 条待处理的反馈",
+        "en": "{n} open feedback items on this clause",
+    },
+    "feedback_text": {
+        "zh": "实施中遇到的问题或建议（不超过 2000 字）",
+        "en": "What you met applying this clause (up to 2000 characters)",
+    },
+    "feedback_contact": {"zh": "联系方式（选填）", "en": "Contact (optional)"},
+    "feedback_submit": {"zh": "提交反馈", "en": "Send feedback"},
+    "feedback_thanks": {"zh": "谢谢，反馈已收到。", "en": "Thank you; your feedback was received."},
+    "feedback_empty": {"zh": "请填写反馈内容。", "en": "Write your feedback first."},
+    "feedback_too_long": {
+        "zh": "反馈不能超过 2000 字。",
+        "en": "Feedback is limited to 2000 characters.",
+    },
+    "contact_too_long": {"zh": "联系方式过长。", "en": "The contact is too long."},
+    "too_much_feedback": {
+        "zh": "提交过于频繁，请 10 分钟后再试。",
+        "en": "Too much feedback from your address; try again in 10 minutes.",
+    },
+    "no_open_feedback": {"zh": "没有编号为 {id} 的待处理反馈", "en": "No open feedback item {id}"},
+    "show_resolved": {"zh": "查看已处理的反馈", "en": "Show resolved items"},
+    "show_open": {"zh": "查看待处理的反馈", "en": "Show open items"},
+    "mark_resolved": {"zh": "标为已处理", "en": "Mark resolved"},
+    "resolved_by": {"zh": "{user} 于 {at} 处理", "en": "Resolved by {user} at {at}"},
     # upload pages
     "upload_why": {
         "zh": "一次可选择多个 PDF；每个文件先经检查，通过后在后台解析入库，完成后即可检索。",
