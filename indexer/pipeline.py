@@ -31,6 +31,7 @@ UNCHANGED = "unchanged"
 NEEDS_OCR = "needs OCR"
 FAILED = "failed"
 WOULD_INGEST = "would ingest"
+WOULD_REPLACE = "would replace"
 
 
 @dataclass
@@ -126,7 +127,7 @@ def ingest(
                 done(FileOutcome(name, FAILED, error.reason, sha256=sha))
                 continue
             if dry_run:
-                done(FileOutcome(name, WOULD_INGEST, sha256=sha))
+                done(_predicted(catalogue, name, sha))
                 continue
             deadline = limits.deadline(pages, use_ocr)
             jobs.append((str(path), name, _parse_job, (str(path), name, use_ocr), deadline))
@@ -153,6 +154,23 @@ def ingest(
     finally:
         catalogue.close()
     return report
+
+
+def _predicted(catalogue: Catalogue, name: str, sha: str) -> FileOutcome:
+    """What ingesting a valid new file would do, told without parsing it: a file of the
+    same name with other contents is replaced (an entry of the same number is too, but
+    only the parse tells the number)."""
+    previous = sorted(set(catalogue.find(source_file=name)) - {sha})
+    if not previous:
+        return FileOutcome(name, WOULD_INGEST, sha256=sha)
+    return FileOutcome(
+        name,
+        WOULD_REPLACE,
+        "changed since it was ingested",
+        std_no=_std_no_of(catalogue, previous[0]),
+        sha256=sha,
+        replaced=previous,
+    )
 
 
 def _ocr_note(use_ocr: bool) -> str:
