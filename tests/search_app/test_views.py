@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from corpus.typeset import typeset
 from indexer.pipeline import ingest
@@ -39,6 +42,54 @@ HOSTILE = """\
 """
 
 
+# Its body page (page 3) is replaced by a picture of itself, so only OCR can read it.
+SCANNED = """\
+@std_no: T/STDS 901-2026
+@title_zh: 扫描页检验文件
+@title_en: A document with a scanned page
+@issued: 2026-01-01
+@effective: 2026-02-01
+@issuer: 中国标准检索学会
+
+# 1 范围
+本文件规定了纸质档案数字化扫描的基本要求。
+
+# 2 规范性引用文件
+本文件没有规范性引用文件。
+
+# 3 术语和定义
+本文件没有需要界定的术语和定义。
+
+# 4 要求
+## 4.1 扫描分辨率
+正文页的扫描分辨率应不低于300 dpi，彩色页面应采用24位色彩深度。
+## 4.2 图像格式
+扫描图像应保存为无损压缩格式，文件名应与档号一致。
+"""
+
+
+def with_scanned_page(pdf: Path, page_no: int, target: Path) -> Path:
+    """A copy of `pdf` whose page `page_no` is an image of that page, as a scanner makes it."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen.canvas import Canvas
+
+    source = pdfium.PdfDocument(str(pdf))
+    page = source[page_no - 1]
+    width, height = page.get_size()
+    image = page.render(scale=200 / 72, grayscale=True).to_pil()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height))
+    canvas.drawInlineImage(image, 0, 0, width, height)
+    canvas.showPage()
+    canvas.save()
+    result = pdfium.PdfDocument.new()
+    result.import_pages(source, list(range(page_no - 1)))
+    result.import_pages(pdfium.PdfDocument(buffer.getvalue()))
+    result.import_pages(source, list(range(page_no, len(source))))
+    result.save(str(target))
+    return target
+
+
 def get(url: str) -> tuple[int, str, str]:
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
@@ -52,14 +103,21 @@ def get(url: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def library(tmp_path_factory):
     root = tmp_path_factory.mktemp("views")
     pdf = typeset(HOSTILE, root / "T_STDS_900-2026.pdf")
+    typeset(SCANNED, root / "scan-source.pdf")
+    scanned = with_scanned_page(root / "scan-source.pdf", 3, root / "T_STDS_901-2026.pdf")
     library = Library.open(root / "lib")
     from tests.conftest import SAMPLES
 
-    report = ingest([SAMPLES, pdf], library, workers=2)
+    report = ingest([SAMPLES, pdf, scanned], library, workers=2)
     assert not report.failed
+    return library
+
+
+@pytest.fixture(scope="module")
+def site(library):
     base_url, server = serve_in_thread(create_app({"DATA_DIR": str(library.root)}))
     yield base_url
     server.shutdown()
@@ -75,6 +133,7 @@ def test_document_text_is_escaped_on_every_page(site):
         f"/search?q={q('伪造高亮')}",
         f"/std/{q('T/STDS 900-2026')}",
         f"/std/{q('T/STDS 900-2026')}/clause/1",
+        f"/compare?a={q('T/STDS 900-2026/1')}&b={q('T/STDS 001-2026/1')}",
     ]
     for path in pages:
         status, _, html = get(site + path)
@@ -108,10 +167,30 @@ def test_json_twins_return_the_same_data_as_the_pages(site):
         assert term["term_zh"] in html
     assert standard["status"] in html
 
+    clause_path = f"/std/{q('T/STDS 001-2026')}/clause/4.1"
+    _, _, body = get(f"{site}/api/standards/{q('T/STDS 001-2026')}/clauses/4.1")
+    clause = json.loads(body)
+    _, _, twin = get(f"{site}{clause_path}?format=json")
+    assert json.loads(twin) == clause
+    _, _, html = get(site + clause_path)
+    assert clause["clause"]["heading"] in html
+    assert all(s["std_no"] in html for s in clause["similar"])
+
+    compare_query = f"a={q('T/STDS 001-2024')}&b={q('T/STDS 001-2026')}"
+    _, _, body = get(f"{site}/api/compare?{compare_query}")
+    compared = json.loads(body)
+    _, _, html = get(f"{site}/compare?{compare_query}")
+    assert html.count("<tr class=") == len(compared["pairs"])
+    assert t_count(html, "changed") == compared["changed"]
+
     _, _, body = get(f"{site}/api/terms?q={q('命中')}")
     definitions = json.loads(body)["definitions"]
     _, _, html = get(f"{site}/terms?q={q('命中')}")
     assert definitions and all(d["std_no"] in html for d in definitions)
+
+
+def t_count(html: str, row_class: str) -> int:
+    return html.count(f'<tr class="{row_class}">')
 
 
 def test_unknown_and_malformed_requests(site):
@@ -192,3 +271,95 @@ def test_search_within_one_standard(site):
     assert {hit["std_no"] for hit in data["hits"]} == {"T/STDS 002-2025"}
     _, _, html = get(f"{site}/std/{q('T/STDS 002-2025')}")
     assert 'name="std" value="T/STDS 002-2025"' in html
+
+
+def get_bytes(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.headers.get("content-type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("content-type", ""), error.read()
+
+
+def test_ocr_text_is_flagged_with_a_link_to_the_page_image(site, library, tesseract):
+    scanned = q("T/STDS 901-2026")
+    status, _, html = get(f"{site}/std/{scanned}")
+    assert status == 200
+    assert "OCR 识别文本，可能有误" in html
+    links = set(re.findall(r'href="(/std/[^"]+/page/(\d+))"', html))
+    assert links and {page for _, page in links} == {"3"}
+    _, _, text_layer_html = get(f"{site}/std/{q('T/STDS 001-2026')}")
+    assert "OCR 识别文本" not in text_layer_html  # the text layer needs no warning
+    status, _, html = get(f"{site}/std/{scanned}/clause/4.1")
+    assert status == 200 and "OCR 识别文本，可能有误" in html
+    _, _, html = get(f"{site}/std/{scanned}/clause/4.1?lang=en")
+    assert "OCR text — may contain errors" in html and "OCR 识别文本" not in html
+
+    page_url = site + links.pop()[0]
+    status, _, html = get(page_url)
+    assert status == 200
+    image = re.search(r'<img class="scan" src="([^"]+)" alt="([^"]+)"', html)
+    assert image and "第 3 页" in image.group(2)
+    status, ctype, png = get_bytes(site + image.group(1))
+    assert status == 200 and ctype == "image/png" and png[:8] == b"\x89PNG\r\n\x1a\n"
+    with Image.open(io.BytesIO(png)) as picture:
+        assert max(picture.size) <= 1600
+
+
+def test_page_image_is_cached_in_the_library_and_validated(site, library):
+    url = f"{site}/std/{q('T/STDS 001-2026')}/page/2.png"
+    status, ctype, first = get_bytes(url)
+    assert status == 200 and ctype == "image/png"
+    cached = list((library.root / "page-images").rglob("*.png"))
+    assert [p.name for p in cached if p.name.endswith("-2.png")]
+    assert all(p.resolve().is_relative_to(library.root) for p in cached)
+    before = {p: p.stat().st_mtime_ns for p in cached}
+    status, _, again = get_bytes(url)
+    assert status == 200 and again == first
+    assert {p: p.stat().st_mtime_ns for p in cached} == before  # served from the cache
+
+    for path in (
+        f"/std/{q('T/STDS 001-2026')}/page/0.png",
+        f"/std/{q('T/STDS 001-2026')}/page/999.png",
+        f"/std/{q('T/STDS 001-2026')}/page/-1.png",
+        f"/std/{q('T/STDS 001-2026')}/page/999",
+        f"/std/{q('GB 99999-2099')}/page/1.png",
+        f"/std/{q('../../../etc/passwd')}/page/1.png",
+        f"/std/{q('..%2F..%2Fcatalogue.sqlite')}/page/1.png",
+    ):
+        status, ctype, body = get_bytes(site + path)
+        assert status == 404, path
+        assert "text/html" in ctype and b'type="search"' in body, path
+    assert not list(library.root.glob("page-images/**/*-999.png"))
+
+
+def test_error_pages_speak_the_readers_language(site):
+    status, _, html = get(f"{site}/std/{q('GB 99999-2099')}")
+    assert status == 404 and "不在馆藏中" in html
+    status, _, html = get(f"{site}/std/{q('GB 99999-2099')}?lang=en")
+    assert status == 404 and "is not in the library" in html and "不在馆藏中" not in html
+    status, _, body = get(f"{site}/api/standards/{q('GB 99999-2099')}")
+    assert status == 404 and json.loads(body)["error"] == "GB 99999-2099 is not in the library."
+    status, _, html = get(f"{site}/compare?a={q('T/STDS 001-2026')}&b=nonsense&lang=en")
+    assert status == 400 and "No standard in the library matches" in html
+    status, _, html = get(f"{site}/no/such/page")
+    assert status == 404 and 'type="search"' in html
+    status, _, html = get(f"{site}/compare")
+    assert status == 200 and 'name="a"' in html and 'role="alert"' not in html
+
+
+def test_unexpected_errors_show_no_stack_trace(library):
+    app = create_app({"DATA_DIR": str(library.root), "REPAIR_ON_START": False})
+
+    def broken():
+        raise RuntimeError("secret detail of a failure")
+
+    app.add_url_rule("/broken", "broken", broken)
+    base_url, server = serve_in_thread(app)
+    try:
+        status, _, html = get(f"{base_url}/broken")
+    finally:
+        server.shutdown()
+    assert status == 500
+    assert "secret detail" not in html and "Traceback" not in html
+    assert 'type="search"' in html
