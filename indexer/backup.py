@@ -134,8 +134,10 @@ def _write_backup(library: Library, work: Path, progress: bool) -> dict:
             break
     else:
         raise BackupError(
-            "files of catalogue entries kept vanishing during the backup (a busy ingest?): "
+            f"the catalogue lists {len(missing)} file(s) that are not in the library: "
             + ", ".join(missing[:5])
+            + " (an ingest replacing them each time, or a damaged library: starting"
+            " `stdsearch serve` once repairs it)"
         )
     for rel in set(copied) - set(wanted):  # entries replaced between two snapshots
         (work / rel).unlink(missing_ok=True)
@@ -351,7 +353,7 @@ def _copy_verified(source: Path, manifest: dict, work: Path, progress: bool) -> 
             continue
         if sha != entry["sha256"]:
             problems.append(f"{rel} does not match its SHA-256 in the manifest")
-        elif rel.startswith(("originals/", "trash/")) and Path(rel).stem != sha:
+        elif rel.startswith("originals/") and Path(rel).stem != sha:
             problems.append(f"{rel} is not named by its SHA-256")
     if problems:
         shown = "; ".join(problems[:10])

@@ -165,6 +165,22 @@ def test_backup_is_consistent_while_the_catalogue_is_written(library, tmp_path):
         assert title == f"标题 {last_logged}" or not last_logged.isdigit()
 
 
+def test_the_trash_is_kept_and_a_row_without_its_files_fails_the_backup(library, tmp_path):
+    with Catalogue(library.catalogue_path) as catalogue:
+        deleted, damaged = catalogue.shas()[:2]
+        catalogue.remove(deleted)
+    library.move_to_trash(deleted)
+    report = backup(library, tmp_path / "backup")
+    assert report.counts["trash"] == 1 and report.standards == 3
+    restore(tmp_path / "backup", tmp_path / "restored")
+    assert Library.open(tmp_path / "restored").trash_path(deleted).exists()
+
+    library.extracted_path(damaged).unlink()
+    with pytest.raises(BackupError, match="not in the library"):
+        backup(library, tmp_path / "second")
+    assert not (tmp_path / "second").exists() and leftovers(tmp_path) == []
+
+
 def test_cli_backup_and_restore_exit_codes(library, tmp_path):
     runner = CliRunner()
     data = ["--data", str(library.root)]
