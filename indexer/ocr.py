@@ -215,15 +215,27 @@ def _is_latin(text: str) -> bool:
     return ascii_letters >= 8 and ascii_letters >= 0.7 * len(letters)
 
 
+def _is_code(text: str) -> bool:
+    """A standard number or code line (`JT/T 808—2019`, `代替 GB 3838—1988`, `ICS 13.060`).
+
+    chi_sim alone reads bold Latin capitals as look-alikes (`JI/T`, `JTXT`), which makes
+    the cover's number unparsable; the two models together read such lines right.
+    """
+    chars = [ch for ch in text if not ch.isspace()]
+    digits = sum(ch.isdigit() for ch in chars)
+    return digits >= 4 and sum(ch.isascii() for ch in chars) >= 0.6 * len(chars)
+
+
 def _reread(
     image: Image.Image, line: _OcrLine, lang: str, px_per_pt_printed: float, langs: set[str]
 ) -> None:
-    """Read a large or a Latin line again on its own; keep the surer of the two readings."""
+    """Read a large, Latin or code line again on its own; keep the surer of the readings."""
     left, top, right, bottom = line.box
     height = bottom - top
     large = height / px_per_pt_printed > LARGE_LINE_PT
     latin = LATIN_LANG in langs and _is_latin(line.text)
-    if not large and not latin:
+    code = LATIN_LANG in langs and not latin and _is_code(line.text)
+    if not large and not latin and not code:
         return
     pad = max(4, height // 4)
     crop = image.crop(
@@ -240,7 +252,8 @@ def _reread(
             (max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
             Image.Resampling.LANCZOS,
         )
-    again = _tesseract_lines(crop, 7, LATIN_LANG if latin else lang)
+    reading_lang = LATIN_LANG if latin else f"{lang}+{LATIN_LANG}" if code else lang
+    again = _tesseract_lines(crop, 7, reading_lang)
     words = [w for ln in again for w in ln.words]
     if not words:
         return

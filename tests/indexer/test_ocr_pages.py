@@ -96,3 +96,18 @@ def test_gb_16889_2008_cover_small_print_skipped_by_block_reading_is_recovered(
     assert "生活垃圾填埋场污染控制标准" in texts
     # Recovered lines sit in reading order.
     assert texts.index("GB 16889—2008") < texts.index("生活垃圾填埋场污染控制标准")
+
+
+def test_jt_t_808_2019_bold_cover_number_is_read_with_latin_letters(tesseract, corpus_pdf):
+    # chi_sim alone reads the bold `JT/T` as `JI/T` (no such prefix), so the cover's
+    # number was lost; code lines are read again with the English model alongside.
+    from indexer.cover import parse_cover
+
+    pages = ocr_page(corpus_pdf("JT_T_808-2019.pdf"), 1)
+    texts = [line.text for line in pages[0].lines]
+    assert "JT/T 808—2019" in texts
+    assert any(t.startswith("ICS 03.220.20;35.240.60") for t in texts)
+    meta = parse_cover(pages)
+    assert meta.std_no == "JT/T 808-2019" and meta.sources["std_no"] == "cover"
+    assert meta.replaces == ["JT/T 808-2011"]
+    assert meta.ics == ["03.220.20", "35.240.60"]
