@@ -170,6 +170,7 @@ def test_upload_while_searching_then_the_standards_are_found(site, corpus_pdf):
         progress_url = response.headers["Location"]
         page = browser.get(f"{site.base}{progress_url}")
         assert page.status_code == 200 and all(name in page.text for name in SMALL)
+        assert 'http-equiv="refresh"' in page.text  # inside <noscript>: pages without JS
         batch = progress_url.rsplit("/", 1)[1]
         data = site.wait_for(batch)
     finally:
