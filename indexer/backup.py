@@ -238,6 +238,8 @@ def restore(
     source = Path(source).resolve()
     data_dir = Path(data_dir).resolve()
     manifest = read_manifest(source)
+    if source.is_relative_to(data_dir):
+        raise TargetInUse(f"the backup {source} lies inside the data directory it would replace")
     occupied = _check_target(data_dir, force)
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     # Not mkdtemp: the data directory gets the usual permissions, not 0700.

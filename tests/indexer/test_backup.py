@@ -22,18 +22,10 @@ from search_app.cli import main
 from tests.conftest import SAMPLES
 
 
-@pytest.fixture(scope="module")
-def samples(tmp_path_factory) -> Library:
-    library = Library.open(tmp_path_factory.mktemp("samples") / "library")
-    report = ingest([SAMPLES], library, workers=2)
-    assert not report.failed
-    return library
-
-
 @pytest.fixture
-def library(samples, tmp_path) -> Library:
+def library(samples_library, tmp_path) -> Library:
     """A copy of the samples library each test may change."""
-    shutil.copytree(samples.root, tmp_path / "library")
+    shutil.copytree(samples_library.root, tmp_path / "library")
     return Library.open(tmp_path / "library")
 
 
@@ -77,6 +69,9 @@ def test_restore_refuses_a_library_without_force_and_replaces_it_with(library, t
     with pytest.raises(TargetInUse):
         restore(tmp_path / "backup", other.root)
     assert len(entries(other.root)) == 1
+    shutil.copytree(tmp_path / "backup", other.root / "backup")
+    with pytest.raises(TargetInUse, match="inside the data directory"):
+        restore(other.root / "backup", other.root, force=True)
     report = restore(tmp_path / "backup", other.root, force=True)
     assert report.replaced_library
     assert len(entries(other.root)) == 4
