@@ -5,7 +5,11 @@ search, and can be found afterwards without a restart."""
 from __future__ import annotations
 
 import io
+import json
+import os
+import re
 import shutil
+import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -366,3 +370,35 @@ def test_uploads_left_by_a_killed_server_are_requeued_on_start(
     finally:
         server.shutdown()
         app.extensions["stdsearch.uploads"].stop()
+
+
+@pytest.mark.corpus
+def test_readme_curl_upload_runs(site, corpus_dir):
+    """The upload call the README shows, run as written (against this server)."""
+    if not shutil.which("curl"):
+        pytest.skip("curl is not installed")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (command,) = re.findall(r"^\$ (curl .* -F file=@.*/admin/upload)$", readme, re.MULTILINE)
+    command = command.replace("http://127.0.0.1:5000", site.base)
+    result = subprocess.run(
+        ["bash", "-c", command],
+        cwd=corpus_dir,
+        env={**os.environ, "TOKEN": site.token},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    answer = json.loads(result.stdout)
+    assert [f["file"] for f in answer["files"]] == re.findall(r"file=@(\S+)", command)
+    assert all(f["state"] != "refused" for f in answer["files"])
+    status = f'curl -H "Authorization: Bearer $TOKEN" {site.base}{answer["url"]}'
+    assert '$ curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:5000/admin/upload/' in readme
+    shown = subprocess.run(
+        ["bash", "-c", status],
+        env={**os.environ, "TOKEN": site.token},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert json.loads(shown.stdout)["batch"] == answer["batch"]
+    site.wait_for(answer["batch"])
