@@ -260,10 +260,12 @@ class SearchIndex:
                 writer.cancel()
                 shutil.rmtree(generation, ignore_errors=True)
                 raise
-            old = self.current_dir()
             self._point_to(generation)
-        if old is not None and old != generation:
-            shutil.rmtree(old, ignore_errors=True)
+            # The old generation, and any a killed rebuild left half-built: no writer can be
+            # in one while we hold the lock, and open searchers keep their files (POSIX).
+            for stale in self.root.glob("gen-*"):
+                if stale != generation:
+                    shutil.rmtree(stale, ignore_errors=True)
         return count
 
 

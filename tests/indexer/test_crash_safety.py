@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -175,3 +176,28 @@ def test_killed_ingest_leaves_a_consistent_library_and_a_rerun_completes_it(tmp_
     assert set(by_file) == {p.name for p in batch}
     assert check_and_repair(library).changed is False
     assert SearchIndex(library.index_root).indexed_shas() == set(by_file.values())
+
+
+def test_killed_reindex_keeps_the_old_index_and_leaves_no_partial_generation(
+    tmp_path, samples_library
+):
+    """`reindex` builds a new generation beside the current one; killed halfway, searchers
+    keep the old one and the next rebuild clears the half-built one away."""
+    shutil.copytree(samples_library.root, tmp_path / "library")
+    library = Library.open(tmp_path / "library")
+    index = SearchIndex(library.index_root)
+    current = index.current_dir()
+
+    def generations() -> set[str]:
+        return {p.name for p in library.index_root.glob("gen-*")}
+
+    before = generations()
+    reindex = stdsearch(library.root, "reindex")
+    kill_when(reindex, lambda: generations() - before)
+    assert index.current_dir() == current
+    assert index.indexed_shas() == set(Catalogue(library.catalogue_path).shas())
+
+    rebuilt = stdsearch(library.root, "reindex")
+    _, err = rebuilt.communicate(timeout=120)
+    assert rebuilt.returncode == 0, err
+    assert generations() == {index.current_dir().name}
