@@ -27,6 +27,7 @@ DAY = 24 * 3600
 class TrashEntry:
     sha256: str
     std_no: str  # known when the standard was deleted by a librarian
+    source_file: str  # the file it was ingested from, as the ingest log last named it
     size: int
     trashed_at: str  # ISO time the file was moved to the trash
 
@@ -64,6 +65,7 @@ def trash_entries(library: Library) -> list[TrashEntry]:
             TrashEntry(
                 sha256=path.stem,
                 std_no=audit.std_no_of_trashed(catalogue.db, path.stem),
+                source_file=_source_file(catalogue, path.stem),
                 size=path.stat().st_size,
                 trashed_at=datetime.fromtimestamp(path.stat().st_ctime, UTC).isoformat(
                     timespec="seconds"
@@ -71,6 +73,13 @@ def trash_entries(library: Library) -> list[TrashEntry]:
             )
             for path in files
         ]
+
+
+def _source_file(catalogue: Catalogue, sha256: str) -> str:
+    row = catalogue.db.execute(
+        "SELECT file FROM ingest_log WHERE sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)
+    ).fetchone()
+    return row["file"] if row else ""
 
 
 def purge_trash(library: Library, older_than_days: float | None = None) -> list[TrashEntry]:

@@ -564,7 +564,9 @@ def trash_list(obj: Context, as_json: bool) -> None:
         _echo_json(_trash_json(entries))
         return
     for e in entries:
-        click.echo(f"{e.trashed_at}  {e.sha256[:12]}  {e.size:>10,d} B  {e.std_no}")
+        click.echo(
+            f"{e.trashed_at}  {e.sha256[:12]}  {e.size:>10,d} B  {e.std_no or e.source_file}"
+        )
     click.echo(f"{len(entries)} file(s) in the trash")
 
 

@@ -132,7 +132,37 @@ SPEC = {
                 "summary": "One standard with clauses, terms, references and links",
                 "parameters": [_param("std_no", "any spelling, e.g. GB/T 7714-2015", where="path")],
                 "responses": {"200": _json(STANDARD), "404": _json(ERROR, "not in the library")},
-            }
+            },
+            "post": {
+                "summary": "Correct a standard's metadata (librarian token); stored as overrides",
+                "parameters": [_param("std_no", "any spelling", where="path")],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "description": "only the fields to change: std_no, title_zh, "
+                                "title_en, issued, effective, status ('' = derived), withdrawn, "
+                                "replaces (list), replaced_by, adopts, ics (list), ccs, notes",
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "200": _json({"type": "object"}, "the standard as now read, and the changes"),
+                    "400": _json(ERROR, "invalid values: `errors` maps field to code and message"),
+                    "401": _json(ERROR, "no valid token"),
+                },
+            },
+            "delete": {
+                "summary": "Delete a standard (librarian token); its original goes to the trash",
+                "parameters": [_param("std_no", "any spelling", where="path")],
+                "responses": {
+                    "200": _json({"type": "object"}),
+                    "401": _json(ERROR, "no valid token"),
+                    "404": _json(ERROR, "not in the library"),
+                },
+            },
         },
         "/api/standards/{std_no}/clauses/{clause_no}": {
             "get": {

@@ -101,6 +101,8 @@ def edit_page(std_no: str):
             return redirect(
                 url_for("standard.standard_page", std_no=metadata["std_no"] or sha, saved=1)
             )
+    elif request.args.get("format") == "json":
+        return jsonify({"std_no": metadata.get("std_no", ""), "sha256": sha, "values": values})
     else:
         shown = _form_values(values)
     page = render_template(

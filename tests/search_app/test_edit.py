@@ -291,7 +291,28 @@ def test_deleting_moves_the_original_to_the_trash_and_out_of_search(site):
 
     listed = json.loads(cli(library.root, "trash", "list", "--json"))
     assert {e["sha256"]: e["std_no"] for e in listed}[sha] == METADATA
+    assert {e["sha256"]: e["source_file"] for e in listed}[sha] == "T_STDS_003-2026.pdf"
     assert json.loads(cli(library.root, "trash", "purge", "--older-than", "1", "--json")) == []
     purged = json.loads(cli(library.root, "trash", "purge", "--json"))
     assert sha in {e["sha256"] for e in purged}
     assert not library.trash_path(sha).exists()
+
+
+def test_a_corrected_number_is_where_the_standard_is_found(site, token):
+    base, _ = site
+    taken = requests.post(
+        f"{base}/api/standards/{EDITION}", json={"std_no": INTERFACE}, headers=token
+    )
+    assert taken.status_code == 400 and taken.json()["errors"]["std_no"]["code"] == "std_no_taken"
+    renamed = requests.post(
+        f"{base}/api/standards/{EDITION}", json={"std_no": "t/stds 1001—2026"}, headers=token
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["standard"]["std_no"] == "T/STDS 1001-2026"
+    page = requests.get(f"{base}/std/T/STDS 1001-2026")
+    assert page.status_code == 200 and "T/STDS 1001-2026" in page.text
+    assert group(base, "T/STDS 1001-2026", "T/STDS 1001-2026") is not None
+    form = requests.get(
+        f"{base}/std/T/STDS 1001-2026/edit", params={"format": "json"}, headers=token
+    ).json()
+    assert form["values"]["std_no"] == "T/STDS 1001-2026"
