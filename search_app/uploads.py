@@ -290,13 +290,13 @@ class UploadQueue:
         library: Library,
         *,
         limits: Limits,
-        use_ocr: bool,
+        use_ocr: bool | None = None,
         workers: int = 1,
-        poll_seconds: float = 5.0,
+        poll_seconds: float = 30.0,
     ):
         self.library = library
         self.limits = limits
-        self.use_ocr = use_ocr
+        self._use_ocr = use_ocr
         self.workers = workers
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
@@ -326,6 +326,15 @@ class UploadQueue:
 
     def wake(self) -> None:
         self._wake.set()
+
+    @property
+    def use_ocr(self) -> bool:
+        """As configured, or (asked once, when first needed) whether Tesseract is installed."""
+        if self._use_ocr is None:
+            from indexer.ocr import tesseract_available
+
+            self._use_ocr = tesseract_available()
+        return self._use_ocr
 
     def _run(self) -> None:
         with UploadStore(self.library.catalogue_path) as store:

@@ -59,14 +59,10 @@ def init_uploads(app: Flask, library: Library) -> UploadQueue:
         # separate, smaller total. Form fields and multipart headers get a little room.
         app.config["MAX_CONTENT_LENGTH"] = app.config["UPLOAD_MAX_TOTAL_MB"] * MB + MB
     use_ocr = app.config["UPLOAD_OCR"]
-    if use_ocr is None:
-        from indexer.ocr import tesseract_available
-
-        use_ocr = tesseract_available()
     queue = UploadQueue(
         library,
         limits=upload_limits(app.config),
-        use_ocr=bool(use_ocr),
+        use_ocr=None if use_ocr is None else bool(use_ocr),
         workers=app.config["UPLOAD_WORKERS"],
     )
     app.extensions["stdsearch.uploads"] = queue

@@ -38,6 +38,7 @@ from tests.conftest import PASSWORD, ROOT, csrf_token, serve_in_thread, signed_i
 # Small corpus files with a text layer (MANIFEST.tsv): a few pages, well under 1 MB.
 SMALL = ["GB_5085.7-2019.pdf", "DB44_1989-2017.pdf", "GB_12523-2011.pdf"]
 ANOTHER = "GB_34330-2017.pdf"
+LATER = "GB_18918-2002.pdf"
 OVERSIZED = "GB_T_28181-2016.pdf"  # 2.9 MB, over the 2 MB limit below
 TOO_LONG = "HJ_212-2017.pdf"  # 70 pages, over the 60-page limit below
 LIMITS = {
@@ -402,3 +403,19 @@ def test_readme_curl_upload_runs(site, corpus_dir):
     )
     assert json.loads(shown.stdout)["batch"] == answer["batch"]
     site.wait_for(answer["batch"])
+
+
+@pytest.mark.corpus
+def test_uploads_after_a_reindex_reach_the_running_server(site, corpus_pdf):
+    """`stdsearch reindex` swaps in a new index generation under the running server;
+    the server re-opens it, and later uploads are written to, and found in, the new one."""
+    from indexer.index import rebuild_index
+
+    uploaded = requests.get(f"{site.base}/api/standards").json()
+    rebuild_index(Library.open(site.data))
+    for entry in uploaded[:3]:
+        assert search_hits(site.base, entry["std_no"])[0]["std_no"] == entry["std_no"]
+    response = site.upload([(LATER, corpus_pdf(LATER).read_bytes())])
+    finished = site.wait_for(response.json()["batch"])["files"][0]
+    assert finished["state"] == INDEXED, finished
+    assert search_hits(site.base, finished["std_no"])[0]["std_no"] == finished["std_no"]
