@@ -19,6 +19,8 @@ inject markup. Two renderings:
 from __future__ import annotations
 
 import html as html_lib
+import re
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from analyzers.normalize import DASHES, is_cjk, is_cjk_or_punct
@@ -138,45 +140,61 @@ class Highlighter:
 
     # -- rendering --------------------------------------------------------------------
 
-    def fragment(self, text: str) -> tuple[int, int, list[bool]]:
-        """The window to show and, for each of its characters, whether it is marked."""
+    def fragment(self, text: str) -> tuple[int, int, list[tuple[int, int]]]:
+        """The window to show and the marked stretches inside it (offsets into `text`)."""
         spans = self.spans(text)
         start, end = self.window(text, spans)
-        marked = [False] * (end - start)
-        for s, e in self.merge(spans):
-            for i in range(max(s, start), min(e, end)):
-                marked[i - start] = True
-        return start, end, marked
+        marks = [
+            (max(s, start), min(e, end)) for s, e in self.merge(spans) if s < end and e > start
+        ]
+        return start, end, marks
 
-    def _render(self, text: str, open_mark: str, close_mark: str, escape, fragment=None) -> str:
-        text = text or ""
-        start, end, marked = fragment or self.fragment(text)
-        out = [ELLIPSIS] if start > 0 else []
-        run: list[str] = []
+    def segments(self, text: str, fragment=None) -> list[tuple[bool, str]]:
+        """The window as (marked, text) runs, gaps of the printed page closed up: nothing
+        between Chinese characters, one space between Latin words. A run changes only at
+        a character that is shown, so a gap joins the run before it."""
+        start, end, marks = fragment or self.fragment(text)
+        bounds = [p for mark in marks for p in mark]  # marked from an even index to the next
+        runs: list[tuple[bool, str]] = []
         inside = False
-        i = start
-        while i < end:
-            ch = text[i]
-            if ch.isspace():
-                # A line break or gap of the printed page: nothing between Chinese
-                # characters, one space between Latin words.
-                j = i
-                while j < end and text[j].isspace():
-                    j += 1
-                before = text[i - 1] if i > start else ""
-                after = text[j] if j < end else ""
+        run: list[str] = []
+        for piece in _PIECE.finditer(text, start, end):
+            a, b = piece.span()
+            if piece.group(0)[0].isspace():
+                before = text[a - 1] if a > start else ""
+                after = text[b] if b < end else ""
                 if before and after and not (is_cjk_or_punct(before) or is_cjk_or_punct(after)):
                     run.append(" ")
-                i = j
                 continue
-            if marked[i - start] != inside:
-                out.append(escape("".join(run)))
-                run = []
-                out.append(open_mark if not inside else close_mark)
-                inside = not inside
-            run.append(ch)
-            i += 1
-        out.append(escape("".join(run)))
+            i = bisect_right(bounds, a)
+            while a < b:
+                marked = i % 2 == 1
+                cut = min(bounds[i], b) if i < len(bounds) else b
+                if marked != inside:
+                    runs.append((inside, "".join(run)))
+                    run, inside = [], marked
+                run.append(text[a:cut])
+                if i < len(bounds) and bounds[i] == cut:
+                    i += 1
+                a = cut
+        runs.append((inside, "".join(run)))
+        return runs
+
+    def shown(self, text: str) -> tuple[int, int, list[tuple[bool, str]]]:
+        """The window (start, end) and its runs: what both renderings are made of."""
+        fragment = self.fragment(text)
+        return fragment[0], fragment[1], self.segments(text, fragment)
+
+    def _render(self, text: str, open_mark: str, close_mark: str, escape, shown=None) -> str:
+        text = text or ""
+        start, end, runs = shown or self.shown(text)
+        out = [ELLIPSIS] if start > 0 else []
+        inside = False
+        for marked, run in runs:
+            if marked != inside:
+                out.append(open_mark if marked else close_mark)
+                inside = marked
+            out.append(escape(run))
         if inside:
             out.append(close_mark)
         if end < len(text):
@@ -185,22 +203,31 @@ class Highlighter:
 
     def html(self, text: str) -> str:
         """Escaped clause text with `<mark>` around the matches: safe to put in a page."""
-        return self._render(text, HTML_OPEN, HTML_CLOSE, lambda s: html_lib.escape(s, quote=True))
+        return self._render(text, HTML_OPEN, HTML_CLOSE, _escape_html)
 
     def plain(self, text: str) -> str:
         """Clause text with `【…】` around the matches, for terminals and JSON."""
-        return self._render(text, PLAIN_OPEN, PLAIN_CLOSE, lambda s: s)
+        return self._render(text, PLAIN_OPEN, PLAIN_CLOSE, _as_is)
 
     def both(self, text: str) -> tuple[str, str]:
         """(plain, html) of one text, finding the matches once."""
         text = text or ""
-        fragment = self.fragment(text)
+        shown = self.shown(text)
         return (
-            self._render(text, PLAIN_OPEN, PLAIN_CLOSE, lambda s: s, fragment),
-            self._render(
-                text, HTML_OPEN, HTML_CLOSE, lambda s: html_lib.escape(s, quote=True), fragment
-            ),
+            self._render(text, PLAIN_OPEN, PLAIN_CLOSE, _as_is, shown),
+            self._render(text, HTML_OPEN, HTML_CLOSE, _escape_html, shown),
         )
+
+
+_PIECE = re.compile(r"\s+|\S+")
+
+
+def _escape_html(text: str) -> str:
+    return html_lib.escape(text, quote=True)
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def highlight_html(text: str, terms: Iterable[str], max_chars: int = SNIPPET_CHARS) -> str:

@@ -16,9 +16,13 @@ applied as a factor `(matched / asked) ** coordination`.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.util.numeric import byte_to_length
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,16 @@ def bm25f(
     groups: int | None = None,
     allowed: set[int] | None = None,
     max_df_share: float = 0.5,
+    norms: Callable[[str, float], Sequence[float]] | None = None,
 ) -> dict[int, float]:
     """Score of every document matching any term (restricted to `allowed` when given).
 
     Terms in more than `max_df_share` of the documents are skipped: their idf is near
     nothing, and on a large library their posting lists are most of the work.
+
+    `norms(field, b)` gives `length_norms` of the field by document number; a caller that
+    searches the same index many times keeps them (they change only with the index).
+    Without it each posting's field length is read from the index.
     """
     field_B = field_B or {}
     reader = searcher.reader()
@@ -53,7 +62,7 @@ def bm25f(
     total_docs = max(searcher.doc_count_all(), 1)
     leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
     scores: dict[int, float] = defaultdict(float)
-    matched: dict[int, set[int]] = defaultdict(set)
+    matched: dict[int, set[int]] = defaultdict(set)  # docs matching each query term
     asked: set[int] = set()
     for term in terms:
         if not term.boost or term.field not in schema or not schema[term.field].scorable:
@@ -66,26 +75,104 @@ def bm25f(
         if not df:
             continue
         idf = math.log(total_docs / (df + 1)) + 1
-        avg = searcher.avg_field_length(term.field) or 1.0
         b = field_B.get(term.field, B)
-        norm = K1 * (1 - b)
-        per_length = K1 * b / avg
         gain = term.boost * idf * (K1 + 1)
+        if norms is not None:
+            norm = norms(term.field, b)
+        else:
+            norm = _LengthNorms(searcher, term.field, K1, b)
+        docs = matched[term.group]
         for leaf, offset in leaves:
             if (term.field, term.text) not in leaf:
                 continue
-            postings = leaf.postings(term.field, term.text)
-            length = leaf.doc_field_length
-            while postings.is_active():
-                doc = offset + postings.id()
-                if (allowed is None or doc in allowed) and (term.only is None or doc in term.only):
-                    tf = postings.weight()
-                    fl = length(postings.id(), term.field, 1)
-                    scores[doc] += gain * tf / (tf + norm + per_length * fl)
-                    matched[doc].add(term.group)
-                postings.next()
+            for ids, weights in posting_blocks(leaf.postings(term.field, term.text)):
+                if offset:
+                    ids = [offset + doc for doc in ids]
+                if allowed is not None or term.only is not None:
+                    kept = [
+                        (doc, tf)
+                        for doc, tf in zip(ids, weights, strict=True)
+                        if (allowed is None or doc in allowed)
+                        and (term.only is None or doc in term.only)
+                    ]
+                    ids = [doc for doc, _ in kept]
+                    weights = [tf for _, tf in kept]
+                for doc, tf in zip(ids, weights, strict=True):
+                    scores[doc] += gain * tf / (tf + norm[doc])
+                docs.update(ids)
     if coordination and scores:
         n = groups or len(asked) or 1
+        count = Counter()
+        for docs in matched.values():
+            count.update(docs)
         for doc in scores:
-            scores[doc] *= min(1.0, len(matched[doc]) / n) ** coordination
+            scores[doc] *= min(1.0, count[doc] / n) ** coordination
     return dict(scores)
+
+
+def length_norms(searcher, field: str, K1: float = 1.2, b: float = 0.75) -> array:
+    """`K1 * (1 - b + b * length / average length)` of every document, by document number:
+    the part of a term's BM25 score that depends on the field, not on the term."""
+    reader = searcher.reader()
+    average = searcher.avg_field_length(field) or 1.0
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    base, per_length = K1 * (1 - b), K1 * b / average
+    norms = array("d")
+    for leaf, offset in leaves:
+        norms.extend([0.0] * (offset - len(norms)))
+        norms.extend([base + per_length * length for length in _field_lengths(leaf, field)])
+    return norms
+
+
+class _LengthNorms:
+    """`length_norms` read one document at a time, for a single query."""
+
+    def __init__(self, searcher, field: str, K1: float, b: float):
+        self.length = searcher.reader().doc_field_length
+        self.field = field
+        self.base = K1 * (1 - b)
+        self.per_length = K1 * b / (searcher.avg_field_length(field) or 1.0)
+
+    def __getitem__(self, doc: int) -> float:
+        return self.base + self.per_length * self.length(doc, self.field, 1)
+
+
+_LENGTH_OF_BYTE = [byte_to_length(i) for i in range(256)]
+
+
+def _field_lengths(leaf, field: str) -> list[int]:
+    """Every document's length of `field` in one segment.
+
+    Whoosh 2.7 keeps the lengths as one byte per document in a column: read it whole
+    (a read per document costs a hundred times more). Other readers: one at a time.
+    """
+    count = leaf.doc_count_all()
+    try:
+        column = leaf._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        if column is not None and getattr(column, "_typecode", None) == "B":
+            stored = column._dbfile.get(column._basepos, min(column._count, count))
+            return [_LENGTH_OF_BYTE[byte] for byte in stored] + [0] * (count - len(stored))
+        if column is None:
+            return [0] * count
+    except AttributeError:
+        pass
+    return [leaf.doc_field_length(doc, field, 0) for doc in range(count)]
+
+
+def posting_blocks(postings) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """(document numbers, weights) of a posting list, a block at a time.
+
+    Whoosh 2.7's leaf matcher decodes a block of postings at once; taking the block
+    whole instead of a posting per `id()`/`weight()`/`next()` call saves most of the
+    Python calls. Other matchers (one with deletions filtered out): a posting at a time.
+    """
+    if all(hasattr(postings, name) for name in ("_read_ids", "_read_weights", "_next_block")):
+        while postings.is_active():
+            postings._read_ids()
+            postings._read_weights()
+            yield postings._ids, postings._weights
+            postings._next_block()
+        return
+    while postings.is_active():
+        yield (postings.id(),), (postings.weight(),)
+        postings.next()

@@ -34,6 +34,7 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -48,7 +49,7 @@ from analyzers.stdno import StandardNumber, normalize_query_number, parse_std_no
 
 from .highlight import Highlighter
 from .query import ParsedQuery, QueryError, parse_query
-from .scoring import WeightedTerm, bm25f
+from .scoring import WeightedTerm, bm25f, length_norms
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 10_000
@@ -399,6 +400,18 @@ class _Catalogue:
             self._read_stored(reader)
         del self._first_key
         self._finish()
+        self._norms: dict[tuple[str, float, float], Sequence[float]] = {}
+
+    def length_norms(self, searcher, K1: float) -> Callable[[str, float], Sequence[float]]:
+        """`scoring.length_norms` of each field, read once per index generation."""
+
+        def norms(name: str, b: float) -> Sequence[float]:
+            key = (name, K1, b)
+            if key not in self._norms:
+                self._norms[key] = length_norms(searcher, name, K1, b)
+            return self._norms[key]
+
+        return norms
 
     def _read_columns(self, reader) -> None:
         columns = {name: reader.column_reader(name) for name in self.COLUMNS}
@@ -554,6 +567,7 @@ def search(
                 field_B=ranking.field_B(),
                 coordination=ranking.coordination,
                 allowed=allowed,
+                norms=catalogue.length_norms(searcher, ranking.K1),
             )
             if phrases:
                 for phrase in phrases:

@@ -76,3 +76,11 @@ def test_line_breaks_are_not_shown():
 def test_empty_text():
     assert highlight_plain("", ["噪声"]) == ""
     assert highlight_html(None, ["噪声"]) == ""
+
+
+def test_both_renderings_come_from_one_search():
+    text = "当 <a> 与 GB 3096 声环境\n功能区 a  b 噪声" * 3
+    highlighter = Highlighter(["<a>", "gb 3096", "环境功能", "噪声", "a b"], max_chars=40)
+    assert highlighter.both(text) == (highlighter.plain(text), highlighter.html(text))
+    # A mark spans the space between Latin words; the gap before Chinese text goes.
+    assert highlight_plain("GB 3096 声环境", ["gb 3096"]) == "【GB 3096】声环境"
