@@ -6,9 +6,9 @@ trash. The index is left out: it is derived, and `restore` rebuilds it from the 
 
 The catalogue is copied with SQLite's online backup API, so searchers and an ingest may
 go on while it runs; the files copied are those the copied catalogue lists. A backup is
-built in a temporary folder beside DEST and renamed into place once complete, and a
-restore is built beside the data directory and swapped in the same way, so a killed
-backup or restore leaves the old state, never half of the new one.
+built in a work folder beside DEST and swapped into place once complete, and a restore
+is built beside the data directory and swapped in the same way (see folder_swap.py), so
+a killed backup or restore leaves the old state, never half of the new one.
 
 The manifest lists every file with its SHA-256; `restore` refuses a backup whose files
 do not match it before touching the target.
@@ -19,16 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .catalogue import now_iso
+from .folder_swap import swap_in, work_folder
 from .store import Library, sha256_file
 
 MANIFEST = "manifest.json"
@@ -102,15 +101,10 @@ def backup(library: Library, dest: str | Path, *, force: bool = False, progress:
             raise TargetInUse(f"{dest} already exists (--force replaces an older backup there)")
         if not (dest / MANIFEST).is_file():
             raise TargetInUse(f"{dest} exists and is not a stdsearch backup; it is left alone")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    # mkdtemp's 0700 suits a backup: only its owner reads the copied catalogue.
-    work = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.tmp-"))
-    try:
+    # Private (0700): only its owner reads the copied catalogue.
+    with work_folder(dest, private=True) as work:
         manifest = _write_backup(library, work, progress)
-        _swap_in(work, dest)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        swap_in(work, dest)
     files = manifest["files"]
     return BackupReport(
         dest=str(dest),
@@ -241,11 +235,7 @@ def restore(
     if source.is_relative_to(data_dir):
         raise TargetInUse(f"the backup {source} lies inside the data directory it would replace")
     occupied = _check_target(data_dir, force)
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkdtemp: the data directory gets the usual permissions, not 0700.
-    work = data_dir.parent / f".{data_dir.name}.restore-{secrets.token_hex(4)}"
-    work.mkdir()
-    try:
+    with work_folder(data_dir) as work:
         _copy_verified(source, manifest, work, progress)
         _check_complete(work, manifest)
         from .index import rebuild_index
@@ -253,10 +243,7 @@ def restore(
         indexed = rebuild_index(Library.open(work), progress=progress)
         if data_dir.exists():
             _carry_over(data_dir, work)
-        _swap_in(work, data_dir)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        swap_in(work, data_dir)
     files = manifest["files"]
     return RestoreReport(
         source=str(source),
@@ -410,29 +397,3 @@ def _write_synced(path: Path, data: bytes) -> None:
 
 def _is_empty_dir(path: Path) -> bool:
     return path.is_dir() and not any(path.iterdir())
-
-
-def _swap_in(work: Path, target: Path) -> None:
-    """Rename the finished `work` folder to `target`; an existing target is moved aside
-    first and removed last, so `target` is always either the old or the new whole."""
-    aside = None
-    if target.exists():
-        aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
-        os.replace(target, aside / target.name)
-    try:
-        os.replace(work, target)
-    except BaseException:
-        if aside is not None:
-            os.replace(aside / target.name, target)
-        raise
-    _sync_dir(target.parent)
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
-
-
-def _sync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
