@@ -18,6 +18,7 @@ from analyzers.stdno import parse_std_no
 from . import audit
 from .audit import Change
 from .catalogue import Catalogue, now_iso
+from .feedback import FeedbackStore
 from .index import SearchIndex
 from .pipeline import load_standard, update_statuses
 from .status import STATUSES, WITHDRAWN
@@ -207,12 +208,15 @@ def apply_corrections(
             ]
         if not changes:
             return []
+        feedback = FeedbackStore(catalogue.db)
         with catalogue.transaction() as db:
             for change in changes:
                 if change.field == "status" and not change.new_value:
                     catalogue.clear_override(sha256, "status")
                 else:
                     catalogue.set_override(sha256, change.field, change.new_value, user)
+            if after["std_no"] != before["std_no"]:
+                feedback.renumber(before["std_no"], after["std_no"])
             audit.record(db, changes)
         # Other editions' statuses follow from this one's number, dates and links.
         affected = update_statuses(catalogue, today) | {sha256}

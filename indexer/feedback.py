@@ -136,6 +136,10 @@ class FeedbackStore:
             for r in self.db.execute(query + " LIMIT 1000", args)
         ]
 
+    def renumber(self, old: str, new: str) -> None:
+        """A corrected standard number takes its feedback along."""
+        self.db.execute("UPDATE feedback SET std_no = ? WHERE std_no = ?", (new, old))
+
     def resolve(self, item_id: int, user: str) -> bool:
         """False when there is no such open item."""
         cursor = self.db.execute(

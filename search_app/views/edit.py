@@ -52,6 +52,11 @@ def _entry(std_no: str) -> tuple[str, dict]:
     return sha, metadata
 
 
+def _vanished(std_no: str):
+    """Deleted by someone else between reading and writing it."""
+    return not_found("no_such_standard", std_no=std_no)
+
+
 def _history(std_no: str, sha: str) -> list[dict]:
     with Catalogue(_library().catalogue_path) as catalogue:
         audit.ensure_schema(catalogue.db)
@@ -93,6 +98,8 @@ def edit_page(std_no: str):
         changed = {f: v for f, v in submitted.items() if _same(v) != _same(before[f])}
         try:
             apply_corrections(_library(), sha, changed, current_user())
+        except LookupError:
+            raise _vanished(std_no) from None
         except CorrectionRejected as rejected:
             errors = rejected.errors
             shown = {**before, **submitted}
@@ -129,6 +136,8 @@ def edit_api(std_no: str):
         abort(400, description=f"fields that cannot be edited: {', '.join(unknown)}")
     try:
         changes = apply_corrections(_library(), sha, body, current_user())
+    except LookupError:
+        raise _vanished(std_no) from None
     except CorrectionRejected as rejected:
         errors = _error_messages(rejected.errors)
         return jsonify({"error": "invalid values", "status": 400, "errors": errors}), 400
@@ -143,18 +152,25 @@ def delete_page(std_no: str):
     error = None
     if request.method == "POST":
         if request.form.get("confirm") == "yes":
-            delete_standard(_library(), sha, current_user())
+            _delete(sha, std_no)
             return redirect(url_for("edit.audit_page", std=metadata.get("std_no") or sha))
         error = "confirm_delete_needed"
     page = render_template("delete.html", std=metadata, error=error)
     return page, 400 if error else 200
 
 
+def _delete(sha: str, std_no: str) -> audit.Change:
+    try:
+        return delete_standard(_library(), sha, current_user())
+    except LookupError:
+        raise _vanished(std_no) from None
+
+
 @blueprint.route("/api/standards/<path:std_no>", methods=["DELETE"])
 @librarian_required
 def delete_api(std_no: str):
     sha, metadata = _entry(std_no)
-    change = delete_standard(_library(), sha, current_user())
+    change = _delete(sha, std_no)
     return jsonify({"deleted": metadata.get("std_no", ""), "sha256": sha, "change": vars(change)})
 
 

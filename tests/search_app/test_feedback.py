@@ -25,13 +25,14 @@ def make_site(samples_library, root):
         main, ["--data", str(data), "user", "add", "librarian", "--password", PASSWORD]
     )
     assert added.exit_code == 0, added.output
-    return serve_in_thread(create_app({"DATA_DIR": str(data)}))
+    base, server = serve_in_thread(create_app({"DATA_DIR": str(data)}))
+    return base, server, data
 
 
 @pytest.fixture(scope="module")
 def site(samples_library, tmp_path_factory):
-    base, server = make_site(samples_library, tmp_path_factory.mktemp("feedback"))
-    yield base
+    base, server, data = make_site(samples_library, tmp_path_factory.mktemp("feedback"))
+    yield base, data
     server.shutdown()
 
 
@@ -56,7 +57,7 @@ def leave(browser: requests.Session, base: str, text: str, contact: str = "", **
 
 
 def test_visitors_leave_feedback_and_the_clause_counts_it(site):
-    base = site
+    base, _ = site
     assert open_count(base) == 0
     reader = requests.Session()
     response = leave(reader, base, HOSTILE, "qa@example.com", allow_redirects=False)
@@ -71,7 +72,7 @@ def test_visitors_leave_feedback_and_the_clause_counts_it(site):
 
 
 def test_empty_or_overlong_feedback_is_refused_with_a_message(site):
-    base = site
+    base, _ = site
     reader = requests.Session()
     empty = leave(reader, base, "   ")
     assert empty.status_code == 400 and 'id="feedback-error"' in empty.text
@@ -81,7 +82,7 @@ def test_empty_or_overlong_feedback_is_refused_with_a_message(site):
 
 
 def test_librarians_see_the_queue_escaped_and_resolve_items(site):
-    base = site
+    base, _ = site
     assert requests.get(f"{base}/admin/feedback", allow_redirects=False).status_code == 302
     librarian = signed_in(base)
     queue = librarian.get(f"{base}/admin/feedback", params={"format": "json"}).json()
@@ -115,7 +116,7 @@ def test_librarians_see_the_queue_escaped_and_resolve_items(site):
 
 
 def test_feedback_on_a_missing_clause_is_not_found(site):
-    base = site
+    base, _ = site
     reader = requests.Session()
     token = csrf_token(reader.get(clause_url(base)).text)
     missing = reader.post(
@@ -125,7 +126,7 @@ def test_feedback_on_a_missing_clause_is_not_found(site):
 
 
 def test_one_address_is_limited_to_five_items_in_ten_minutes(samples_library, tmp_path):
-    base, server = make_site(samples_library, tmp_path)
+    base, server, _ = make_site(samples_library, tmp_path)
     try:
         reader = requests.Session()
         codes = [leave(reader, base, f"第 {n} 条反馈").status_code for n in range(6)]
@@ -138,3 +139,23 @@ def test_one_address_is_limited_to_five_items_in_ten_minutes(samples_library, tm
         assert open_count(base) == 5
     finally:
         server.shutdown()
+
+
+def test_feedback_follows_a_corrected_standard_number(site):
+    base, data = site
+    reader = requests.Session()
+    page = reader.get(f"{base}/std/T/STDS 002-2025/clause/1").text
+    response = reader.post(
+        f"{base}/std/T/STDS 002-2025/clause/1/feedback",
+        data={"text": "接口返回的字段不够", "csrf_token": csrf_token(page)},
+    )
+    assert response.status_code == 200
+    token = CliRunner().invoke(main, ["--data", str(data), "user", "token", "librarian"])
+    renamed = requests.post(
+        f"{base}/api/standards/T/STDS 002-2025",
+        json={"std_no": "T/STDS 2002-2025"},
+        headers={"Authorization": f"Bearer {token.output.strip()}"},
+    )
+    assert renamed.status_code == 200, renamed.text
+    page = requests.get(f"{base}/std/T/STDS 2002-2025/clause/1").text
+    assert re.search(r'class="feedback-count" role="status">\D*1\D', page)
