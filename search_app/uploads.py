@@ -19,6 +19,7 @@ import secrets
 import sqlite3
 import tempfile
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -170,6 +171,27 @@ def receive(stream: BinaryIO, library: Library, limits: Limits, name: str) -> Re
         Path(tmp).unlink(missing_ok=True)
 
 
+def sweep_leftovers(library: Library, store: UploadStore, min_age: float = 3600.0) -> int:
+    """Remove what a server killed mid-upload leaves in `uploads/`: half-received files,
+    and stored files no queued upload needs (killed before the upload was recorded).
+    Only files older than `min_age` seconds, so an upload in progress in another server
+    process is left alone."""
+    folder = uploads_dir(library)
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    cutoff = time.time() - min_age
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime > cutoff or not path.is_file():
+                continue
+            stray = path.name.startswith(".incoming-") or not store.waiting_for(path.stem)
+            if stray:
+                path.unlink()
+                removed += 1
+    return removed
+
+
 # -- the uploads table -----------------------------------------------------------------
 
 
@@ -307,8 +329,9 @@ class UploadQueue:
         """Start the thread; returns how many interrupted uploads went back in the queue."""
         with UploadStore(self.library.catalogue_path) as store:
             requeued = store.requeue_interrupted()
-        if requeued:
-            log.info("re-queued %d upload(s) left unfinished by the last server", requeued)
+            swept = sweep_leftovers(self.library, store)
+        if requeued or swept:
+            log.info("re-queued %d upload(s), removed %d stray file(s)", requeued, swept)
         self._thread = threading.Thread(target=self._run, name="stdsearch-uploads", daemon=True)
         self._thread.start()
         return requeued

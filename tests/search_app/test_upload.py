@@ -9,7 +9,10 @@ import json
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -20,7 +23,6 @@ import requests
 
 from indexer.catalogue import Catalogue
 from indexer.store import Library
-from indexer.validate import Limits
 from search_app.accounts import Accounts
 from search_app.app import create_app
 from search_app.uploads import (
@@ -30,7 +32,6 @@ from search_app.uploads import (
     UNCHANGED,
     UploadStore,
     display_name,
-    receive,
     upload_path,
 )
 from tests.conftest import PASSWORD, ROOT, csrf_token, serve_in_thread, signed_in
@@ -339,24 +340,64 @@ def test_client_file_names_never_reach_the_disk(site, corpus_pdf):
     assert not any("\x00" in p or p.endswith(("x.pdf", "y.pdf")) for p in after)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.mark.corpus
 def test_uploads_left_by_a_killed_server_are_requeued_on_start(
     samples_library, corpus_pdf, tmp_path
 ):
-    """A server killed while parsing leaves its upload `parsing`; the next start takes it
-    up again, and the standard ends up indexed and searchable."""
+    """`stdsearch serve` is killed (SIGKILL, with its parse worker) while it parses an
+    upload; the next start takes the upload up again and it ends up indexed. Stray
+    files a killed server leaves in `uploads/` are swept away."""
     data = copy_library(samples_library, tmp_path / "lib")
-    library = Library.open(data)
-    with corpus_pdf(SMALL[2]).open("rb") as stream:
-        received = receive(stream, library, Limits(), SMALL[2])
-    with UploadStore(library.catalogue_path) as store:
-        batch = store.new_batch_id()
-        upload_id = store.add(
-            batch, SMALL[2], QUEUED, "librarian", sha256=received.sha256, pages=received.pages
+    with Accounts(data / "catalogue.sqlite") as accounts:
+        token = accounts.create_token("librarian")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "search_app.cli", "--data", str(data), "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{base}/admin/upload", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.2)
+        name = SMALL[2]
+        sent = requests.post(
+            f"{base}/admin/upload",
+            files=[("file", (name, corpus_pdf(name).read_bytes()))],
+            headers={"Authorization": f"Bearer {token}"},
         )
-        assert store.claim_next().id == upload_id  # the old server took it up, then died
-        assert store.get(upload_id).state == PARSING
-    assert upload_path(library, received.sha256).exists()
+        upload_id = sent.json()["files"][0]["id"]
+        with UploadStore(data / "catalogue.sqlite") as store:
+            while store.get(upload_id).state != PARSING:
+                assert store.get(upload_id).state == QUEUED and time.monotonic() < deadline
+                time.sleep(0.02)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    with UploadStore(data / "catalogue.sqlite") as store:
+        upload = store.get(upload_id)
+    assert upload.state == PARSING
+    library = Library.open(data)
+    assert upload_path(library, upload.sha256).exists()
+    old = time.time() - 2 * 3600
+    strays = [data / "uploads" / ".incoming-abc.pdf", upload_path(library, "0" * 64)]
+    for stray in strays:
+        stray.write_bytes(b"%PDF-1.4 half")
+        os.utime(stray, (old, old))
 
     app = create_app({"DATA_DIR": str(data), **LIMITS})
     base, server = serve_in_thread(app)
@@ -368,6 +409,7 @@ def test_uploads_left_by_a_killed_server_are_requeued_on_start(
             upload = store.get(upload_id)
         assert upload.state == INDEXED, upload
         assert search_hits(base, upload.std_no)[0]["std_no"] == upload.std_no
+        assert not any(stray.exists() for stray in strays)
     finally:
         server.shutdown()
         app.extensions["stdsearch.uploads"].stop()
