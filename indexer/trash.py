@@ -40,14 +40,20 @@ def delete_standard(library: Library, sha256: str, user: str, today: date | None
             raise LookupError(sha256)
         std_no = metadata.get("std_no", "")
         change = Change(sha256, std_no, "deleted", std_no or sha256, "", user, now_iso())
-        with catalogue.transaction() as db:
-            catalogue.remove(sha256, db)
-            catalogue.clear_overrides(sha256)
-            audit.record(db, [change])
-            catalogue.log(
-                metadata.get("source_file", ""), "deleted", f"{std_no} deleted by {user}", sha256
-            )
-        library.move_to_trash(sha256)
+        # Held as an ingest holds it: an ingest of the same file is never caught between
+        # writing its original and committing its row while the row and files go.
+        with library.store_lock():
+            with catalogue.transaction() as db:
+                catalogue.remove(sha256, db)
+                catalogue.clear_overrides(sha256)
+                audit.record(db, [change])
+                catalogue.log(
+                    metadata.get("source_file", ""),
+                    "deleted",
+                    f"{std_no} deleted by {user}",
+                    sha256,
+                )
+            library.move_to_trash(sha256)
         affected = update_statuses(catalogue, today)
         SearchIndex(library.index_root).replace_many(
             [load_standard(library, catalogue, sha) for sha in sorted(affected)],
