@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import threading
 
 import pytest
@@ -16,10 +17,8 @@ from click.testing import CliRunner
 from indexer.backup import MANIFEST, BackupError, TargetInUse, backup, restore
 from indexer.catalogue import Catalogue
 from indexer.index import SearchIndex
-from indexer.pipeline import ingest
 from indexer.store import Library
 from search_app.cli import main
-from tests.conftest import SAMPLES
 
 
 @pytest.fixture
@@ -32,6 +31,15 @@ def library(samples_library, tmp_path) -> Library:
 def entries(root) -> list[dict]:
     with Catalogue(Library.open(root).catalogue_path) as catalogue:
         return catalogue.all_metadata()
+
+
+def delete_one(library: Library) -> str:
+    """Delete a standard as a librarian would: its entry first, then its files to the trash."""
+    with Catalogue(library.catalogue_path) as catalogue:
+        sha = catalogue.shas()[0]
+        catalogue.remove(sha)
+    library.move_to_trash(sha)
+    return sha
 
 
 def leftovers(folder) -> list[str]:
@@ -64,11 +72,11 @@ def test_backup_then_restore_gives_the_same_library_with_a_rebuilt_index(library
 
 def test_restore_refuses_a_library_without_force_and_replaces_it_with(library, tmp_path):
     backup(library, tmp_path / "backup")
-    other = Library.open(tmp_path / "other")
-    ingest([SAMPLES / "T_STDS_002-2025.pdf"], other)
+    other = library
+    delete_one(other)
     with pytest.raises(TargetInUse):
         restore(tmp_path / "backup", other.root)
-    assert len(entries(other.root)) == 1
+    assert len(entries(other.root)) == 3
     shutil.copytree(tmp_path / "backup", other.root / "backup")
     with pytest.raises(TargetInUse, match="inside the data directory"):
         restore(other.root / "backup", other.root, force=True)
@@ -105,8 +113,8 @@ def test_backup_refuses_an_existing_folder_unless_it_is_a_backup(library, tmp_pa
 
 def test_a_damaged_backup_is_refused_before_the_target_is_touched(library, tmp_path):
     backup(library, tmp_path / "backup")
-    target = Library.open(tmp_path / "target")
-    ingest([SAMPLES / "T_STDS_002-2025.pdf"], target)
+    target = library
+    delete_one(target)
     before = entries(target.root)
     original = next((tmp_path / "backup" / "originals").rglob("*.pdf"))
     data = bytearray(original.read_bytes())
@@ -151,20 +159,27 @@ def test_backup_is_consistent_while_the_catalogue_is_written(library, tmp_path):
     finally:
         stop.set()
         editor.join()
-    for i, report in enumerate(reports):
-        restore(report.dest, tmp_path / f"restored-{i}")
-        with Catalogue(tmp_path / f"restored-{i}" / "catalogue.sqlite") as copy:
-            title = copy.metadata(sha)["title_zh"]
-            last_logged = copy.ingest_log(limit=1)[0].reason
+    seen = []
+    for report in reports:
+        copy = sqlite3.connect(f"file:{report.dest}/catalogue.sqlite?mode=ro", uri=True)
+        try:
+            edits = copy.execute("SELECT value FROM overrides WHERE sha256 = ?", (sha,)).fetchall()
+            logged = copy.execute("SELECT reason FROM ingest_log ORDER BY id DESC").fetchone()[0]
+        finally:
+            copy.close()
+        seen.append(logged)
         # The override and its log line were one transaction: the copy has both or neither.
-        assert title == f"标题 {last_logged}" or not last_logged.isdigit()
+        if logged.isdigit():
+            assert [json.loads(value) for (value,) in edits] == [f"标题 {logged}"]
+        else:
+            assert edits == []
+    assert any(logged.isdigit() for logged in seen), "no edit was committed during the backups"
+    assert restore(reports[-1].dest, tmp_path / "restored").standards == 4
 
 
 def test_the_trash_is_kept_and_a_row_without_its_files_fails_the_backup(library, tmp_path):
-    with Catalogue(library.catalogue_path) as catalogue:
-        deleted, damaged = catalogue.shas()[:2]
-        catalogue.remove(deleted)
-    library.move_to_trash(deleted)
+    deleted = delete_one(library)
+    damaged = entries(library.root)[0]["sha256"]
     report = backup(library, tmp_path / "backup")
     assert report.counts["trash"] == 1 and report.standards == 3
     restore(tmp_path / "backup", tmp_path / "restored")
