@@ -59,6 +59,39 @@ STANDARD = {
 }
 
 ERROR = {"type": "object", "properties": {"error": {"type": "string"}}}
+UPLOAD_BATCH = {
+    "type": "object",
+    "required": ["batch", "done", "files"],
+    "properties": {
+        "batch": {"type": "string"},
+        "url": {"type": "string"},
+        "done": {"type": "boolean", "description": "no file is queued or parsing"},
+        "counts": {"type": "object"},
+        "files": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string"},
+                    "state": {
+                        "enum": [
+                            "queued",
+                            "parsing",
+                            "indexed",
+                            "needs OCR",
+                            "unchanged",
+                            "failed",
+                            "refused",
+                        ]
+                    },
+                    "reason": {"type": "string"},
+                    "std_no": {"type": "string"},
+                    "sha256": {"type": "string"},
+                },
+            },
+        },
+    },
+}
 
 
 def _json(schema: dict, description: str = "OK") -> dict:
@@ -204,6 +237,45 @@ SPEC = {
                 "responses": {
                     "200": _json({"type": "object"}),
                     "400": _json(ERROR, "bad parameters"),
+                },
+            }
+        },
+        "/admin/upload": {
+            "post": {
+                "summary": "Upload PDFs (librarian token); each is checked, then ingested in the "
+                "background",
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "file": {
+                                        "type": "array",
+                                        "items": {"type": "string", "format": "binary"},
+                                    }
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "202": _json(UPLOAD_BATCH, "the batch: refused files carry their reason"),
+                    "400": _json(ERROR, "no file sent"),
+                    "401": _json(ERROR, "no valid token"),
+                    "413": _json(ERROR, "the request is over the upload size limit"),
+                    "422": _json(UPLOAD_BATCH, "every file was refused"),
+                },
+            }
+        },
+        "/admin/upload/{batch}": {
+            "get": {
+                "summary": "The state of each file of an upload (librarian token)",
+                "parameters": [_param("batch", "the batch id the upload answered", where="path")],
+                "responses": {
+                    "200": _json(UPLOAD_BATCH),
+                    "401": _json(ERROR, "no valid token"),
+                    "404": _json(ERROR, "no such batch"),
                 },
             }
         },

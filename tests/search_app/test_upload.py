@@ -29,6 +29,7 @@ from search_app.uploads import (
     INDEXED,
     PARSING,
     QUEUED,
+    STATES,
     UNCHANGED,
     UploadStore,
     display_name,
@@ -461,3 +462,11 @@ def test_uploads_after_a_reindex_reach_the_running_server(site, corpus_pdf):
     finished = site.wait_for(response.json()["batch"])["files"][0]
     assert finished["state"] == INDEXED, finished
     assert search_hits(site.base, finished["std_no"])[0]["std_no"] == finished["std_no"]
+
+
+def test_openapi_describes_the_upload_calls(site):
+    spec = requests.get(f"{site.base}/api/openapi.json").json()
+    assert "post" in spec["paths"]["/admin/upload"]
+    states = spec["paths"]["/admin/upload/{batch}"]["get"]["responses"]["200"]
+    schema = states["content"]["application/json"]["schema"]
+    assert set(schema["properties"]["files"]["items"]["properties"]["state"]["enum"]) == set(STATES)
