@@ -37,7 +37,7 @@ from ..uploads import (
 
 blueprint = Blueprint("upload", __name__, url_prefix="/admin/upload")
 
-MB = 1024 * 1024
+MB = 1_000_000  # decimal, as the ingest reports sizes
 DEFAULTS = {
     "UPLOAD_MAX_MB": 100,  # one file
     "UPLOAD_MAX_FILES": 20,  # one upload
@@ -177,6 +177,11 @@ def _receive_files():
         except IngestError as error:
             store.add(batch, name, REFUSED, user, reason=error.reason)
             continue
+        except OSError as error:  # the library's disk, not the file: say so, go on
+            current_app.logger.exception("upload %r could not be stored", name)
+            reason = f"could not be stored in the library: {error.strerror or error}"
+            store.add(batch, name, REFUSED, user, reason=reason)
+            continue
         store.add(batch, name, QUEUED, user, sha256=received.sha256, pages=received.pages)
     current_app.extensions["stdsearch.uploads"].wake()
     data = _batch_data(batch)
@@ -189,10 +194,10 @@ def _receive_files():
 @blueprint.route("/<batch>")
 @librarian_required
 def batch_page(batch: str):
-    if not BATCH_PATTERN.match(batch):
-        abort(404)
-    data = _batch_data(batch)
+    data = _batch_data(batch) if BATCH_PATTERN.match(batch) else {"files": []}
     if not data["files"]:
+        if _wants_json():
+            return jsonify({"error": f"no upload batch {batch!r}", "status": 404}), 404
         abort(404)
     if _wants_json():
         return jsonify(data)

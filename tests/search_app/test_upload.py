@@ -283,6 +283,10 @@ def test_token_upload_answers_json_and_refuses_bad_files_with_reasons(site, corp
     assert entry["state"] == INDEXED and entry["std_no"]
     assert search_hits(site.base, entry["std_no"])[0]["std_no"] == entry["std_no"]
 
+    unknown = requests.get(f"{site.base}/admin/upload/20990101-000000-abcdef", headers=site.auth)
+    assert unknown.status_code == 404 and unknown.json()["status"] == 404
+    assert requests.get(f"{site.base}/admin/upload/x'y", headers=site.auth).status_code == 404
+
     # The same file again is recognised as unchanged.
     again = site.upload([("copy of the same.pdf", good)], params={"format": "json"})
     assert site.wait_for(again.json()["batch"])["files"][0]["state"] == UNCHANGED
