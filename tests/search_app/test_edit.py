@@ -121,8 +121,11 @@ def test_edits_need_a_librarian_and_a_csrf_token(site):
     refused = requests.post(f"{base}/api/standards/{EDITION}", json={"title_zh": "篡改"})
     assert refused.status_code in (400, 401)
     assert requests.delete(f"{base}/api/standards/{EDITION}").status_code in (400, 401)
+    edit_link = f'href="/std/{EDITION.replace(" ", "%20")}/edit"'
+    assert edit_link not in requests.get(f"{base}/std/{EDITION}").text
     # Signed in, but the form lacks its token: refused too.
     browser = signed_in(base)
+    assert edit_link in browser.get(f"{base}/std/{EDITION}").text
     _, values = edit_form(browser, base, EDITION)
     del values["csrf_token"]
     response = browser.post(f"{base}/std/{EDITION}/edit", data={**values, "title_zh": "篡改"})
