@@ -96,6 +96,12 @@ def ingest(
 ) -> IngestReport:
     """`source_names` gives files the name they are known by when theirs on disk is not
     (uploads are stored by content): it becomes `source_file` and the name reported."""
+    if not dry_run:
+        # An entry a killed batch committed but never indexed counts as unchanged below, so
+        # it would stay out of the index: repair first, as the site does when it starts.
+        from .consistency import check_and_repair
+
+        check_and_repair(library)
     report = IngestReport()
     names = {Path(path): name for path, name in (source_names or {}).items()}
     limits = limits or Limits()
