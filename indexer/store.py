@@ -116,6 +116,13 @@ class Library:
             os.close(fd)
             try:
                 shutil.copyfile(source, tmp)
+                # On disk before its name is: a power cut must not leave an empty original
+                # that a committed catalogue entry points to.
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
