@@ -256,22 +256,29 @@ class UploadStore:
         )
         return [Batch(**dict(r)) for r in rows]
 
-    def claim_next(self) -> Upload | None:
-        """The oldest queued upload, marked `parsing`; the UPDATE's condition makes the
-        claim atomic should two processes serve the same library."""
-        while True:
-            row = self.db.execute(
-                "SELECT id FROM uploads WHERE state = ? ORDER BY id LIMIT 1", (QUEUED,)
-            ).fetchone()
-            if row is None:
-                return None
+    def claim(self, limit: int = 1) -> list[Upload]:
+        """Up to `limit` of the oldest queued uploads, marked `parsing`. Two uploads of
+        the same content, or under the same name, never go in one ingest run: the second
+        waits, and is then found unchanged. The UPDATE's condition makes each claim
+        atomic should two processes serve the same library."""
+        claimed: list[Upload] = []
+        rows = self.db.execute(
+            "SELECT * FROM uploads WHERE state = ? ORDER BY id LIMIT ?", (QUEUED, 4 * limit)
+        ).fetchall()
+        for row in rows:
+            upload = Upload(**dict(row))
+            if len(claimed) >= limit:
+                break
+            if any(u.sha256 == upload.sha256 or u.file == upload.file for u in claimed):
+                continue
             with self.db:
-                claimed = self.db.execute(
+                taken = self.db.execute(
                     "UPDATE uploads SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
-                    (PARSING, _now(), row["id"], QUEUED),
+                    (PARSING, _now(), upload.id, QUEUED),
                 ).rowcount
-            if claimed:
-                return self.get(row["id"])
+            if taken:
+                claimed.append(self.get(upload.id))
+        return claimed
 
     def finish(self, upload_id: int, state: str, reason: str = "", std_no: str = "") -> None:
         with self.db:
@@ -363,45 +370,66 @@ class UploadQueue:
         with UploadStore(self.library.catalogue_path) as store:
             while not self._stopping.is_set():
                 try:
-                    upload = store.claim_next()
+                    uploads = store.claim(self.workers)
                 except sqlite3.Error:
                     log.exception("upload queue: cannot read the uploads table")
-                    upload = None
-                if upload is None:
+                    uploads = []
+                if not uploads:
                     self._wake.wait(self.poll_seconds)
                     self._wake.clear()
                     continue
-                self._ingest(store, upload)
+                self._ingest(store, uploads)
 
-    def _ingest(self, store: UploadStore, upload: Upload) -> None:
+    def _stored(self, upload: Upload) -> Path | None:
         path = upload_path(self.library, upload.sha256)
-        if not path.exists():
-            # An identical upload finished meanwhile and its stored copy went away; the
-            # library keeps the original, which ingest recognises as unchanged.
-            path = self.library.original_path(upload.sha256)
-        try:
-            if not path.exists():
+        if path.exists():
+            return path
+        # An identical upload finished meanwhile and its stored copy went away; the
+        # library keeps the original, which ingest recognises as unchanged.
+        original = self.library.original_path(upload.sha256)
+        return original if original.exists() else None
+
+    def _ingest(self, store: UploadStore, uploads: list[Upload]) -> None:
+        """One ingest run over the claimed uploads, each finished as its outcome arrives."""
+        paths: dict[Path, Upload] = {}
+        for upload in uploads:
+            path = self._stored(upload)
+            if path is None:
                 store.finish(upload.id, FAILED, "the uploaded file is missing from the library")
-                return
-            report = pipeline.ingest(
-                [path],
-                self.library,
-                workers=self.workers,
-                limits=self.limits,
-                use_ocr=self.use_ocr,
-                source_names={path: upload.file},
-            )
-            outcome = report.outcomes[0]
-            store.finish(
-                upload.id,
-                OUTCOME_STATES.get(outcome.outcome, FAILED),
-                outcome.reason,
-                outcome.std_no,
-            )
-        except Exception as error:  # the queue must outlive one file it cannot ingest
-            log.exception("upload %s (%s) could not be ingested", upload.id, upload.file)
-            store.finish(upload.id, FAILED, f"ingest error: {type(error).__name__}: {error}")
+            else:
+                paths[path] = upload
+        by_name = {upload.file: upload for upload in paths.values()}
+        finished: set[int] = set()
+
+        def done(outcome: pipeline.FileOutcome) -> None:
+            upload = by_name.get(outcome.file)
+            if upload is not None:
+                state = OUTCOME_STATES.get(outcome.outcome, FAILED)
+                store.finish(upload.id, state, outcome.reason, outcome.std_no)
+                finished.add(upload.id)
+
+        try:
+            if paths:
+                pipeline.ingest(
+                    list(paths),
+                    self.library,
+                    workers=self.workers,
+                    limits=self.limits,
+                    use_ocr=self.use_ocr,
+                    source_names={path: upload.file for path, upload in paths.items()},
+                    progress=done,
+                )
+        except Exception as error:  # the queue must outlive a run it cannot finish
+            log.exception("uploads %s could not be ingested", [u.id for u in uploads])
+            reason = f"ingest error: {type(error).__name__}: {error}"
+            for upload in paths.values():
+                if upload.id not in finished:
+                    store.finish(upload.id, FAILED, reason)
         finally:
-            if not store.waiting_for(upload.sha256):
-                with contextlib.suppress(OSError):
-                    upload_path(self.library, upload.sha256).unlink(missing_ok=True)
+            for upload in paths.values():
+                if upload.id not in finished and store.get(upload.id).pending:
+                    store.finish(upload.id, FAILED, "the ingest gave no outcome for this file")
+            for upload in uploads:
+                if not store.waiting_for(upload.sha256):
+                    with contextlib.suppress(OSError):
+                        upload_path(self.library, upload.sha256).unlink(missing_ok=True)

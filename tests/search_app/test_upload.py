@@ -49,6 +49,7 @@ LIMITS = {
     "UPLOAD_MAX_FILES": 6,
     "UPLOAD_MAX_TOTAL_MB": 8,
     "UPLOAD_OCR": False,
+    "UPLOAD_WORKERS": 2,  # two files per ingest run, parsed side by side
 }
 
 
@@ -140,6 +141,21 @@ def test_display_names_never_name_a_path():
         assert display_name(raw) == expected, raw
     long = display_name("长" * 500 + ".pdf")
     assert len(long) <= 160 and long.endswith(".pdf")
+
+
+def test_one_run_never_takes_the_same_content_or_name_twice(tmp_path):
+    with UploadStore(tmp_path / "catalogue.sqlite") as store:
+        batch = store.new_batch_id()
+        first = store.add(batch, "a.pdf", QUEUED, "librarian", sha256="1" * 64)
+        store.add(batch, "b.pdf", QUEUED, "librarian", sha256="1" * 64)  # same content
+        store.add(batch, "a.pdf", QUEUED, "librarian", sha256="2" * 64)  # same name
+        fourth = store.add(batch, "c.pdf", QUEUED, "librarian", sha256="3" * 64)
+        run = store.claim(3)
+        assert [u.id for u in run] == [first, fourth]
+        assert all(u.state == PARSING for u in run)
+        assert len(store.claim(3)) == 2  # the two that waited
+        assert store.claim(3) == []
+        assert store.requeue_interrupted() == 4
 
 
 @pytest.mark.corpus
