@@ -368,6 +368,11 @@ LABELS: dict[str, dict[str, str]] = {
     "upload_choose": {"zh": "选择 PDF 文件", "en": "Choose PDF files"},
     "upload_drop_hint": {"zh": "也可以把文件拖放到这里。", "en": "Or drop the files here."},
     "upload_submit": {"zh": "上传", "en": "Upload"},
+    "upload_sending": {"zh": "正在发送：", "en": "Sending:"},
+    "upload_send_failed": {
+        "zh": "发送失败，请检查网络后重试。",
+        "en": "Sending failed; check the connection and try again.",
+    },
     "upload_choose_files": {"zh": "请至少选择一个 PDF 文件。", "en": "Choose at least one PDF."},
     "upload_recent": {"zh": "最近的上传", "en": "Recent uploads"},
     "upload_by": {"zh": "上传者", "en": "By"},

@@ -41,6 +41,49 @@
     });
   }
 
+  // Sends the form itself to show how much has been sent (large scans take a while),
+  // then opens the batch's progress page the server names.
+  function sendWithProgress(form) {
+    var sending = form.querySelector(".sending");
+    var bar = sending.querySelector("progress");
+    var error = form.querySelector(".send-error");
+    var button = form.querySelector("button[type=submit]");
+    form.addEventListener("submit", function (event) {
+      if (!window.FormData || !window.XMLHttpRequest) { return; }
+      event.preventDefault();
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", function (progress) {
+        if (progress.lengthComputable) { bar.value = 100 * progress.loaded / progress.total; }
+      });
+      request.addEventListener("load", function () {
+        var answer = null;
+        try { answer = JSON.parse(request.responseText); } catch (e) { answer = null; }
+        if (answer && answer.url) {
+          window.location.assign(answer.url);
+          return;
+        }
+        sending.hidden = true;
+        button.disabled = false;
+        error.hidden = false;
+        error.textContent = request.status === 413 ? form.dataset.tooLarge
+          : (answer && answer.error) || form.dataset.failed;
+      });
+      request.addEventListener("error", function () {
+        sending.hidden = true;
+        button.disabled = false;
+        error.hidden = false;
+        error.textContent = form.dataset.failed;
+      });
+      error.hidden = true;
+      sending.hidden = false;
+      button.disabled = true;
+      bar.value = 0;
+      request.send(new FormData(form));
+    });
+  }
+
   function updateRow(row, file, labels) {
     var state = row.querySelector(".upload-state");
     state.textContent = labels[file.state] || file.state;
@@ -84,6 +127,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-drop-zone]").forEach(enhanceDropZone);
+    document.querySelectorAll("form.upload-form").forEach(sendWithProgress);
     document.querySelectorAll("table[data-poll]").forEach(poll);
   });
 })();

@@ -47,7 +47,12 @@ def test_upload_two_pdfs_and_watch_them_get_indexed(page, upload_site, corpus_pd
 
     page.get_by_label("选择 PDF 文件").set_input_files([str(corpus_pdf(name)) for name in TWO])
     assert page.locator(".chosen li").all_inner_texts() == TWO
-    page.get_by_role("button", name="上传").click()
+    with page.expect_response(
+        lambda r: r.url.endswith("/admin/upload") and r.request.method == "POST"
+    ) as posted:
+        page.get_by_role("button", name="上传").click()
+    # Sent by the page's script (with a progress bar), which is answered in JSON.
+    assert posted.value.status == 202
     page.wait_for_url(re.compile(r"/admin/upload/[0-9]{8}-"))
     # Marks this document: a reload would lose the mark.
     page.evaluate("window.notReloaded = true")
