@@ -600,7 +600,10 @@ def serve(obj: Context, host: str, port: int, debug: bool) -> None:
     """Serve the web pages and JSON API."""
     from search_app.app import create_app
 
-    app = create_app({"DATA_DIR": os.path.abspath(obj.data)})
+    # With the debug reloader this process only watches files; the child it starts
+    # serves, and only that one may ingest uploads.
+    watcher = debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true"
+    app = create_app({"DATA_DIR": os.path.abspath(obj.data), "UPLOAD_QUEUE": not watcher})
     if debug:
         app.run(host=host, port=port, debug=True)
         return
