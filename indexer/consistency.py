@@ -36,11 +36,13 @@ class Repair:
 
 
 def check_and_repair(library: Library) -> Repair:
+    """Holds the store lock throughout: with no ingest between its steps, a file without
+    an entry is an orphan, and an entry missing from the index (or the reverse) is not
+    one an ingest is about to index (or drop)."""
     repair = Repair()
     index = SearchIndex(library.index_root)
-    with Catalogue(library.catalogue_path) as catalogue:
-        with library.store_lock():
-            repair.unowned_files = _clear_unowned(library, set(catalogue.shas()))
+    with Catalogue(library.catalogue_path) as catalogue, library.store_lock():
+        repair.unowned_files = _clear_unowned(library, set(catalogue.shas()))
         listed = set(catalogue.shas())
         for sha in sorted(listed):
             if not library.has_extracted(sha):
@@ -62,8 +64,7 @@ def check_and_repair(library: Library) -> Repair:
 
 
 def _clear_unowned(library: Library, listed: set[str]) -> list[str]:
-    """Originals and JSON of no catalogue entry, and temporary files of killed writes.
-    Call with the store lock held, so that no ingest is between its files and its row."""
+    """Originals and JSON of no catalogue entry, and temporary files of killed writes."""
     cleared = []
     for folder in ("originals", "extracted"):
         for path in sorted((library.root / folder).glob("*/*")):
