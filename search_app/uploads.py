@@ -119,7 +119,8 @@ def display_name(raw: str | None) -> str:
     name = name.strip().lstrip(".").strip()
     if len(name) > MAX_NAME:
         stem, dot, suffix = name.rpartition(".")
-        name = (stem[: MAX_NAME - 1 - len(suffix)] + dot + suffix) if dot else name[:MAX_NAME]
+        keep = dot and len(suffix) <= 10  # the extension survives shortening
+        name = stem[: MAX_NAME - 1 - len(suffix)] + "." + suffix if keep else name[:MAX_NAME]
     return name or "upload.pdf"
 
 

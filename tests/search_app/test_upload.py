@@ -141,6 +141,7 @@ def test_display_names_never_name_a_path():
         assert display_name(raw) == expected, raw
     long = display_name("长" * 500 + ".pdf")
     assert len(long) <= 160 and long.endswith(".pdf")
+    assert len(display_name("a." + "b" * 500)) <= 160
 
 
 def test_one_run_never_takes_the_same_content_or_name_twice(tmp_path):
