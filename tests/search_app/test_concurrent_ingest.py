@@ -96,8 +96,9 @@ def check_searches_during_ingests(base, library, errors, corpus_pdf) -> None:
     for thread in threads:
         thread.start()
     started = time.monotonic()
+    ingests: list[subprocess.Popen] = []
     try:
-        ingests = [
+        ingests += [
             subprocess.Popen(
                 [
                     sys.executable,
@@ -126,6 +127,10 @@ def check_searches_during_ingests(base, library, errors, corpus_pdf) -> None:
         stop.set()
         for thread in threads:
             thread.join(60)
+        for process in ingests:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
     for process, (out, err) in zip(ingests, results, strict=True):
         assert process.returncode == 0, err
