@@ -264,7 +264,9 @@ def read_manifest(source: Path) -> dict:
         raise TargetInUse(f"{source} is not a stdsearch backup (no {MANIFEST})")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), list):
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+            raise ValueError("it lists no files")
+        if manifest.get("format") != FORMAT:
             raise ValueError(f"unknown backup format {manifest.get('format')!r}")
     except ValueError as error:
         raise BackupError(f"{path} cannot be read: {error}") from None
