@@ -27,6 +27,7 @@ from search_app.accounts import Accounts
 from search_app.app import create_app
 from search_app.uploads import (
     INDEXED,
+    NEEDS_OCR,
     PARSING,
     QUEUED,
     STATES,
@@ -41,12 +42,13 @@ from tests.conftest import PASSWORD, ROOT, csrf_token, serve_in_thread, signed_i
 SMALL = ["GB_5085.7-2019.pdf", "DB44_1989-2017.pdf", "GB_12523-2011.pdf"]
 ANOTHER = "GB_34330-2017.pdf"
 LATER = "GB_18918-2002.pdf"
+SCANNED = "GB_14554-1993.pdf"  # 7 pages, images only: needs OCR, which is off here
 OVERSIZED = "GB_T_28181-2016.pdf"  # 2.9 MB, over the 2 MB limit below
 TOO_LONG = "HJ_212-2017.pdf"  # 70 pages, over the 60-page limit below
 LIMITS = {
     "UPLOAD_MAX_MB": 2,
     "UPLOAD_MAX_PAGES": 60,
-    "UPLOAD_MAX_FILES": 6,
+    "UPLOAD_MAX_FILES": 8,
     "UPLOAD_MAX_TOTAL_MB": 8,
     "UPLOAD_OCR": False,
     "UPLOAD_WORKERS": 2,  # two files per ingest run, parsed side by side
@@ -263,6 +265,7 @@ def test_token_upload_answers_json_and_refuses_bad_files_with_reasons(site, corp
     response = site.upload(
         [
             (ANOTHER, good),
+            (SCANNED, corpus_pdf(SCANNED).read_bytes()),
             ("notes.pdf", "这不是 PDF 文件 / not a PDF".encode()),
             ("locked.pdf", encrypted_pdf()),
             ("truncated.pdf", broken[: len(broken) // 3]),
@@ -288,16 +291,18 @@ def test_token_upload_answers_json_and_refuses_bad_files_with_reasons(site, corp
 
     # The page limit, and more files than one upload may hold.
     too_many = site.upload(
-        [(TOO_LONG, corpus_pdf(TOO_LONG).read_bytes())] + [(f"{n}.pdf", b"x") for n in range(6)]
+        [(TOO_LONG, corpus_pdf(TOO_LONG).read_bytes())] + [(f"{n}.pdf", b"x") for n in range(8)]
     )
     assert too_many.status_code == 422
     reasons = [f["reason"] for f in too_many.json()["files"]]
     assert "too many pages" in reasons[0]
-    assert "more than 6 files" in reasons[-1]
+    assert "more than 8 files" in reasons[-1]
 
     finished = site.wait_for(data["batch"])
     entry = next(f for f in finished["files"] if f["file"] == ANOTHER)
     assert entry["state"] == INDEXED and entry["std_no"]
+    scanned = next(f for f in finished["files"] if f["file"] == SCANNED)
+    assert scanned["state"] == NEEDS_OCR and "OCR" in scanned["reason"], scanned
     assert search_hits(site.base, entry["std_no"])[0]["std_no"] == entry["std_no"]
 
     unknown = requests.get(f"{site.base}/admin/upload/20990101-000000-abcdef", headers=site.auth)
