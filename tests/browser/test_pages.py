@@ -27,7 +27,9 @@ def test_search_by_words_shows_clauses_with_pages_and_highlights(page, site):
     assert page.locator("li.standard").count() >= 1
     assert page.locator("li.standard .clauses li").count() >= 1
     assert page.locator("mark").count() >= 1
-    assert re.search(r"p\. \d+", page.locator("li.standard .clauses li").first.inner_text())
+    current = page.locator("nav.pagination a[aria-current='page']")
+    assert current.count() == 1 and current.inner_text() == "1"
+    assert re.search(r"第 \d+ 页", page.locator("li.standard .clauses li").first.inner_text())
     screenshot(page, "search-words")
 
 
@@ -85,7 +87,7 @@ def test_compare_two_editions_from_the_replaces_link(page, site):
 
 def test_switch_to_english_and_back(page, site):
     page.goto(f"{site}/search?q=噪声")
-    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
     page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -94,11 +96,11 @@ def test_switch_to_english_and_back(page, site):
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_role("link", name="中文").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
 
 
 def test_phone_width_has_no_horizontal_scroll(browser, site):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
     page = context.new_page()
     widths = {}
     for path in (
@@ -109,5 +111,123 @@ def test_phone_width_has_no_horizontal_scroll(browser, site):
     ):
         page.goto(site + path)
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
+        if path.startswith("/search"):
+            screenshot(page, "phone-search")
     context.close()
-    assert all(width <= 390 for width in widths.values()), widths
+    assert all(width <= 375 for width in widths.values()), widths
+
+
+# Text nodes and shown attributes outside document text (marked lang="zh-…"), with CJK in them.
+CHINESE_CHROME = """() => {
+  const cjk = /[\\u3400-\\u9fff]/;
+  const found = [];
+  const inDocumentText = (el) => el.closest('[lang^="zh"]') !== null;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (cjk.test(node.textContent) && !inDocumentText(node.parentElement)) {
+      found.push(node.textContent.trim());
+    }
+  }
+  for (const el of document.body.querySelectorAll('[placeholder], [aria-label], [alt], [title]')) {
+    for (const name of ['placeholder', 'aria-label', 'alt', 'title']) {
+      const value = el.getAttribute(name);
+      if (value && cjk.test(value) && !inDocumentText(el)) found.push(name + '=' + value);
+    }
+  }
+  return found;
+}"""
+
+
+def test_english_pages_show_no_chinese_outside_document_text(page, site):
+    page.goto(f"{site}/?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    found = {}
+    for path in (
+        "/",
+        "/search?q=噪声&level=national",
+        "/search?q=没有这样的词汇xyz",
+        "/std/GB%2012348-2008",
+        "/std/GB%2012348-2008/clause/3.4",
+        "/std/GB%203838-2002/page/1",
+        "/terms?q=参考文献",
+        "/compare?a=T/STDS%20001-2024&b=T/STDS%20001-2026",
+        "/compare?a=T/STDS%20001-2024&b=nonsense",
+        "/std/GB%2099999-2099",
+    ):
+        page.goto(site + path)
+        assert page.locator("html").get_attribute("lang") == "en", path
+        found[path] = page.evaluate(CHINESE_CHROME)
+        if path.startswith("/search?q=噪声"):
+            screenshot(page, "search-english")
+    # The link back to Chinese is the one Chinese word of the chrome, and it says so.
+    assert {path: [s for s in shown if s != "中文"] for path, shown in found.items()} == {
+        path: [] for path in found
+    }
+
+
+def test_keyboard_reaches_the_search_box_and_the_results(page, site):
+    page.goto(f"{site}/search?q=厂界噪声")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    reached = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const el = document.activeElement;
+                 return [el.id, el.className, getComputedStyle(el).outlineStyle]; }"""
+        )
+        reached.append(focused[0] or focused[1])
+        assert focused[2] != "none", focused  # focus is visible on everything it reaches
+        if focused[1] == "clause-link":
+            break
+    assert "q" in reached and reached[-1] == "clause-link", reached
+    assert reached.index("q") < len(reached) - 1
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/std/.+#c-"))
+
+
+def test_skip_link_moves_focus_to_the_main_content(page, site):
+    page.goto(f"{site}/std/GB%2012348-2008")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_scanned_page_opens_as_an_image_within_the_size_limit(page, site):
+    # GB 3838-2002 is a scan stored at one point per pixel (2480 x 3504 pt pages); with OCR
+    # off its pages wait for OCR, and each links to its image.
+    page.goto(f"{site}/std/GB%203838-2002")
+    page.locator("p.ocr a", has_text="3").first.click()
+    page.wait_for_url(re.compile(r"/page/3$"))
+    image = page.locator("img.scan")
+    assert "第 3 页" in image.get_attribute("alt")
+    page.wait_for_function("document.querySelector('img.scan').naturalWidth > 0")
+    size = page.evaluate(
+        "[document.querySelector('img.scan').naturalWidth, document.querySelector('img.scan').naturalHeight]"
+    )
+    assert max(size) <= 1600 and size[1] > size[0]
+    screenshot(page, "page-image")
+
+
+CONTRAST = """(el) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => {
+    v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let bg = el;
+  while (bg && getComputedStyle(bg).backgroundColor.startsWith('rgba(0, 0, 0, 0')) bg = bg.parentElement;
+  const back = bg ? rgb(getComputedStyle(bg).backgroundColor) : [255, 255, 255];
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(back)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_status_badges_are_legible_and_withdrawn_ones_struck(page, site):
+    page.goto(f"{site}/search?q=T/STDS 001")
+    badges = page.locator(".badge")
+    assert badges.count() >= 2
+    for i in range(badges.count()):
+        badge = badges.nth(i)
+        assert badge.evaluate(CONTRAST) >= 4.5, badge.inner_text()
+    replaced = page.locator(".badge.status-被代替").first
+    assert "line-through" in replaced.evaluate("el => getComputedStyle(el).textDecorationLine")
