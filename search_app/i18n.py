@@ -97,6 +97,10 @@ LABELS: dict[str, dict[str, str]] = {
     "full_text": {"zh": "正文", "en": "Full text"},
     "clause_path": {"zh": "所在位置", "en": "Location"},
     "in_context": {"zh": "在全文中查看", "en": "Read in context"},
+    "compare_same_clause": {
+        "zh": "与 {std_no} 中的同一条款对比",
+        "en": "Compare with the same clause in {std_no}",
+    },
     "compare_with_successor": {
         "zh": "与代替它的版本对比",
         "en": "compare with the edition that replaces it",

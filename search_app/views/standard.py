@@ -118,7 +118,26 @@ def clause_data(std_no: str, clause_no: str) -> dict:
         "ocr_pages": standard.ocr_pages,
         "clause": clause.__dict__,
         "similar": similar_clauses(state.index(), standard.sha256, clause),
+        "editions": _editions_with_clause(standard, clause_no),
     }
+
+
+def _editions_with_clause(standard: Standard, clause_no: str) -> list[dict]:
+    """The editions this one replaces or is replaced by, held in the library, that have a
+    clause with the same number: what a reader of a clause compares it with first."""
+    from indexer.pipeline import load_standard
+
+    numbers = [*standard.replaces, *([standard.replaced_by] if standard.replaced_by else [])]
+    editions = []
+    with _catalogue() as catalogue:
+        for number in numbers:
+            sha = resolve_sha(catalogue, number)
+            if sha is None or sha == standard.sha256:
+                continue
+            other = load_standard(_library(), catalogue, sha)
+            if any(c.clause_no == clause_no for c in other.clauses):
+                editions.append({"std_no": other.std_no, "status": other.status})
+    return editions
 
 
 @blueprint.route("/std/<path:std_no>/clause/<clause_no>")

@@ -174,6 +174,9 @@ def test_json_twins_return_the_same_data_as_the_pages(site):
     assert json.loads(twin) == clause
     _, _, html = get(site + clause_path)
     assert clause["clause"]["heading"] in html
+    # The edition it replaces has a clause 4.1 too: the page offers to compare the two.
+    assert [e["std_no"] for e in clause["editions"]] == ["T/STDS 001-2024"]
+    assert "a=T/STDS+001-2024/4.1&amp;b=T/STDS+001-2026/4.1" in html
     assert all(s["std_no"] in html for s in clause["similar"])
 
     compare_query = f"a={q('T/STDS 001-2024')}&b={q('T/STDS 001-2026')}"
