@@ -128,6 +128,18 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "limit 和 page 须为正整数。",
         "en": "limit and page must be whole numbers.",
     },
+    "query_empty": {
+        "zh": "请输入要检索的词、短语或标准号。",
+        "en": "Type words, a phrase or a standard number to search for.",
+    },
+    "query_filter": {
+        "zh": "筛选条件无法识别：{detail}",
+        "en": "A filter is not understood: {detail}",
+    },
+    "page_too_far": {
+        "zh": "页码超出了结果范围。",
+        "en": "That page is past the end of the results.",
+    },
     "query_error": {"zh": "无法执行该检索：{detail}", "en": "This query cannot be run: {detail}"},
     "compare_needs_both": {
         "zh": "请填写要对比的两项。",

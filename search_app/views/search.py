@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from ..query import QueryError
-from ..search import search
+from ..search import MAX_OFFSET, search
 from ..user_errors import error_fields
 
 blueprint = Blueprint("search", __name__)
@@ -36,16 +36,27 @@ def _search_data() -> tuple[dict, int]:
         return {**data, **error_fields("whole_numbers")}, 400
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     data.update(page=page, limit=limit, filters=filters)
+    if (page - 1) * limit > MAX_OFFSET:
+        return {**data, **error_fields("page_too_far")}, 400
     if not q.strip() and not filters:
         return data, 200
     state = current_app.extensions["stdsearch.state"]
     try:
         result = search(state.index(), q, limit=limit, offset=(page - 1) * limit, filters=filters)
     except QueryError as error:
-        return {**data, **error_fields("query_error", detail=str(error))}, 400
+        return {**data, **_query_error(error)}, 400
     data.update(result.to_dict())
     data.update(page=page, limit=limit, filters=filters)
     return data, 200
+
+
+def _query_error(error: QueryError) -> dict:
+    """The parser's reason, said in the reader's language where it has a label."""
+    if error.code == "empty":
+        return error_fields("query_empty")
+    if error.code == "filter":
+        return error_fields("query_filter", detail=str(error))
+    return error_fields("query_error", detail=str(error))
 
 
 @blueprint.route("/")
