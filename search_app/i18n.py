@@ -14,12 +14,12 @@ LABELS: dict[str, dict[str, str]] = {
     "results": {"zh": "条结果", "en": "results"},
     "found": {
         "zh": "{standards} 项标准 · {clauses} 条匹配条款",
-        "en": "{standards} standards · {clauses} matching clauses",
+        "en": "Standards: {standards} · matching clauses: {clauses}",
     },
     "standards": {"zh": "项标准", "en": "standards"},
     "ms": {"zh": "毫秒", "en": "ms"},
     "page": {"zh": "页", "en": "page"},
-    "more_clauses": {"zh": "本标准另有 {n} 条匹配条款", "en": "{n} more clauses in this standard"},
+    "more_clauses": {"zh": "本标准另有 {n} 条匹配条款", "en": "More matching clauses here: {n}"},
     "no_results": {"zh": "没有找到匹配的结果。", "en": "Nothing matched."},
     "did_you_mean": {"zh": "您是否要找：", "en": "Did you mean:"},
     "previous": {"zh": "上一页", "en": "Previous"},
@@ -54,7 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
     "cited_by": {"zh": "被以下标准引用", "en": "Cited by"},
     "similar": {"zh": "其他标准中的相似条款", "en": "Similar clauses in other standards"},
     "compare": {"zh": "条款对比", "en": "Compare"},
-    "changed_clauses": {"zh": "{n} 处条款有差异", "en": "{n} clauses differ"},
+    "changed_clauses": {"zh": "{n} 处条款有差异", "en": "Clauses that differ: {n}"},
     "term_query": {
         "zh": "术语，如 参考文献",
         "en": "A term in Chinese or English, e.g. bibliography",
