@@ -97,6 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
     "full_text": {"zh": "正文", "en": "Full text"},
     "clause_path": {"zh": "所在位置", "en": "Location"},
     "in_context": {"zh": "在全文中查看", "en": "Read in context"},
+    "edition_history": {"zh": "版本沿革", "en": "Edition history"},
     "compare_same_clause": {
         "zh": "与 {std_no} 中的同一条款对比",
         "en": "Compare with the same clause in {std_no}",

@@ -6,6 +6,7 @@ import threading
 
 from flask import Blueprint, current_app, jsonify, render_template, request, send_file
 
+from analyzers.stdno import parse_std_no
 from indexer.catalogue import Catalogue
 from indexer.library_view import find_standard, resolve_sha
 from indexer.model import Standard
@@ -63,7 +64,53 @@ def _links(standard: Standard) -> dict:
             links["replaced_by"] = standard.replaced_by
             successor = in_library(standard.replaced_by) or {}
             links["replaced_by_in_library"] = successor.get("std_no")
+        links["editions"] = _edition_chain(standard, in_library)
     return links
+
+
+def _edition_chain(standard: Standard, in_library) -> list[dict]:
+    """Every edition before and after this one, oldest first: the replaces numbers printed
+    on covers, followed through the editions the library holds."""
+
+    def edition(number: str, meta: dict | None, current: bool = False) -> dict:
+        return {
+            "std_no": meta["std_no"] if meta else number,
+            "in_library": meta is not None,
+            "status": (meta or {}).get("status", ""),
+            "current": current,
+        }
+
+    seen = {standard.sha256}
+    older: list[dict] = []
+    waiting = list(standard.replaces)
+    while waiting and len(older) < 50:
+        number = waiting.pop(0)
+        meta = in_library(number)
+        if meta is not None:
+            if meta["sha256"] in seen:
+                continue
+            seen.add(meta["sha256"])
+            waiting.extend(meta.get("replaces") or [])
+        older.append(edition(number, meta))
+    newer: list[dict] = []
+    number = standard.replaced_by
+    while number and len(newer) < 50:
+        meta = in_library(number)
+        if meta is not None and meta["sha256"] in seen:
+            break
+        newer.append(edition(number, meta))
+        if meta is None:
+            break
+        seen.add(meta["sha256"])
+        number = meta.get("replaced_by")
+    older.sort(key=lambda e: (_year(e["std_no"]), e["std_no"]))
+    current = edition(standard.std_no, {**standard.to_dict(structure=False)}, current=True)
+    return [*older, current, *newer] if older or newer else []
+
+
+def _year(std_no: str) -> int:
+    number = parse_std_no(std_no)
+    return int(number.year or 0) if number else 0
 
 
 def standard_data(std_no: str) -> dict:

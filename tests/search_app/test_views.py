@@ -166,6 +166,15 @@ def test_json_twins_return_the_same_data_as_the_pages(site):
     for term in standard["terms"]:
         assert term["term_zh"] in html
     assert standard["status"] in html
+    editions = [(e["std_no"], e["current"]) for e in standard["links"]["editions"]]
+    assert editions == [("T/STDS 001-2024", False), ("T/STDS 001-2026", True)]
+    assert '<strong aria-current="page">T/STDS 001-2026</strong>' in html
+    _, _, body = get(f"{site}/api/standards/{q('T/STDS 001-2024')}")
+    older = json.loads(body)["links"]["editions"]
+    assert [(e["std_no"], e["status"]) for e in older] == [
+        ("T/STDS 001-2024", "被代替"),
+        ("T/STDS 001-2026", "现行"),
+    ]
 
     clause_path = f"/std/{q('T/STDS 001-2026')}/clause/4.1"
     _, _, body = get(f"{site}/api/standards/{q('T/STDS 001-2026')}/clauses/4.1")
