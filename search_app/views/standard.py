@@ -123,6 +123,8 @@ def standard_data(std_no: str) -> dict:
 @blueprint.route("/std/<path:std_no>")
 def standard_page(std_no: str):
     data = standard_data(std_no)
+    if request.args.get("format") == "json":
+        return jsonify(data)
     return render_template("standard.html", std=data)
 
 

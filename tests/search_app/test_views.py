@@ -160,6 +160,8 @@ def test_json_twins_return_the_same_data_as_the_pages(site):
 
     _, _, body = get(f"{site}/api/standards/{q('T/STDS 001-2026')}")
     standard = json.loads(body)
+    _, _, twin = get(f"{site}/std/{q('T/STDS 001-2026')}?format=json")
+    assert json.loads(twin) == standard
     _, _, html = get(f"{site}/std/{q('T/STDS 001-2026')}")
     for clause in standard["clauses"]:
         assert f'id="c-{clause["clause_no"]}"' in html
