@@ -97,6 +97,14 @@ LABELS: dict[str, dict[str, str]] = {
     "full_text": {"zh": "正文", "en": "Full text"},
     "clause_path": {"zh": "所在位置", "en": "Location"},
     "in_context": {"zh": "在全文中查看", "en": "Read in context"},
+    "search_help": {
+        "zh": "可输入任意写法的标准号（gb/t7714、GB/T 7714—2015）、标准名称中的词或一句话；"
+        "也可在检索词中筛选：status:现行 level:地方 region:广东 year:2015-2020，"
+        "用引号检索短语，用 -词 排除。",
+        "en": "Type a standard number in any spelling (gb/t7714, GB/T 7714—2015), words of a title "
+        "or a question in Chinese; filter inside the query with status:current level:local "
+        "region:guangdong year:2015-2020, quote a phrase, exclude a word with -word.",
+    },
     "edition_history": {"zh": "版本沿革", "en": "Edition history"},
     "compare_same_clause": {
         "zh": "与 {std_no} 中的同一条款对比",
