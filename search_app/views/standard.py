@@ -1,4 +1,5 @@
-"""A standard's page `/std/<std_no>` and clause page, with their JSON twins, and the original PDF."""
+"""A standard's page `/std/<std_no>` and clause page, with their JSON twins; the original PDF
+and images of its pages."""
 
 from __future__ import annotations
 
@@ -226,7 +227,8 @@ def page_image(std_no: str, page_no: int):
         path = page_png(_library(), sha, page_no, lock)
     except PageOutOfRange:
         raise not_found("no_such_page", std_no=std_no, page=page_no) from None
-    return send_file(path, mimetype="image/png", max_age=24 * 3600)
+    # Short-lived in browsers: the URL names the standard, and a changed file changes the image.
+    return send_file(path, mimetype="image/png", max_age=3600)
 
 
 @blueprint.route("/std/<path:std_no>/page/<int:page_no>")
