@@ -18,6 +18,7 @@ from indexer.store import Library, atomic_write_bytes
 
 DPI = 150
 MAX_SIDE_PX = 1600  # long side of the image; an A4 page at 150 dpi is 1754 px
+MAX_CACHED_PAGES = 5000  # about 1 GB of page images; the least recently made go first
 CACHE_DIR = "page-images"
 _SHA = re.compile(r"[0-9a-f]{64}")
 
@@ -33,7 +34,13 @@ def page_image_path(library: Library, sha256: str, page_no: int) -> Path:
     return library.root / CACHE_DIR / sha256[:2] / f"{sha256}-{page_no}.png"
 
 
-def page_png(library: Library, sha256: str, page_no: int, lock: threading.Lock) -> Path:
+def page_png(
+    library: Library,
+    sha256: str,
+    page_no: int,
+    lock: threading.Lock,
+    max_cached: int = MAX_CACHED_PAGES,
+) -> Path:
     """The cached PNG of a 1-based page of an original, rendering it on first use.
 
     `lock` serialises rendering: PDFium is not thread-safe and the server is threaded.
@@ -47,7 +54,19 @@ def page_png(library: Library, sha256: str, page_no: int, lock: threading.Lock) 
     with lock:
         if not target.is_file():
             atomic_write_bytes(target, render_png(original, page_no))
+            _evict(library.root / CACHE_DIR, keep=max_cached, spare=target)
     return target
+
+
+def _evict(cache: Path, keep: int, spare: Path) -> None:
+    """Delete the oldest images beyond `keep`: the cache never outgrows its bound."""
+    images = list(cache.glob("*/*.png"))
+    if len(images) <= keep:
+        return
+    images.sort(key=lambda path: path.stat().st_mtime_ns)
+    for path in images[: len(images) - keep]:
+        if path != spare:
+            path.unlink(missing_ok=True)
 
 
 def render_png(pdf_path: Path, page_no: int) -> bytes:

@@ -65,3 +65,18 @@ def test_page_png_renders_once_and_then_reads_the_cache(tmp_path):
     assert first.stat().st_mtime_ns == stamp
     with pytest.raises(FileNotFoundError):
         page_png(library, "cd" * 32, 1, threading.Lock())
+
+
+def test_the_cache_keeps_at_most_its_bound_dropping_the_oldest(tmp_path):
+    library = Library.open(tmp_path / "lib")
+    original = library.original_path(SHA)
+    original.parent.mkdir(parents=True)
+    canvas = Canvas(str(original), pagesize=(200, 200))
+    for number in range(4):
+        canvas.drawString(20, 20, f"page {number + 1}")
+        canvas.showPage()
+    canvas.save()
+    lock = threading.Lock()
+    made = [page_png(library, SHA, n, lock, max_cached=2) for n in (1, 2, 3, 4)]
+    kept = sorted((library.root / "page-images").glob("*/*.png"))
+    assert kept == sorted(made[2:])
