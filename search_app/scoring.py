@@ -105,8 +105,8 @@ def bm25f(
         count = Counter()
         for docs in matched.values():
             count.update(docs)
-        for doc in scores:
-            scores[doc] *= min(1.0, count[doc] / n) ** coordination
+        factor = [min(1.0, k / n) ** coordination for k in range(max(count.values()) + 1)]
+        return {doc: score * factor[count[doc]] for doc, score in scores.items()}
     return dict(scores)
 
 
