@@ -20,6 +20,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
@@ -46,6 +47,7 @@ def bm25f(
     allowed: set[int] | None = None,
     max_df_share: float = 0.5,
     norms: Callable[[str, float], Sequence[float]] | None = None,
+    postings: Callable[[str, str], Postings] | None = None,
 ) -> dict[int, float]:
     """Score of every document matching any term (restricted to `allowed` when given).
 
@@ -54,13 +56,13 @@ def bm25f(
 
     `norms(field, b)` gives `length_norms` of the field by document number; a caller that
     searches the same index many times keeps them (they change only with the index).
-    Without it each posting's field length is read from the index.
+    Without it each posting's field length is read from the index. `postings(field,
+    text)` likewise gives `read_postings` of a term, kept or read anew.
     """
     field_B = field_B or {}
     reader = searcher.reader()
     schema = searcher.schema
     total_docs = max(searcher.doc_count_all(), 1)
-    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
     scores: dict[int, float] = defaultdict(float)
     matched: dict[int, set[int]] = defaultdict(set)  # docs matching each query term
     asked: set[int] = set()
@@ -81,25 +83,18 @@ def bm25f(
             norm = norms(term.field, b)
         else:
             norm = _LengthNorms(searcher, term.field, K1, b)
-        docs = matched[term.group]
-        for leaf, offset in leaves:
-            if (term.field, term.text) not in leaf:
-                continue
-            for ids, weights in posting_blocks(leaf.postings(term.field, term.text)):
-                if offset:
-                    ids = [offset + doc for doc in ids]
-                if allowed is not None or term.only is not None:
-                    kept = [
-                        (doc, tf)
-                        for doc, tf in zip(ids, weights, strict=True)
-                        if (allowed is None or doc in allowed)
-                        and (term.only is None or doc in term.only)
-                    ]
-                    ids = [doc for doc, _ in kept]
-                    weights = [tf for _, tf in kept]
-                for doc, tf in zip(ids, weights, strict=True):
-                    scores[doc] += gain * tf / (tf + norm[doc])
-                docs.update(ids)
+        ids, weights = (postings or partial(read_postings, reader))(term.field, term.text)
+        if allowed is not None or term.only is not None:
+            kept = [
+                (doc, tf)
+                for doc, tf in zip(ids, weights, strict=True)
+                if (allowed is None or doc in allowed) and (term.only is None or doc in term.only)
+            ]
+            ids = [doc for doc, _ in kept]
+            weights = [tf for _, tf in kept]
+        for doc, tf in zip(ids, weights, strict=True):
+            scores[doc] += gain * tf / (tf + norm[doc])
+        matched[term.group].update(ids)
     if coordination and scores:
         n = groups or len(asked) or 1
         count = Counter()
@@ -108,6 +103,23 @@ def bm25f(
         factor = [min(1.0, k / n) ** coordination for k in range(max(count.values()) + 1)]
         return {doc: score * factor[count[doc]] for doc, score in scores.items()}
     return dict(scores)
+
+
+Postings = tuple[Sequence[int], Sequence[float]]
+
+
+def read_postings(reader, field: str, text: str) -> Postings:
+    """(document numbers, weights) of one term over all segments."""
+    ids, weights = array("i"), array("f")
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    for leaf, offset in leaves:
+        if (field, text) not in leaf:
+            continue
+        for block_ids, block_weights in posting_blocks(leaf.postings(field, text)):
+            # Lists: an array extends only from an array of its own type.
+            ids.extend([offset + doc for doc in block_ids])
+            weights.extend(list(block_weights))
+    return ids, weights
 
 
 def length_norms(searcher, field: str, K1: float = 1.2, b: float = 0.75) -> array:

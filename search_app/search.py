@@ -33,7 +33,7 @@ import heapq
 import re
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -49,9 +49,11 @@ from analyzers.stdno import StandardNumber, normalize_query_number, parse_std_no
 
 from .highlight import Highlighter
 from .query import ParsedQuery, QueryError, parse_query
-from .scoring import WeightedTerm, bm25f, length_norms
+from .scoring import Postings, WeightedTerm, bm25f, length_norms, read_postings
 
 MAX_LIMIT = 1000
+# Postings a searched index keeps decoded (8 bytes each): 4 million, 32 MB.
+POSTINGS_KEPT = 4_000_000
 MAX_OFFSET = 10_000
 
 
@@ -401,6 +403,33 @@ class _Catalogue:
         del self._first_key
         self._finish()
         self._norms: dict[tuple[str, float, float], Sequence[float]] = {}
+        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._postings_kept = 0
+        self._postings_lock = threading.Lock()
+
+    def postings(self, searcher) -> Callable[[str, str], Postings]:
+        """`scoring.read_postings`, the most recently used kept up to `POSTINGS_KEPT` postings:
+        Whoosh unpickles and decompresses every block of a posting list on every read, and
+        the common words of a library (排放, 限值, 标准) are in most questions."""
+
+        def postings(name: str, text: str) -> Postings:
+            key = (name, text)
+            with self._postings_lock:
+                found = self._postings.get(key)
+                if found is not None:
+                    self._postings.move_to_end(key)
+                    return found
+            found = read_postings(searcher.reader(), name, text)
+            with self._postings_lock:
+                if key not in self._postings:
+                    self._postings[key] = found
+                    self._postings_kept += len(found[0])
+                while self._postings_kept > POSTINGS_KEPT and len(self._postings) > 1:
+                    _, (ids, _) = self._postings.popitem(last=False)
+                    self._postings_kept -= len(ids)
+            return found
+
+        return postings
 
     def length_norms(self, searcher, K1: float) -> Callable[[str, float], Sequence[float]]:
         """`scoring.length_norms` of each field, read once per index generation."""
@@ -568,6 +597,7 @@ def search(
                 coordination=ranking.coordination,
                 allowed=allowed,
                 norms=catalogue.length_norms(searcher, ranking.K1),
+                postings=catalogue.postings(searcher),
             )
             if phrases:
                 for phrase in phrases:

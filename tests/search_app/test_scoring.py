@@ -88,3 +88,35 @@ def test_posting_blocks_cover_the_whole_posting_list(segmented):
                 for doc, weight in zip(ids, weights, strict=True)
             ]
             assert got == expected and len(got) > 128
+
+
+def test_kept_postings_give_the_same_answers_and_stay_within_their_budget(
+    samples_library, monkeypatch
+):
+    from indexer.index import SearchIndex
+    from search_app import search as search_module
+
+    index = SearchIndex(samples_library.index_root).open()
+    queries = ["夜间噪声", "排放限值 测定方法", "术语和定义"]
+
+    def answers():
+        return [
+            [(h.std_no, h.clause_no, h.score) for h in search_module.search(index, q).hits]
+            for q in queries
+        ]
+
+    search_module._cache.clear()
+    first = answers()  # read from the index
+    again = answers()  # the same postings, kept
+    assert first == again and any(first)
+    with index.searcher() as searcher:
+        catalogue = search_module._catalogue(index, searcher)
+    assert 0 < catalogue._postings_kept == sum(len(ids) for ids, _ in catalogue._postings.values())
+
+    monkeypatch.setattr(search_module, "POSTINGS_KEPT", 10)
+    search_module._cache.clear()
+    assert answers() == first
+    with index.searcher() as searcher:
+        catalogue = search_module._catalogue(index, searcher)
+    # The most recent posting list stays even when it alone is over the budget.
+    assert len(catalogue._postings) == 1 or catalogue._postings_kept <= 10
