@@ -46,13 +46,18 @@ def bm25f(
     groups: int | None = None,
     allowed: set[int] | None = None,
     max_df_share: float = 0.5,
+    common_share: float | None = None,
     norms: Callable[[str, float], Sequence[float]] | None = None,
     postings: Callable[[str, str], Postings] | None = None,
 ) -> dict[int, float]:
     """Score of every document matching any term (restricted to `allowed` when given).
 
     Terms in more than `max_df_share` of the documents are skipped: their idf is near
-    nothing, and on a large library their posting lists are most of the work.
+    nothing, and on a large library their posting lists are most of the work. When the
+    query has a word in at most `common_share` of the documents in all of its fields,
+    terms in more than that share are skipped too: the rarer word chooses the documents
+    (a common word still counts in the fields where it is rare, such as headings), and a
+    question of common words only finds all it did.
 
     `norms(field, b)` gives `length_norms` of the field by document number; a caller that
     searches the same index many times keeps them (they change only with the index).
@@ -66,11 +71,18 @@ def bm25f(
     scores: dict[int, float] = defaultdict(float)
     matched: dict[int, set[int]] = defaultdict(set)  # docs matching each query term
     asked: set[int] = set()
-    for term in terms:
-        if not term.boost or term.field not in schema or not schema[term.field].scorable:
-            continue
-        df = reader.doc_frequency(term.field, term.text)
-        if df > max_df_share * total_docs and total_docs > 100:
+    counted = [
+        (term, reader.doc_frequency(term.field, term.text))
+        for term in terms
+        if term.boost and term.field in schema and schema[term.field].scorable
+    ]
+    limit = max_df_share * total_docs if total_docs > 100 else math.inf
+    if common_share is not None and total_docs > 100:
+        common = {term.group for term, df in counted if df > common_share * total_docs}
+        if any(df and term.group not in common for term, df in counted):
+            limit = min(limit, common_share * total_docs)
+    for term, df in counted:
+        if df > limit:
             continue
         if term.group >= 0:
             asked.add(term.group)

@@ -120,3 +120,25 @@ def test_kept_postings_give_the_same_answers_and_stay_within_their_budget(
         catalogue = search_module._catalogue(index, searcher)
     # The most recent posting list stays even when it alone is over the budget.
     assert len(catalogue._postings) == 1 or catalogue._postings_kept <= 10
+
+
+def test_common_words_are_left_to_rarer_ones(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT, title=TEXT))
+    writer = ix.writer()
+    for i in range(200):
+        writer.add_document(
+            body="common " + ("rare" if i % 40 == 0 else "filler"),
+            title="common" if i < 3 else "title",
+        )
+    writer.commit()
+    common = [WeightedTerm("body", "common", 1.0, 0), WeightedTerm("title", "common", 1.0, 0)]
+    rare = [WeightedTerm("body", "rare", 1.0, 1)]
+    with ix.searcher() as searcher:
+        everything = bm25f(searcher, common + rare, max_df_share=1.0)
+        assert len(everything) == 200
+        # With a rarer word in the query, the common word counts only where it is rare.
+        chosen = bm25f(searcher, common + rare, max_df_share=1.0, common_share=0.05)
+        assert set(chosen) == {0, 1, 2, 40, 80, 120, 160}
+        # A query of common words alone finds what it did, in every field.
+        alone = bm25f(searcher, common, max_df_share=1.0, common_share=0.05)
+        assert alone == bm25f(searcher, common, max_df_share=1.0) and len(alone) == 200
