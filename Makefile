@@ -42,6 +42,7 @@ samples: $(VENV)/.installed-test
 	$(BIN)/python -m corpus.typeset
 
 bench: $(VENV)/.installed-test system-deps
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m tests.bench
 
 clean:
