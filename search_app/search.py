@@ -36,6 +36,7 @@ import time
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from itertools import chain
 from typing import Any
 
 from whoosh import query as Q
@@ -493,6 +494,7 @@ class _Catalogue:
         self.titles = sorted(
             {s.get("title", "") for s in self.standards.values() if s.get("title")}
         )
+        self.facet_values = {sha: _facet_values(meta) for sha, meta in self.standards.items()}
 
 
 def _first_key(stored: dict) -> tuple:
@@ -846,20 +848,25 @@ def _fill_snippet(hit: Hit, highlighter: Highlighter, lead: bool) -> None:
 
 def _facets(catalogue: _Catalogue, shas: set[str]) -> dict[str, list[tuple[str, int]]]:
     """Counts of matching standards per filter value, most frequent first."""
+    pairs = Counter(chain.from_iterable(catalogue.facet_values.get(sha, ()) for sha in shas))
     counts: dict[str, Counter] = {name: Counter() for name in FACETS}
-    for sha in shas:
-        meta = catalogue.standards.get(sha)
-        if not meta:
-            continue
-        for name in FACETS:
-            value = meta.get(name)
-            if name == "ics":
-                for code in (value or "").split(","):
-                    if code.strip():
-                        counts[name][code.strip()[:6]] += 1
-            elif value not in (None, "", 0):
-                counts[name][str(value)] += 1
+    for (name, value), count in pairs.items():
+        counts[name][value] = count
     return {name: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for name, c in counts.items()}
+
+
+def _facet_values(meta: dict) -> tuple[tuple[str, str], ...]:
+    """(facet, value) pairs one standard counts in; an ICS code by its first two parts."""
+    pairs = []
+    for name in FACETS:
+        value = meta.get(name)
+        if name == "ics":
+            pairs.extend(
+                (name, code.strip()[:6]) for code in (value or "").split(",") if code.strip()
+            )
+        elif value not in (None, "", 0):
+            pairs.append((name, str(value)))
+    return tuple(pairs)
 
 
 # ---------------------------------------------------------------------------

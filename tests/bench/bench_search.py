@@ -197,6 +197,8 @@ def scoring_only(index) -> SearchFn:
                 field_B=ranking.field_B(),
                 coordination=ranking.coordination,
                 norms=catalogue.length_norms(searcher, ranking.K1),
+                postings=catalogue.postings(searcher),
+                common_share=ranking.common,
             )
         return []
 
