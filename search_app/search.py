@@ -12,6 +12,8 @@ on the development queries; see `search_app/evaluate.py`):
   of a longer word (`添加` in `添加剂`), is still found. Scores are BM25F summed over
   fields (`scoring.bm25f`), times `(share of query terms matched) ** coordination`: a
   clause that answers more of the question ranks higher. Headings weigh more than text.
+  A word in more than 5 % of the documents (`Ranking.common`) is left out of a field
+  where it is that common when the query has a rarer word: the rarer word chooses.
 * A quoted phrase must appear as written (in a heading, the text or the title);
   `-word` drops every document holding the word; filters restrict the candidates.
 * A standard number (`gb3838`, `JT/T 808—2019`) looks up `std_keys` on the standard's
