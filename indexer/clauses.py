@@ -327,6 +327,10 @@ class _Splitter:
         }
         self.toc_numbers = self.toc.numbers()
         self.use_toc = len(self.toc_chapters) >= 2
+        # A 目次 missing chapter numbers was read badly (OCR of dot leaders and glued
+        # numbers): it may still confirm a heading, but it cannot veto one.
+        chapters = [int(n) for n in self.toc_chapters]
+        self.toc_vetoes = self.use_toc and sorted(chapters) == list(range(1, max(chapters) + 1))
         self.opened: list[_Open] = []
         self.stack: list[_Open] = []
         self.last: tuple = ()  # last clause number in the current chapter sequence or annex
@@ -501,7 +505,7 @@ class _Splitter:
 
     def toc_rejects(self, clause_no: str, key: tuple, heading: str) -> bool:
         """A titled chapter or clause the 目次 lists differently or should list but does not."""
-        if not self.use_toc or not heading:
+        if not self.toc_vetoes or not heading:
             return False
         listed = self.toc.heading(clause_no)
         if listed and not _similar(listed, heading):

@@ -142,6 +142,7 @@ def banner_level(text: str) -> str:
 
 
 _ICS = re.compile(r"^[I1l|][CG][S5](?![A-Za-z])[:：]?(?P<codes>[^A-Za-z\u4e00-\u9fff]*)")
+_ICS_CODE = re.compile(r"\s*(\d{2})[.\s]?(\d{3})(?:[.\s]?(\d{2}))?(?!\d)")
 # OCR puts quotes and commas around the code (`、R 07`, `T“35`).
 _CCS = re.compile(
     r"^(?:CCS|中国标准文献分类号)?[:：]?[\s、,.“”\"'‘’]*(?P<letter>[A-Z])[\s“”\"'‘’]?"
@@ -176,7 +177,9 @@ def parse_ics(text: str) -> list[str]:
     for group in re.split(r"[;；,，]", m["codes"]):
         if _PLACEHOLDER.search(group) or re.search(r"[×xX]", group):
             continue
-        digits = re.sub(r"\D", "", group)
+        # A well-formed code first: OCR may read specks after it (`35.240.60 "2`).
+        dotted = _ICS_CODE.match(group)
+        digits = "".join(dotted.groups("")) if dotted else re.sub(r"\D", "", group)
         if len(digits) not in (2, 5, 7):
             continue
         code = ".".join(part for part in (digits[:2], digits[2:5], digits[5:7]) if part)

@@ -189,6 +189,29 @@ def _tesseract_lines(image: Image.Image, psm: int, lang: str) -> list[_OcrLine]:
     return [_OcrLine(words) for words in lines.values()]
 
 
+def _trim_stray_ends(line: _OcrLine) -> _OcrLine:
+    """Drop a speck read as a glyph at either end of a line, far from its words.
+
+    A mark at the sheet's edge read into a line (`j GB 4917—85`, the `j` 200 px left of
+    the text) moves the line's left edge to the scan's margin, and with it the page's
+    text column that headings are recognised by.
+    """
+    words = sorted(line.words, key=lambda w: w.left)
+    if len(words) < 2:
+        return line
+    height = statistics.median(w.height for w in words)
+
+    def stray(word: _Word, gap: int) -> bool:
+        return len(word.text.strip()) <= 2 and word.conf < 50 and gap > 2 * height
+
+    kept = list(words)
+    if stray(kept[0], kept[1].left - (kept[0].left + kept[0].width)):
+        kept.pop(0)
+    if len(kept) >= 2 and stray(kept[-1], kept[-1].left - (kept[-2].left + kept[-2].width)):
+        kept.pop()
+    return line if len(kept) == len(words) else _OcrLine(kept)
+
+
 def _is_noise(line: _OcrLine) -> bool:
     """A line read from a rule or a speck: nothing left, or a glyph or two read blind.
 
@@ -374,7 +397,7 @@ def _read_image(
 ) -> list[Line]:
     px_per_pt_printed = dpi / 72
     read = _tesseract_lines(image, psm, lang)
-    found = _drop_phantoms([line for line in read if not _is_noise(line)])
+    found = _drop_phantoms([_trim_stray_ends(line) for line in read if not _is_noise(line)])
     if recover:
         found = _in_reading_order(found, _recover_missed(image, read, lang, dpi))
     if reread:

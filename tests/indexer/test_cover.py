@@ -40,6 +40,7 @@ from indexer.model import Line, Page
         ("ICS0114020", ["01.140.20"]),
         ("ICS 13\ue010140", ["13.140"]),  # unmapped glyph for the dot
         ("ICS03.220.20;35.240.60", ["03.220.20", "35.240.60"]),
+        ('ICS 03.220.20;35.240.60 "2 REE', ["03.220.20", "35.240.60"]),  # OCR'd logo after it
         ("ICS××.×××.××", []),
         ("ICS", []),
     ],
