@@ -177,6 +177,19 @@ def _wrapped(lines: list[Line]) -> list[tuple[Line, Line]]:
     return pairs
 
 
+def _right_end(line: Line, size: float) -> float:
+    """Where a line's text ends; on a scanned page a speck can stretch the box to the edge.
+
+    `3定义` read with a dot in the right margin spans the whole column; a chapter
+    heading must not look like a paragraph running on because of it.
+    """
+    if not line.ocr:
+        return line.x1
+    text = line.text.strip()
+    width = sum(1.2 * size if is_cjk(ch) else 0.7 * size for ch in text)
+    return min(line.x1, line.x0 + width + 2.0 * size)
+
+
 def _mode(values: list[float]) -> float:
     counts = Counter(round(v) for v in values)
     best = max(counts.items(), key=lambda item: (item[1], -item[0]))[0]
@@ -188,34 +201,42 @@ def _frames(pages: list[Page], kept: dict[int, list[Line]]) -> dict[int, _PageFr
 
     Odd and even pages are often offset by the binding margin; a single page may hold
     only a table or a formula, so one page alone is a poor witness of its own margin.
+    A scanned sheet, though, lies on the scanner wherever it was put: an OCR page with
+    paragraphs that wrap is its own witness.
     """
     groups: dict[tuple[int, int], list[Line]] = {}
     for page in pages:
         groups.setdefault((page.number % 2, round(page.width)), []).extend(
             kept.get(page.number, [])
         )
-    frames_by_group: dict[tuple[int, int], tuple[float, float]] = {}
-    for key, lines in groups.items():
-        if not lines:
-            continue
-        pairs = _wrapped(lines)
-        if len(pairs) >= 3:
-            margin = _mode([line.x0 for _, line in pairs])
-            right = median(prev.x1 for prev, _ in pairs)
-        else:
-            xs = sorted(line.x0 for line in lines)
-            need = max(3, len(xs) // 30)
-            margin = next((x for x in xs if sum(1 for o in xs if abs(o - x) <= 2.0) >= need), xs[0])
-            rights = sorted(line.x1 for line in lines if len(line.text) >= 15)
-            right = rights[int(len(rights) * 0.9)] if rights else max(line.x1 for line in lines)
-        frames_by_group[key] = (margin, right)
+    frames_by_group = {key: _column(lines) for key, lines in groups.items() if lines}
     frames = {}
     for page in pages:
-        margin, right = frames_by_group.get(
+        own = kept.get(page.number, [])
+        column = _column(own, min_wrapped=2, fallback=False) if page.ocr and own else None
+        margin, right = column or frames_by_group.get(
             (page.number % 2, round(page.width)), (page.width * 0.1, page.width * 0.9)
         )
         frames[page.number] = _PageFrame(margin, right, page.width)
     return frames
+
+
+def _column(
+    lines: list[Line], min_wrapped: int = 3, fallback: bool = True
+) -> tuple[float, float] | None:
+    """(left margin, right edge) of the text column: where wrapped paragraph lines start
+    and end; without enough of them, the leftmost edge many lines share."""
+    pairs = _wrapped(lines)
+    if len(pairs) >= min_wrapped:
+        return _mode([line.x0 for _, line in pairs]), median(prev.x1 for prev, _ in pairs)
+    if not fallback:
+        return None
+    xs = sorted(line.x0 for line in lines)
+    need = max(3, len(xs) // 30)
+    margin = next((x for x in xs if sum(1 for o in xs if abs(o - x) <= 2.0) >= need), xs[0])
+    rights = sorted(line.x1 for line in lines if len(line.text) >= 15)
+    right = rights[int(len(rights) * 0.9)] if rights else max(line.x1 for line in lines)
+    return margin, right
 
 
 # ---------------------------------------------------------------- numbering
@@ -327,10 +348,14 @@ class _Splitter:
         }
         self.toc_numbers = self.toc.numbers()
         self.use_toc = len(self.toc_chapters) >= 2
-        # A 目次 missing chapter numbers was read badly (OCR of dot leaders and glued
-        # numbers): it may still confirm a heading, but it cannot veto one.
+        # A 目次 read by OCR (misread headings: `藏围` for 范围) or missing chapter
+        # numbers may still confirm a heading, but it cannot veto one.
         chapters = [int(n) for n in self.toc_chapters]
-        self.toc_vetoes = self.use_toc and sorted(chapters) == list(range(1, max(chapters) + 1))
+        self.toc_vetoes = (
+            self.use_toc
+            and not self.toc.ocr
+            and sorted(chapters) == list(range(1, max(chapters) + 1))
+        )
         self.opened: list[_Open] = []
         self.stack: list[_Open] = []
         self.last: tuple = ()  # last clause number in the current chapter sequence or annex
@@ -537,7 +562,9 @@ class _Splitter:
         frame = self.frames[line.page]
         size = line.size or self.body_size
         return (
-            line.x1 >= frame.right - 3.0 * size and self.at_margin(nxt) and not self.structural(nxt)
+            _right_end(line, size) >= frame.right - 3.0 * size
+            and self.at_margin(nxt)
+            and not self.structural(nxt)
         )
 
     # -- building

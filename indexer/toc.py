@@ -8,7 +8,7 @@ from a body line that happens to start with a number (`7 总铅 一切排污单�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .model import Line, Page
 
@@ -35,8 +35,22 @@ def clause_no_of(match: re.Match, text: str) -> str:
     return f"{prefix}{dot}{no}"
 
 
+# OCR reads a dot leader as a run of small letters (`1 藏围seeeee sse see 1`).
+OCR_LEADER_RE = re.compile(
+    r"(?<=[\u4e00-\u9fff）)])[\s.·…eEsSoOnNcCaAuvr]{3,}(?P<page>[\dIV]{0,3})\s*$"
+)
+
+
 def is_leader_line(text: str) -> bool:
     return bool(LEADER_RE.match(text))
+
+
+def repair_ocr_leader(text: str) -> str:
+    """An OCR'd 目次 line with its leader read as letters, given its dots back."""
+    match = OCR_LEADER_RE.search(text)
+    if not match or not re.search(r"[eEsSoO]{2}", match.group(0)):
+        return text
+    return f"{text[: match.start()]}....{match['page']}"
 
 
 @dataclass
@@ -50,6 +64,7 @@ class TocEntry:
 class Toc:
     pages: set[int] = field(default_factory=set)
     entries: list[TocEntry] = field(default_factory=list)
+    ocr: bool = False  # read from a scan: its headings may be misread
 
     def numbers(self) -> set[str]:
         return {e.clause_no for e in self.entries}
@@ -96,7 +111,11 @@ def find_toc(pages: list[Page]) -> Toc:
     toc.pages.add(pages[start].number)
     for page in pages[start + 1 :]:
         lines = [line for line in page.lines if line.text.strip()]
-        leaders = sum(1 for line in lines if is_leader_line(line.text))
+        leaders = sum(
+            1
+            for line in lines
+            if is_leader_line(repair_ocr_leader(line.text) if line.ocr else line.text)
+        )
         if lines and leaders >= max(2, len(lines) // 2):
             toc.pages.add(page.number)
         else:
@@ -105,8 +124,13 @@ def find_toc(pages: list[Page]) -> Toc:
         if page.number not in toc.pages:
             continue
         previous: Line | None = None
-        plain = not any(is_leader_line(line.text) for line in page.lines)
-        for line in page.lines:
+        lines = [
+            replace(line, text=repair_ocr_leader(line.text)) if line.ocr else line
+            for line in page.lines
+        ]
+        toc.ocr = toc.ocr or any(line.ocr for line in lines)
+        plain = not any(is_leader_line(line.text) for line in lines)
+        for line in lines:
             match = LEADER_RE.match(line.text)
             if plain and _squash(line.text) not in TOC_TITLES:
                 # A 目次 printed without leaders or page numbers: one entry a line.
