@@ -190,6 +190,26 @@ def _right_end(line: Line, size: float) -> float:
     return min(line.x1, line.x0 + width + 2.0 * size)
 
 
+def _toc_last_chapter(toc: Toc) -> int | None:
+    """The last chapter of a 目次 that goes on past it (annexes, 参考文献), so lists all.
+
+    A clause entry counts for its chapter (`7.2.2` where OCR lost the line of 7); an
+    entry without a heading is a misread page number.
+    """
+    numbered = [
+        (i, int(e.clause_no.split(".")[0]))
+        for i, e in enumerate(toc.entries)
+        if re.fullmatch(r"\d+(?:\.\d+)*", e.clause_no) and e.heading.strip()
+    ]
+    if not numbered:
+        return None
+    closed = any(
+        e.clause_no.startswith("附录") or e.clause_no in ("参考文献", "索引")
+        for e in toc.entries[numbered[-1][0] + 1 :]
+    )
+    return max(chapter for _, chapter in numbered) if closed else None
+
+
 def _mode(values: list[float]) -> float:
     counts = Counter(round(v) for v in values)
     best = max(counts.items(), key=lambda item: (item[1], -item[0]))[0]
@@ -356,6 +376,9 @@ class _Splitter:
             and not self.toc.ocr
             and sorted(chapters) == list(range(1, max(chapters) + 1))
         )
+        # Chapters past the last one a 目次 lists before its annexes do not exist, however
+        # badly the 目次 was read: in a scanned bit table `9 摄像通道2定时拍照` is a row.
+        self.toc_last_chapter = _toc_last_chapter(self.toc) if self.use_toc else None
         self.opened: list[_Open] = []
         self.stack: list[_Open] = []
         self.last: tuple = ()  # last clause number in the current chapter sequence or annex
@@ -530,6 +553,13 @@ class _Splitter:
 
     def toc_rejects(self, clause_no: str, key: tuple, heading: str) -> bool:
         """A titled chapter or clause the 目次 lists differently or should list but does not."""
+        if (
+            self.toc_last_chapter is not None
+            and len(key) == 1
+            and isinstance(key[0], int)
+            and key[0] > self.toc_last_chapter
+        ):
+            return True
         if not self.toc_vetoes or not heading:
             return False
         listed = self.toc.heading(clause_no)

@@ -344,3 +344,29 @@ def test_term_run_into_its_definition():
     assert clauses["2.1"].heading == "污水"
     assert clauses["2.1"].text == "指在生产与生活活动中排放的水的总称。"
     assert clauses["2.2"].heading == "排水量"
+
+
+def test_no_chapter_past_the_last_one_the_toc_lists():
+    """A 目次 that lost chapter 2 still bounds the chapters: `3 0:门1关;1:门1开` is a row
+    of a bit table, not a chapter 3 (JT/T 808-2019, scanned)."""
+    toc = _page(
+        1,
+        [
+            _centred("目次"),
+            (f"1 范围{'.' * 40}1", MARGIN, RIGHT),
+            (f"3 术语和定义{'.' * 36}2", MARGIN, RIGHT),
+            (f"附录A（规范性附录）协议{'.' * 30}5", MARGIN, RIGHT),
+        ],
+    )
+    body = [
+        _short("1范围", 130),
+        *_paragraph(),
+        _short("2规范性引用文件", 200),
+        *_paragraph(),
+        _short("3术语和定义", 180),
+        *_paragraph(),
+        _short("4 0:门1关;1:门1开", 250),
+        *_paragraph(),
+    ]
+    clauses = split_clauses([toc, _page(2, body)])
+    assert [c.clause_no for c in clauses if c.kind == "chapter"] == ["1", "2", "3"]
