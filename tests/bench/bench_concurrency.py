@@ -120,8 +120,8 @@ class Searchers:
 
     def report(self, label: str) -> float:
         rate = len(self.latencies) / self.seconds
-        ms = sorted(x * 1000 for x in self.latencies)
-        p95 = ms[int(0.95 * (len(ms) - 1))] if ms else float("nan")
+        ms = sorted(x * 1000 for x in self.latencies) or [float("nan")]
+        p95 = ms[int(0.95 * (len(ms) - 1))]
         print(
             f"{label:<24} {self.seconds:6.1f} s {len(self.latencies):7d} searches "
             f"{rate:7.1f}/s  p50 {statistics.median(ms):7.1f} ms  p95 {p95:7.1f} ms  "
@@ -149,8 +149,11 @@ def main() -> None:
         ).wait()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
+        # The server logs every request: to a file, as a pipe nobody reads would fill up
+        # and stall it.
+        server_log = (Path(tmp) / "server.log").open("w+b")
         server = stdsearch(
-            data, "serve", "--port", str(port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            data, "serve", "--port", str(port), stdout=subprocess.DEVNULL, stderr=server_log
         )
         try:
             wait_for(base)
@@ -178,13 +181,15 @@ def main() -> None:
             check_nothing_lost(base, data, files, json.loads(out))
         finally:
             server.terminate()
-            _, err = server.communicate(timeout=30)
-            errors = [
-                line for line in err.decode("utf-8", "replace").splitlines() if "Error" in line
-            ]
+            server.wait(timeout=30)
+            server_log.seek(0)
+            err = server_log.read().decode("utf-8", "replace")
+            server_log.close()
+            errors = [line for line in err.splitlines() if "Error" in line]
             print(f"server errors logged: {len(errors)}")
-            for line in errors[:5]:
-                print(f"    {line}")
+            first = err.find("Traceback")
+            if first != -1:
+                print(err[first : err.find(errors[0], first) + len(errors[0])])
 
 
 def check_nothing_lost(base: str, data: Path, files: list[Path], outcomes: list[dict]) -> None:
