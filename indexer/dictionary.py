@@ -22,14 +22,13 @@ def standard_words(standard: Standard) -> set[str]:
     return words
 
 
-def index_words(index) -> set[str]:
+def index_words(searcher) -> set[str]:
     """The same words, read back from an index (for processes that hold no JSON)."""
     words = set()
-    with index.searcher() as searcher:
-        for stored in searcher.documents(doc_type="clause"):
-            heading = stored.get("heading") or ""
-            if stored.get("clause_kind") == "term" or 2 <= len(heading) <= MAX_HEADING:
-                words.add(heading)
+    for stored in searcher.documents(doc_type="clause"):
+        heading = stored.get("heading") or ""
+        if stored.get("clause_kind") == "term" or 2 <= len(heading) <= MAX_HEADING:
+            words.add(heading)
     return words
 
 

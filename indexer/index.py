@@ -17,9 +17,10 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
@@ -32,6 +33,7 @@ from .dictionary import index_words, learn_words
 from .model import Clause, Standard
 
 POINTER = "CURRENT"
+T = TypeVar("T")
 # Segments stay separate files. Whoosh 2.7.4 opens a file inside a compound segment by
 # copying it into memory, on every searcher: 0.2 s per search at 100,000 clauses.
 COMPOUND = False
@@ -155,6 +157,23 @@ def clause_fields(standard: Standard, clause: Clause) -> dict:
     }
 
 
+READ_ATTEMPTS = 3
+
+
+def read_latest(ix: whoosh_index.Index, work: Callable[..., T], **searcher_options) -> T:
+    """`work(searcher)`, done again on a fresh searcher when a commit changed the index
+    under it. Whoosh opens a segment's files lazily and a commit that merges segments
+    deletes the old ones, so a searcher opened just before a commit can find the file it
+    reaches for gone (`TypeError`, `OSError`) while an ingest writes the library."""
+    for attempt in range(1, READ_ATTEMPTS + 1):
+        with ix.searcher(**searcher_options) as searcher:
+            try:
+                return work(searcher)
+            except Exception:
+                if attempt == READ_ATTEMPTS or searcher.up_to_date():
+                    raise
+
+
 class SearchIndex:
     """The current index generation under `root`, and the lock that guards writing it."""
 
@@ -237,12 +256,13 @@ class SearchIndex:
             writer.commit()
 
     def words(self) -> set[str]:
-        return index_words(self.open())
+        return read_latest(self.open(), index_words)
 
     def indexed_shas(self) -> set[str]:
-        ix = self.open()
-        with ix.searcher() as searcher:
-            return {stored["sha256"] for stored in searcher.documents(doc_type="standard")}
+        return read_latest(
+            self.open(),
+            lambda searcher: {s["sha256"] for s in searcher.documents(doc_type="standard")},
+        )
 
     def rebuild(self, standards: Iterator[Standard], progress=None) -> int:
         """Write every standard into a fresh generation, then swap it in atomically."""

@@ -49,6 +49,7 @@ from analyzers.normalize import fold_width
 from analyzers.regions import PROVINCES
 from analyzers.segmenter import is_word
 from analyzers.stdno import StandardNumber, normalize_query_number, parse_std_no
+from indexer.index import read_latest
 
 from .highlight import Highlighter
 from .query import ParsedQuery, QueryError, parse_query
@@ -511,8 +512,7 @@ _cache: dict[tuple, _Catalogue] = {}
 def textless_standards(index) -> list[str]:
     """Numbers of indexed standards none of whose clauses has text: scans waiting for OCR,
     or text layers that could not be read."""
-    with index.searcher() as searcher:
-        catalogue = _catalogue(index, searcher)
+    catalogue = read_latest(index, lambda searcher: _catalogue(index, searcher))
     with_text = {
         catalogue.doc_sha[d] for d in catalogue.doc_heading if d not in catalogue.empty_docs
     }
@@ -520,11 +520,8 @@ def textless_standards(index) -> list[str]:
 
 
 def _catalogue(index, searcher) -> _Catalogue:
-    key = (
-        getattr(index.storage, "folder", id(index)),
-        index.latest_generation(),
-        searcher.doc_count_all(),
-    )
+    # The searcher's own generation: the index's latest may already be newer.
+    key = (getattr(index.storage, "folder", id(index)), searcher.reader().generation())
     with _cache_lock:
         found = _cache.get(key)
     if found is None:
@@ -578,7 +575,8 @@ def search(
         raise QueryError("type words, a phrase or a standard number to search for", "empty")
 
     highlighter = Highlighter(terms.highlight_terms)
-    with index.searcher(weighting=ranking.weighting()) as searcher:
+
+    def on(searcher) -> tuple:
         catalogue = _catalogue(index, searcher)
         allowed = set(searcher.docs_for_query(filter_query)) if filter_query is not None else None
         if mask is not None:
@@ -659,7 +657,11 @@ def search(
             )
             for sha in shas
         ]
+        return catalogue, hits, page_groups, total, standards_matched, facets
 
+    catalogue, hits, page_groups, total, standards_matched, facets = read_latest(
+        index, on, weighting=ranking.weighting()
+    )
     suggestions = [] if total else suggest(catalogue, parsed)
     return SearchResult(
         query=parsed.text,

@@ -6,6 +6,8 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from whoosh import qparser
 from whoosh.query import And, Or, Term
 
+from indexer.index import read_latest
+
 blueprint = Blueprint("terms", __name__)
 
 
@@ -14,29 +16,31 @@ def find_definitions(index, q: str, limit: int = 50) -> list[dict]:
     q = q.strip()
     if not q:
         return []
-    with index.searcher() as searcher:
-        schema = index.schema
-        parsers = [
-            qparser.QueryParser(field, schema, group=qparser.AndGroup)
-            for field in ("heading_bi", "term_en")
-        ]
-        alternatives = [p.parse(q) for p in parsers]
-        query = And([Term("clause_kind", "term"), Or(alternatives)])
-        hits = searcher.search(query, limit=limit)
-        found = []
-        for hit in hits:
-            found.append(
-                {
-                    "std_no": hit["std_no"],
-                    "title_zh": hit.get("title", ""),
-                    "status": hit.get("status", ""),
-                    "clause_no": hit["clause_no"],
-                    "term_zh": hit.get("heading", ""),
-                    "term_en": hit.get("term_en", ""),
-                    "definition": hit.get("body", ""),
-                    "page": hit.get("page"),
-                }
-            )
+    return read_latest(index, lambda searcher: _definitions(searcher, index.schema, q, limit))
+
+
+def _definitions(searcher, schema, q: str, limit: int) -> list[dict]:
+    parsers = [
+        qparser.QueryParser(field, schema, group=qparser.AndGroup)
+        for field in ("heading_bi", "term_en")
+    ]
+    alternatives = [p.parse(q) for p in parsers]
+    query = And([Term("clause_kind", "term"), Or(alternatives)])
+    hits = searcher.search(query, limit=limit)
+    found = []
+    for hit in hits:
+        found.append(
+            {
+                "std_no": hit["std_no"],
+                "title_zh": hit.get("title", ""),
+                "status": hit.get("status", ""),
+                "clause_no": hit["clause_no"],
+                "term_zh": hit.get("heading", ""),
+                "term_en": hit.get("term_en", ""),
+                "definition": hit.get("body", ""),
+                "page": hit.get("page"),
+            }
+        )
     exact = [f for f in found if f["term_zh"] == q or f["term_en"].lower() == q.lower()]
     return exact + [f for f in found if f not in exact]
 
