@@ -133,6 +133,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "检索词过长（超过 {limit} 个字符），请只保留关键的词。",
         "en": "The query is too long (over {limit} characters); keep the words that matter.",
     },
+    "filter_too_long": {
+        "zh": "筛选条件 {name} 过长（超过 {limit} 个字符）。",
+        "en": "The {name} filter is too long (over {limit} characters).",
+    },
     "whole_numbers": {
         "zh": "limit 和 page 须为正整数。",
         "en": "limit and page must be whole numbers.",

@@ -223,7 +223,8 @@ SPEC = {
                                 "definitions": {"type": "array"},
                             },
                         }
-                    )
+                    ),
+                    "400": _json(ERROR, "query too long"),
                 },
             }
         },

@@ -242,6 +242,11 @@ def _years(value: str) -> tuple[str, ...] | None:
     return (low, high)
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    """A value as an error message repeats it: long ones cut, so the message stays readable."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
     """(field, values) for one filter; a `QueryError` naming what is accepted otherwise."""
     key = FILTER_NAMES.get(name.strip().lower())
@@ -261,13 +266,15 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
             years = _years(raw)
             if years is None:
                 raise QueryError(
-                    f"year:{raw} is not a year or range (e.g. year:2015-2020)", "filter"
+                    f"year:{_shown(raw)} is not a year or range (e.g. year:2015-2020)", "filter"
                 )
             out.append(f"{years[0]}-{years[1]}")
             continue
         if key == "ics":
             if not re.fullmatch(r"\d{2}(?:\.\d{3}(?:\.\d{2})?)?", raw):
-                raise QueryError(f"ics:{raw} is not an ICS code (e.g. ics:13.060)", "filter")
+                raise QueryError(
+                    f"ics:{_shown(raw)} is not an ICS code (e.g. ics:13.060)", "filter"
+                )
             out.append(raw)
             continue
         if key == "prefix":
@@ -284,7 +291,7 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
             normalised = table.get(raw.lower()) or table.get(raw)
         if normalised is None:
             raise QueryError(
-                f"{key}:{raw} is not a known value (e.g. {key}:{_EXAMPLES[key]})", "filter"
+                f"{key}:{_shown(raw)} is not a known value (e.g. {key}:{_EXAMPLES[key]})", "filter"
             )
         out.append(normalised)
     return key, tuple(dict.fromkeys(out))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from indexer.catalogue import Catalogue
 from indexer.library_view import resolve_sha
@@ -97,6 +97,4 @@ def compare_page():
 @blueprint.route("/api/compare")
 def compare_api():
     data, status = _request_data()
-    if status == 404:
-        abort(404)
     return jsonify(data), status

@@ -26,9 +26,13 @@ def _search_data() -> tuple[dict, int]:
         "limit": PAGE_SIZE,
         "filters": {},
     }
-    if len(q) > current_app.config["MAX_QUERY_LENGTH"]:
-        limit = current_app.config["MAX_QUERY_LENGTH"]
-        return {**data, "query": q[:50], **error_fields("query_too_long", limit=limit)}, 400
+    max_chars = current_app.config["MAX_QUERY_LENGTH"]
+    if len(q) > max_chars:
+        return {**data, "query": q[:50], **error_fields("query_too_long", limit=max_chars)}, 400
+    # A filter is typed text too: held to the query's bound, and not repeated back.
+    for name in FILTERS:
+        if len(request.args.get(name, "")) > max_chars:
+            return {**data, **error_fields("filter_too_long", name=name, limit=max_chars)}, 400
     try:
         limit = min(max(int(request.args.get("limit", PAGE_SIZE)), 1), 100)
         page = max(int(request.args.get("page", 1)), 1)

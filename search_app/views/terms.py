@@ -8,6 +8,8 @@ from whoosh.query import And, Or, Term
 
 from indexer.index import read_latest
 
+from ..user_errors import error_fields
+
 blueprint = Blueprint("terms", __name__)
 
 
@@ -47,8 +49,10 @@ def _definitions(searcher, schema, q: str, limit: int) -> list[dict]:
 
 def _terms_data() -> tuple[dict, int]:
     q = request.args.get("q", "")
-    if len(q) > current_app.config["MAX_QUERY_LENGTH"]:
-        return {"query": q[:50], "error": "query too long", "definitions": []}, 400
+    max_chars = current_app.config["MAX_QUERY_LENGTH"]
+    if len(q) > max_chars:
+        error = error_fields("query_too_long", limit=max_chars)
+        return {"query": q[:50], **error, "definitions": []}, 400
     state = current_app.extensions["stdsearch.state"]
     return {"query": q, "definitions": find_definitions(state.index(), q)}, 200
 

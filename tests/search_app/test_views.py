@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as markup
 import io
 import json
 import re
@@ -188,7 +189,6 @@ def test_json_twins_return_the_same_data_as_the_pages(site):
     # The edition it replaces has a clause 4.1 too: the page offers to compare the two.
     assert [e["std_no"] for e in clause["editions"]] == ["T/STDS 001-2024"]
     assert "a=T/STDS+001-2024/4.1&amp;b=T/STDS+001-2026/4.1" in html
-    assert all(s["std_no"] in html for s in clause["similar"])
 
     compare_query = f"a={q('T/STDS 001-2024')}&b={q('T/STDS 001-2026')}"
     _, _, body = get(f"{site}/api/compare?{compare_query}")
@@ -207,17 +207,141 @@ def t_count(html: str, row_class: str) -> int:
     return html.count(f'<tr class="{row_class}">')
 
 
+def href(std_no: str, clause_no: str | None = None) -> str:
+    """The link the pages print to a standard or one of its clauses."""
+    path = f"/std/{std_no}" + (f"/clause/{clause_no}" if clause_no else "")
+    return f'href="{urllib.parse.quote(path)}"'
+
+
+def test_clause_page_links_its_similar_clauses(site):
+    _, _, body = get(f"{site}/api/standards/{q('T/STDS 001-2026')}")
+    # The first clause with text whose more-like-this finds neighbours in other standards.
+    for candidate in json.loads(body)["clauses"]:
+        if not candidate["text"].strip():
+            continue
+        path = f"{q('T/STDS 001-2026')}/clauses/{q(candidate['clause_no'])}"
+        _, _, body = get(f"{site}/api/standards/{path}")
+        clause = json.loads(body)
+        if clause["similar"]:
+            break
+    else:
+        pytest.fail("no clause of T/STDS 001-2026 has similar clauses in the samples")
+    assert all(s["std_no"] != "T/STDS 001-2026" for s in clause["similar"])
+    status, _, html = get(f"{site}/std/{q('T/STDS 001-2026')}/clause/{q(candidate['clause_no'])}")
+    assert status == 200 and "其他标准中的相似条款" in html
+    section = html.split('<ul class="similar">', 1)[1].split("</ul>", 1)[0]
+    for similar in clause["similar"]:
+        assert href(similar["std_no"], similar["clause_no"]) in section, similar
+        assert f'class="badge status-{similar["status"]}"' in section, similar
+
+
+def test_references_are_linked_with_their_status_and_citers_listed(site):
+    _, _, body = get(f"{site}/api/standards")
+    standards = {}
+    for entry in json.loads(body):
+        _, _, body = get(f"{site}/api/standards/{q(entry['std_no'])}")
+        standards[entry["std_no"]] = json.loads(body)
+    # Who cites whom, read from the references each standard lists.
+    citers = {std_no: set() for std_no in standards}
+    for std_no, standard in standards.items():
+        for ref in standard["links"]["references"]:
+            if ref["in_library"] and ref["in_library"] != std_no:
+                citers[ref["in_library"]].add(std_no)
+    assert any(citers.values()), "the samples cite one another"
+    for std_no, standard in standards.items():
+        assert {c["std_no"] for c in standard["links"]["cited_by"]} == citers[std_no], std_no
+
+    citing = next(s for s in standards if any(s in found for found in citers.values()))
+    _, _, html = get(f"{site}/std/{q(citing)}")
+    section = html.split('<section id="references">', 1)[1].split("</section>", 1)[0]
+    references = standards[citing]["links"]["references"]
+    for ref in references:
+        if ref["in_library"]:
+            link = f"<a {href(ref['in_library'])}>{markup.escape(ref['std_no'])}</a>"
+            badge = f'<span class="badge status-{ref["status"]}">{ref["status"]}</span>'
+            assert f"{link} {badge}" in section, ref
+        else:
+            assert markup.escape(ref["std_no"]) in section
+            assert href(ref["std_no"]) not in section, ref
+    assert any(not ref["in_library"] for ref in references)
+
+    cited = next(s for s, found in citers.items() if found)
+    _, _, html = get(f"{site}/std/{q(cited)}")
+    section = html.split('<section id="cited-by">', 1)[1].split("</section>", 1)[0]
+    for citer in standards[cited]["links"]["cited_by"]:
+        assert f"<a {href(citer['std_no'])}>{citer['std_no']}</a>" in section, citer
+        assert f'class="badge status-{citer["status"]}"' in section, citer
+    assert 'href="#cited-by"' in html  # the outline leads to it
+
+
+def query_of(link: str) -> dict[str, list[str]]:
+    """The parameters of a link as a page prints it (HTML-escaped)."""
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(markup.unescape(link)).query)
+
+
+def test_search_page_shows_more_clauses_time_and_facet_counts(site):
+    _, _, body = get(f"{site}/api/search?q={q('检索')}")
+    data = json.loads(body)
+    status, _, html = get(f"{site}/search?q={q('检索')}")
+    assert status == 200
+    more = {g["std_no"]: g["more"] for g in data["groups"] if g["more"]}
+    assert more, "the query matches more clauses of a standard than a result shows"
+    lines = re.findall(r'<p class="more">([^<]*) · <a href="([^"]+)">', html)
+    assert [text for text, _ in lines] == [f"本标准另有 {n} 条匹配条款" for n in more.values()]
+    # Each leads to a search within that standard.
+    assert [query_of(link) for _, link in lines] == [
+        {"q": ["检索"], "std": [std_no]} for std_no in more
+    ]
+
+    summary = re.search(r'<p class="summary" role="status">([^<]*)</p>', html).group(1)
+    assert re.search(r"· \d+ 毫秒$", summary), summary
+    assert isinstance(data["elapsed_ms"], (int, float))
+
+    aside = html.split('<aside class="facets"', 1)[1].split("</aside>", 1)[0]
+    shown = set()
+    for link, count in re.findall(
+        r'<a href="([^"]+)"[^>]*>[^<]+</a> <span class="count">(\d+)<', aside
+    ):
+        params = query_of(link)
+        assert params.pop("q") == ["检索"]
+        ((name, (value,)),) = params.items()
+        shown.add((name, value, int(count)))
+    expected = {(n, v, c) for n, counts in data["facets"].items() for v, c in counts}
+    assert expected and shown == expected
+    assert ">现行</a>" in aside  # values are labelled, not shown as codes
+
+    _, _, english = get(f"{site}/search?q={q('检索')}&lang=en")
+    assert re.search(r"· \d+ ms</p>", english)
+    assert f"More matching clauses here: {next(iter(more.values()))}" in english
+
+
+def test_zero_results_suggest_nearby_standard_numbers(site):
+    _, _, body = get(f"{site}/api/standards")
+    held = {entry["std_no"] for entry in json.loads(body)}
+    assert "T/STDS 001-2026" in held and "T/STDS 001-2099" not in held
+    _, _, body = get(f"{site}/api/search?q={q('T/STDS 001-2099')}")
+    data = json.loads(body)
+    assert data["total"] == 0 and "T/STDS 001-2026" in data["suggestions"]
+    status, _, html = get(f"{site}/search?q={q('T/STDS 001-2099')}")
+    assert status == 200 and "没有找到匹配的结果。" in html and "您是否要找：" in html
+    shown = re.findall(r'<a href="(/search\?[^"]+)" lang="zh-Hans">([^<]+)</a>', html)
+    assert [text for _, text in shown] == data["suggestions"]
+    assert [query_of(link) for link, _ in shown] == [{"q": [s]} for s in data["suggestions"]]
+
+
 def test_unknown_and_malformed_requests(site):
     status, ctype, html = get(f"{site}/std/{q('GB 99999-2099')}")
     assert status == 404 and "text/html" in ctype and 'type="search"' in html
-    status, _, _ = get(f"{site}/std/{q('T/STDS 001-2026')}/clause/99.9")
-    assert status == 404
+    status, _, html = get(f"{site}/std/{q('T/STDS 001-2026')}/clause/99.9")
+    assert status == 404 and 'type="search"' in html and "没有条款 99.9" in html
     status, _, html = get(f"{site}/compare?a={q('T/STDS 001-2026')}&b=nonsense")
     assert status == 400 and "nonsense" in html
     status, _, body = get(
         f"{site}/api/compare?a={q('T/STDS 001-2026/4.1')}&b={q('T/STDS 001-2024')}"
     )
     assert status == 400 and json.loads(body)["error"]
+    status, _, body = get(f"{site}/api/compare")
+    assert status == 400 and json.loads(body)["error"] == "Both a and b are required."
     status, _, _ = get(f"{site}/search?q={q('检' * 2000)}")
     assert status == 400
     status, ctype, body = get(f"{site}/api/search?q={q('检' * 2000)}")
@@ -226,6 +350,45 @@ def test_unknown_and_malformed_requests(site):
     assert status == 400
     status, _, html = get(f"{site}/std/{q('../../etc/passwd')}/pdf")
     assert status == 404 and "root:" not in html
+
+
+def main_of(html: str) -> str:
+    """The page below its header (whose language link repeats the address, as it must)."""
+    return html.split('<main id="main"', 1)[1]
+
+
+def test_long_term_query_is_refused_in_the_readers_language(site):
+    long_term = q("术" * 2000)
+    status, _, html = get(f"{site}/terms?q={long_term}")
+    assert status == 400 and "检索词过长（超过 500 个字符）" in html and "too long" not in html
+    assert "术" * 51 not in main_of(html)  # the query is not repeated back whole
+    status, _, html = get(f"{site}/terms?q={long_term}&lang=en")
+    assert status == 400 and "The query is too long (over 500 characters)" in html
+    status, ctype, body = get(f"{site}/api/terms?q={long_term}")
+    data = json.loads(body)
+    assert status == 400 and ctype.startswith("application/json")
+    assert (
+        data["error"] == "The query is too long (over 500 characters); keep the words that matter."
+    )
+    assert data["definitions"] == []
+
+
+def test_filters_are_held_to_the_query_length(site):
+    huge = "9" * 20_000
+    for name in ("std", "ics", "status", "year"):
+        status, _, html = get(f"{site}/search?q=x&{name}={huge}")
+        assert status == 400, name
+        assert f"筛选条件 {name} 过长（超过 500 个字符）" in html, name
+        assert "9" * 41 not in main_of(html), name
+        status, _, body = get(f"{site}/api/search?q=x&{name}={huge}")
+        assert status == 400, name
+        assert json.loads(body)["error"] == f"The {name} filter is too long (over 500 characters)."
+        assert "9" * 41 not in body, name
+    # Within the bound, a bad value is named in the message, cut short.
+    status, _, body = get(f"{site}/api/search?q=x&ics={'9' * 500}")
+    error = json.loads(body)["error"]
+    assert status == 400 and f"ics:{'9' * 40}… is not an ICS code" in error
+    assert len(error) < 150
 
 
 def test_compare_editions_marks_differences(site):
