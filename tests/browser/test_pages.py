@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
+import requests
 
+from search_app.accounts import Accounts
+from search_app.app import create_app
 from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD, serve_in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus, pytest.mark.slow]
 
@@ -52,6 +57,12 @@ def test_open_result_at_its_clause_anchor(page, site):
     page.wait_for_url(re.compile("#" + re.escape(anchor)))
     assert page.locator(f"[id='{anchor}']").is_visible()
     screenshot(page, "standard-clause")
+    # The clause number leads to the clause's own page.
+    clause_no = anchor.removeprefix("c-")
+    page.locator(f"[id='{anchor}'] a").first.click()
+    page.wait_for_url(re.compile(r"/clause/"))
+    assert page.locator("h1").inner_text().startswith(clause_no)
+    screenshot(page, "clause")
 
 
 def test_pdf_page_link_serves_the_original(page, site):
@@ -106,6 +117,7 @@ def test_phone_width_has_no_horizontal_scroll(browser, site):
     for path in (
         "/search?q=噪声",
         "/std/GB%2012348-2008",
+        "/std/GB%2012348-2008/clause/3.4",
         "/terms?q=参考文献",
         "/compare?a=T/STDS%20001-2024&b=T/STDS%20001-2026",
     ):
@@ -113,6 +125,9 @@ def test_phone_width_has_no_horizontal_scroll(browser, site):
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
         if path.startswith("/search"):
             screenshot(page, "phone-search")
+        if "/clause/" in path:
+            assert page.locator("h1").count() == 1, path
+            screenshot(page, "phone-clause")
     context.close()
     assert all(width <= 375 for width in widths.values()), widths
 
@@ -222,7 +237,33 @@ CONTRAST = """(el) => {
 }"""
 
 
-def test_status_badges_are_legible_and_withdrawn_ones_struck(page, site):
+@pytest.fixture(scope="module")
+def withdrawn_site(samples_library, tmp_path_factory):
+    """The samples with T/STDS 002-2025 withdrawn by a librarian: 废止 is never derived, so
+    the corpus has no withdrawn standard of its own."""
+    data = tmp_path_factory.mktemp("withdrawn") / "lib"
+    shutil.copytree(samples_library.root, data)
+    with Accounts(data / "catalogue.sqlite") as accounts:
+        accounts.add_user("librarian", PASSWORD)
+        token = accounts.create_token("librarian", "browser test")
+    app = create_app({"DATA_DIR": str(data)})
+    base, server = serve_in_thread(app)
+    response = requests.post(
+        f"{base}/api/standards/T/STDS 002-2025",
+        json={"status": "废止", "withdrawn": "2026-03-01"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    yield base
+    server.shutdown()
+    app.extensions["stdsearch.uploads"].stop()
+
+
+STRUCK = "el => getComputedStyle(el).textDecorationLine"
+
+
+def test_status_badges_are_legible_and_withdrawn_ones_struck(page, site, withdrawn_site):
     page.goto(f"{site}/search?q=T/STDS 001")
     badges = page.locator(".badge")
     assert badges.count() >= 2
@@ -230,4 +271,12 @@ def test_status_badges_are_legible_and_withdrawn_ones_struck(page, site):
         badge = badges.nth(i)
         assert badge.evaluate(CONTRAST) >= 4.5, badge.inner_text()
     replaced = page.locator(".badge.status-被代替").first
-    assert "line-through" in replaced.evaluate("el => getComputedStyle(el).textDecorationLine")
+    assert "line-through" in replaced.evaluate(STRUCK)
+    current = page.locator(".badge.status-现行").first
+    assert "line-through" not in current.evaluate(STRUCK)
+
+    page.goto(f"{withdrawn_site}/std/T/STDS%20002-2025")
+    withdrawn = page.locator("h1 .badge")
+    assert withdrawn.inner_text() == "废止"
+    assert withdrawn.evaluate(CONTRAST) >= 4.5
+    assert "line-through" in withdrawn.evaluate(STRUCK)
