@@ -36,12 +36,16 @@ class Repair:
 
 
 def check_and_repair(library: Library) -> Repair:
-    """Holds the store lock throughout: with no ingest between its steps, a file without
-    an entry is an orphan, and an entry missing from the index (or the reverse) is not
-    one an ingest is about to index (or drop)."""
+    """Holds the store lock and the index write lock throughout: with no ingest, edit or
+    rebuild between its steps, a file without an entry is an orphan, and an entry missing
+    from the index (or the reverse) is not one a writer is about to index (or drop)."""
     repair = Repair()
     index = SearchIndex(library.index_root)
-    with Catalogue(library.catalogue_path) as catalogue, library.store_lock():
+    with (
+        Catalogue(library.catalogue_path) as catalogue,
+        library.store_lock(),
+        index.write_lock(),
+    ):
         repair.unowned_files = _clear_unowned(library, set(catalogue.shas()))
         listed = set(catalogue.shas())
         for sha in sorted(listed):

@@ -209,18 +209,22 @@ def apply_corrections(
         if not changes:
             return []
         feedback = FeedbackStore(catalogue.db)
-        with catalogue.transaction() as db:
-            for change in changes:
-                if change.field == "status" and not change.new_value:
-                    catalogue.clear_override(sha256, "status")
-                else:
-                    catalogue.set_override(sha256, change.field, change.new_value, user)
-            if after["std_no"] != before["std_no"]:
-                feedback.renumber(before["std_no"], after["std_no"])
-            audit.record(db, changes)
-        # Other editions' statuses follow from this one's number, dates and links.
-        affected = update_statuses(catalogue, today) | {sha256}
-        SearchIndex(library.index_root).replace_many(
-            [load_standard(library, catalogue, sha) for sha in sorted(affected)]
-        )
+        index = SearchIndex(library.index_root)
+        # The index lock first: should a reindex keep it too long (`IndexBusy`), nothing
+        # is committed and the librarian is told to try again, rather than the catalogue
+        # changing while the index keeps the old values, which the start-up check (it
+        # compares which standards are indexed, not their fields) would never notice.
+        with index.write_lock():
+            with catalogue.transaction() as db:
+                for change in changes:
+                    if change.field == "status" and not change.new_value:
+                        catalogue.clear_override(sha256, "status")
+                    else:
+                        catalogue.set_override(sha256, change.field, change.new_value, user)
+                if after["std_no"] != before["std_no"]:
+                    feedback.renumber(before["std_no"], after["std_no"])
+                audit.record(db, changes)
+            # Other editions' statuses follow from this one's number, dates and links.
+            affected = update_statuses(catalogue, today) | {sha256}
+            index.replace_many([load_standard(library, catalogue, sha) for sha in sorted(affected)])
     return changes

@@ -8,7 +8,9 @@ pointer file, so searchers never see a half-built index.
 
 Whoosh allows one writer per index. Every write takes a library-wide file lock first
 (with a timeout), so an upload, a batch ingest and a rebuild queue up instead of
-failing with `LockError`.
+failing with `LockError`. Writers that change the catalogue take the same lock before
+committing (see `write_lock`), so a rebuild, which holds it from listing the catalogue to
+swapping the new generation in, never misses a change.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +34,7 @@ from analyzers.stdno import parse_std_no
 
 from .dictionary import index_words, learn_words
 from .model import Clause, Standard
+from .store import LibraryBusy, lock_timeout
 
 POINTER = "CURRENT"
 T = TypeVar("T")
@@ -39,8 +43,12 @@ T = TypeVar("T")
 COMPOUND = False
 
 
-class IndexBusy(Exception):
+class IndexBusy(LibraryBusy):
     """Another writer held the index longer than we were willing to wait."""
+
+
+# Index roots whose write lock this thread holds: the lock is re-entrant per thread.
+_held = threading.local()
 
 
 def build_schema() -> Schema:
@@ -214,7 +222,19 @@ class SearchIndex:
     # -- writing ---------------------------------------------------------------------
 
     @contextmanager
-    def write_lock(self, timeout: float = 120.0) -> Iterator[None]:
+    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
+        """The library's single index writer. Re-entrant within a thread, so that a writer
+        can take it before committing its catalogue change and keep it while it writes
+        the index: a timeout (`IndexBusy`) then comes before anything is changed.
+
+        Other threads and processes wait up to `timeout` seconds (`lock_timeout()` by
+        default). The lock is a file lock the kernel drops when its holder dies."""
+        held = _held.__dict__.setdefault("roots", set())
+        key = str(self.root.resolve())
+        if key in held:
+            yield
+            return
+        timeout = lock_timeout() if timeout is None else timeout
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".write.lock", "a+") as lock:
             deadline = time.monotonic() + timeout
@@ -225,12 +245,15 @@ class SearchIndex:
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise IndexBusy(
-                            f"index is being written by another process for over {timeout:.0f} s"
+                            f"the search index has been busy with another writer for over"
+                            f" {timeout:g} s (a reindex or a batch ingest?); try again later"
                         ) from None
                     time.sleep(0.1)
+            held.add(key)
             try:
                 yield
             finally:
+                held.discard(key)
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def replace(self, standard: Standard | None, removed: list[str] = ()) -> None:
@@ -239,9 +262,11 @@ class SearchIndex:
     def replace_many(self, standards: list[Standard], removed: list[str] = ()) -> None:
         """Put standards' documents in (replacing their old ones) and drop `removed` shas,
         in one commit: a searcher sees all of it or none."""
-        ix = self.open()
         learn_words(standards)
         with self.write_lock():
+            # Opened under the lock: a rebuild swaps generations, and deletes the old one,
+            # only while it holds the lock.
+            ix = self.open()
             writer = ix.writer(timeout=60, compound=COMPOUND)
             try:
                 for sha in removed:
@@ -256,13 +281,24 @@ class SearchIndex:
             writer.commit()
 
     def words(self) -> set[str]:
-        return read_latest(self.open(), index_words)
+        return self._read(index_words)
 
     def indexed_shas(self) -> set[str]:
-        return read_latest(
-            self.open(),
-            lambda searcher: {s["sha256"] for s in searcher.documents(doc_type="standard")},
+        return self._read(
+            lambda searcher: {s["sha256"] for s in searcher.documents(doc_type="standard")}
         )
+
+    def _read(self, work: Callable[..., T]) -> T:
+        """`work(searcher)` on the current generation, again on the new one if a rebuild
+        swapped it in (and deleted the old one's files) while we read."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            generation = self.current_dir()
+            try:
+                return read_latest(self.open(), work)
+            except Exception:
+                if attempt == READ_ATTEMPTS or self.current_dir() == generation:
+                    raise
+        raise AssertionError("unreachable")
 
     def rebuild(self, standards: Iterator[Standard], progress=None) -> int:
         """Write every standard into a fresh generation, then swap it in atomically."""
@@ -293,19 +329,25 @@ class SearchIndex:
 
 
 def rebuild_index(library, progress: bool = False) -> int:
-    """`stdsearch reindex`: the whole index from the catalogue and stored JSON."""
+    """`stdsearch reindex`: the whole index from the catalogue and stored JSON.
+
+    The write lock is held from listing the catalogue to swapping in the new generation.
+    Every writer takes it before committing a catalogue change, so the list cannot go
+    stale while the rebuild reads it, and writers waiting meanwhile write to the new
+    generation once it is in."""
     from tqdm import tqdm
 
     from .catalogue import Catalogue
     from .pipeline import load_standard, update_statuses
 
-    with Catalogue(library.catalogue_path) as catalogue:
+    index = SearchIndex(library.index_root)
+    with Catalogue(library.catalogue_path) as catalogue, index.write_lock():
         update_statuses(catalogue)
         shas = catalogue.shas()
         # The whole dictionary first, so the first standard is cut like the last.
         learn_words(library.load_extracted(sha) for sha in shas)
         bar = tqdm(total=len(shas), unit="std", desc="reindex", disable=not progress)
         standards = (load_standard(library, catalogue, sha) for sha in shas)
-        count = SearchIndex(library.index_root).rebuild(standards, progress=lambda s: bar.update(1))
+        count = index.rebuild(standards, progress=lambda s: bar.update(1))
         bar.close()
     return count

@@ -5,7 +5,9 @@ library consistent if the process is killed at any point: the original and its J
 are written atomically first (orphans if we die here, which the start-up check clears),
 then the catalogue row in one transaction, then the index (which the start-up check
 repairs from the JSON). The library's store lock is held meanwhile, so that two ingests,
-and an ingest and the start-up check, never interleave these steps.
+and an ingest and the start-up check, never interleave these steps; and so is the index
+write lock, taken before anything is written: a rebuild is never between them, and a
+writer kept waiting too long (`LibraryBusy`) has changed nothing.
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ def ingest(
                 catalogue.log(name, FAILED, result.reason)
                 done(FileOutcome(name, FAILED, result.reason))
                 continue
-            with library.store_lock():
+            with library.store_lock(), index.write_lock():
                 outcome = _store(
                     library, catalogue, index, path, name, result, today or date.today()
                 )
@@ -262,12 +264,12 @@ def update_statuses(catalogue: Catalogue, today: date | None = None) -> set[str]
 def refresh_statuses(library: Library, today: date | None = None) -> list[str]:
     """Recompute every standard's status (即将实施 turns into 现行 with the calendar) and
     re-index those that changed. Run at start-up and by `reindex`."""
-    with Catalogue(library.catalogue_path) as catalogue:
+    index = SearchIndex(library.index_root)
+    # Locked before the statuses are committed, as every catalogue writer does (index.py).
+    with Catalogue(library.catalogue_path) as catalogue, index.write_lock():
         changed = update_statuses(catalogue, today)
         if changed:
-            SearchIndex(library.index_root).replace_many(
-                [load_standard(library, catalogue, sha) for sha in sorted(changed)]
-            )
+            index.replace_many([load_standard(library, catalogue, sha) for sha in sorted(changed)])
     return sorted(changed)
 
 

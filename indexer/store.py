@@ -51,8 +51,22 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
         raise
 
 
+LOCK_TIMEOUT_ENV = "STDSEARCH_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 120.0
+
+
 class LibraryBusy(Exception):
-    """Another process held the library's store lock longer than we were willing to wait."""
+    """Another writer held one of the library's locks longer than we were willing to wait.
+    Nothing the waiting writer meant to change was changed: try again later."""
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for a lock of the library: `STDSEARCH_LOCK_TIMEOUT`, else 120.
+    Read on every wait, so one setting serves the site, the command line and the tests."""
+    try:
+        return float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -86,11 +100,12 @@ class Library:
         return self.root / "trash" / f"{sha256}.pdf"
 
     @contextmanager
-    def store_lock(self, timeout: float = 120.0) -> Iterator[None]:
+    def store_lock(self, timeout: float | None = None) -> Iterator[None]:
         """Held while an ingest stores a file (original, JSON, catalogue row, trash), and
         while the start-up check clears files no entry owns: the check then never takes
         the files of an entry about to be committed. A killed holder's lock is dropped by
         the kernel, so none is ever stale."""
+        timeout = lock_timeout() if timeout is None else timeout
         with open(self.root / ".store.lock", "a+") as lock:
             deadline = time.monotonic() + timeout
             while True:
@@ -100,7 +115,8 @@ class Library:
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise LibraryBusy(
-                            f"the library is being written by another process for over {timeout:.0f} s"
+                            f"the library has been busy with another writer for over {timeout:g} s"
+                            " (a batch ingest or a deletion?); try again later"
                         ) from None
                     time.sleep(0.05)
             try:

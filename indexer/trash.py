@@ -40,9 +40,11 @@ def delete_standard(library: Library, sha256: str, user: str, today: date | None
             raise LookupError(sha256)
         std_no = metadata.get("std_no", "")
         change = Change(sha256, std_no, "deleted", std_no or sha256, "", user, now_iso())
-        # Held as an ingest holds it: an ingest of the same file is never caught between
-        # writing its original and committing its row while the row and files go.
-        with library.store_lock():
+        index = SearchIndex(library.index_root)
+        # Held as an ingest holds them: an ingest of the same file is never caught between
+        # writing its original and committing its row while the row and files go; and
+        # when either lock is kept too long (`LibraryBusy`), nothing has been deleted yet.
+        with library.store_lock(), index.write_lock():
             with catalogue.transaction() as db:
                 catalogue.remove(sha256, db)
                 catalogue.clear_overrides(sha256)
@@ -54,11 +56,11 @@ def delete_standard(library: Library, sha256: str, user: str, today: date | None
                     sha256,
                 )
             library.move_to_trash(sha256)
-        affected = update_statuses(catalogue, today)
-        SearchIndex(library.index_root).replace_many(
-            [load_standard(library, catalogue, sha) for sha in sorted(affected)],
-            removed=[sha256],
-        )
+            affected = update_statuses(catalogue, today)
+            index.replace_many(
+                [load_standard(library, catalogue, sha) for sha in sorted(affected)],
+                removed=[sha256],
+            )
     return change
 
 
