@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.store import Library
+from indexer.store import Library, LibraryBusy
 
 from .i18n import translator
 
@@ -32,8 +32,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .library_state import LibraryState
 
     if app.config.get("REPAIR_ON_START", True):
-        check_and_repair(library)
-        refresh_statuses(library)
+        try:
+            check_and_repair(library)
+            refresh_statuses(library)
+        except LibraryBusy as busy:
+            # The writer holding the lock leaves the library as consistent as the check
+            # would: a rebuild indexes exactly what the catalogue lists, and an ingest runs
+            # this check first. Serving searches meanwhile beats refusing to start.
+            app.logger.warning("start-up check skipped: %s", busy)
     state = LibraryState(library)
     initialize(user_words=state.user_words())
     app.extensions["stdsearch.state"] = state
@@ -68,6 +74,10 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+# Seconds a client is asked to wait when a reindex or batch ingest keeps the library busy.
+RETRY_AFTER = 30
+
+
 def register_error_pages(app: Flask) -> None:
     """Friendly pages (with a search box) and JSON errors; never a stack trace to users."""
 
@@ -76,13 +86,30 @@ def register_error_pages(app: Flask) -> None:
         label = getattr(error, "label", None)
         return _error_response(error.code or 500, error.description or error.name, label)
 
+    @app.errorhandler(LibraryBusy)
+    def library_busy(error: LibraryBusy):
+        """A change that waited too long for the library's lock. Writers take the lock
+        before they commit anything, so nothing was changed: the reader may simply retry."""
+        app.logger.warning("%s %s: %s", request.method, request.path, error)
+        body, code = _error_response(
+            503, str(error), ("library_busy_message", {}), title_label="library_busy"
+        )
+        response = make_response(body, code)
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error")
         return _error_response(500, "internal error")
 
 
-def _error_response(code: int, message: str, label: tuple[str, dict] | None = None):
+def _error_response(
+    code: int,
+    message: str,
+    label: tuple[str, dict] | None = None,
+    title_label: str | None = None,
+):
     """JSON clients get the English message; pages say it in the reader's language."""
     from .i18n import translator
 
@@ -90,6 +117,8 @@ def _error_response(code: int, message: str, label: tuple[str, dict] | None = No
         return jsonify({"error": message, "status": code}), code
     t = translator(g.get("lang", "zh"))
     title = t("server_error") if code >= 500 else t("not_found" if code == 404 else "bad_request")
+    if title_label:
+        title = t(title_label)
     if label:
         message = t(label[0], **label[1])
     elif code == 404:

@@ -12,9 +12,22 @@ from pathlib import Path
 import click
 
 from indexer.catalogue import Catalogue
-from indexer.store import Library
+from indexer.store import Library, LibraryBusy
 
 DEFAULT_DATA = "instance"
+
+
+class Commands(click.Group):
+    """The subcommands; a writer kept waiting too long for the library's lock (a reindex
+    or another ingest holds it) ends with one line saying so and exit status 1. Writers
+    take the lock before changing anything, so the command can simply be run again."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LibraryBusy as busy:
+            click.echo(f"error: {busy}", err=True)
+            ctx.exit(1)
 
 
 class Context:
@@ -29,7 +42,7 @@ def _echo_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data",
     envvar="STDSEARCH_DATA",

@@ -191,6 +191,12 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "服务器出错，已记录，请稍后再试。",
         "en": "Something went wrong on our side; it has been logged. Please try again later.",
     },
+    "library_busy": {"zh": "馆藏正忙", "en": "The library is busy"},
+    "library_busy_message": {
+        "zh": "正在重建索引或批量入库，本次操作未做任何改动，请稍后再试。",
+        "en": "A reindex or a batch ingest is writing the library. Nothing was changed;"
+        " please try again in a minute.",
+    },
     # lifecycle status and draft stage values
     "现行": {"zh": "现行", "en": "In force"},
     "即将实施": {"zh": "即将实施", "en": "Not yet in force"},

@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from indexer import pipeline
 from indexer.model import IngestError
-from indexer.store import Library
+from indexer.store import Library, LibraryBusy
 from indexer.validate import Limits, check_pdf
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,10 @@ CREATE TABLE IF NOT EXISTS uploads (
 CREATE INDEX IF NOT EXISTS uploads_batch ON uploads(batch);
 CREATE INDEX IF NOT EXISTS uploads_state ON uploads(state);
 """
+
+# What one ingest run of the queue came to.
+DONE = "done"
+BUSY = "busy"
 
 BATCH_PATTERN = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$")
 MAX_NAME = 160
@@ -288,6 +292,15 @@ class UploadStore:
                 (state, reason, std_no, _now(), upload_id),
             )
 
+    def requeue(self, upload_id: int, reason: str) -> None:
+        """Back in the queue, keeping its place (the oldest queued go first), with the
+        reason it waits."""
+        with self.db:
+            self.db.execute(
+                "UPDATE uploads SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
+                (QUEUED, reason, _now(), upload_id),
+            )
+
     def requeue_interrupted(self) -> int:
         """Uploads a killed server left `parsing` go back in the queue."""
         with self.db:
@@ -323,12 +336,14 @@ class UploadQueue:
         use_ocr: bool | None = None,
         workers: int = 1,
         poll_seconds: float = 30.0,
+        busy_retry_seconds: float = 30.0,
     ):
         self.library = library
         self.limits = limits
         self._use_ocr = use_ocr
         self.workers = workers
         self.poll_seconds = poll_seconds
+        self.busy_retry_seconds = busy_retry_seconds
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -379,7 +394,9 @@ class UploadQueue:
                     self._wake.wait(self.poll_seconds)
                     self._wake.clear()
                     continue
-                self._ingest(store, uploads)
+                if self._ingest(store, uploads) == BUSY:
+                    # A reindex or a batch ingest holds the library: wait, then try again.
+                    self._stopping.wait(self.busy_retry_seconds)
 
     def _stored(self, upload: Upload) -> Path | None:
         path = upload_path(self.library, upload.sha256)
@@ -390,8 +407,10 @@ class UploadQueue:
         original = self.library.original_path(upload.sha256)
         return original if original.exists() else None
 
-    def _ingest(self, store: UploadStore, uploads: list[Upload]) -> None:
-        """One ingest run over the claimed uploads, each finished as its outcome arrives."""
+    def _ingest(self, store: UploadStore, uploads: list[Upload]) -> str:
+        """One ingest run over the claimed uploads, each finished as its outcome arrives.
+        Returns BUSY when the library's lock could not be had: the uploads left are
+        queued again (the pipeline had changed nothing of theirs), else DONE."""
         paths: dict[Path, Upload] = {}
         for upload in uploads:
             path = self._stored(upload)
@@ -409,6 +428,7 @@ class UploadQueue:
                 store.finish(upload.id, state, outcome.reason, outcome.std_no)
                 finished.add(upload.id)
 
+        result = DONE
         try:
             if paths:
                 pipeline.ingest(
@@ -420,6 +440,12 @@ class UploadQueue:
                     source_names={path: upload.file for path, upload in paths.items()},
                     progress=done,
                 )
+        except LibraryBusy as busy:
+            log.warning("uploads %s wait: %s", [u.id for u in uploads], busy)
+            result = BUSY
+            for upload in paths.values():
+                if upload.id not in finished:
+                    store.requeue(upload.id, f"waiting: {busy}")
         except Exception as error:  # the queue must outlive a run it cannot finish
             log.exception("uploads %s could not be ingested", [u.id for u in uploads])
             reason = f"ingest error: {type(error).__name__}: {error}"
@@ -428,9 +454,10 @@ class UploadQueue:
                     store.finish(upload.id, FAILED, reason)
         finally:
             for upload in paths.values():
-                if upload.id not in finished and store.get(upload.id).pending:
+                if upload.id not in finished and store.get(upload.id).state == PARSING:
                     store.finish(upload.id, FAILED, "the ingest gave no outcome for this file")
             for upload in uploads:
                 if not store.waiting_for(upload.sha256):
                     with contextlib.suppress(OSError):
                         upload_path(self.library, upload.sha256).unlink(missing_ok=True)
+        return result

@@ -46,6 +46,7 @@ DEFAULTS = {
     "UPLOAD_OCR": None,  # None: on when Tesseract is installed
     "UPLOAD_WORKERS": 1,
     "UPLOAD_QUEUE": True,  # run the background ingest thread
+    "UPLOAD_BUSY_RETRY_SECONDS": 30,  # a reindex holds the library: try again after this
 }
 
 
@@ -64,6 +65,7 @@ def init_uploads(app: Flask, library: Library) -> UploadQueue:
         limits=upload_limits(app.config),
         use_ocr=None if use_ocr is None else bool(use_ocr),
         workers=app.config["UPLOAD_WORKERS"],
+        busy_retry_seconds=app.config["UPLOAD_BUSY_RETRY_SECONDS"],
     )
     app.extensions["stdsearch.uploads"] = queue
     app.register_error_handler(RequestEntityTooLarge, _too_large)
