@@ -2,7 +2,8 @@
 
 A file is checked (`indexer.validate`) before it is accepted and stored under the
 library by its content (`uploads/<sha256>.pdf`): the name the browser sent is kept only
-as the name shown and recorded as `source_file`, never as a path. One background thread
+as the name shown and recorded as `source_file`, never as a path, and a name with a path
+or a control character in it is refused. One background thread
 per app feeds accepted files to the ingest pipeline, whose worker processes keep the
 parse time limit. States live in the catalogue database (table `uploads`), so every
 server thread, a reloaded page and a restarted server see the same thing.
@@ -111,6 +112,33 @@ class Batch:
 
 
 # -- file names and files ------------------------------------------------------------
+
+
+def refused_name(raw: str | None) -> str | None:
+    """Why a file is refused for the name it was sent under, or None. A browser sends
+    the chosen file's own name; a path (`../../x.pdf`, `C:\\x.pdf`) or a control
+    character (a NUL byte, a line break) in it means a crafted request, which gets a
+    reason rather than a quietly cleaned-up name."""
+    name = raw or ""
+    if "\x00" in name:
+        return "file name contains a NUL byte"
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        return "file name contains a control character"
+    if "/" in name or "\\" in name or name.strip() in (".", ".."):
+        return "file name contains a path: send the file's own name, without folders"
+    return None
+
+
+def shown_name(raw: str | None) -> str:
+    """A refused file's name as sent, made safe to show: invisible and control characters
+    spelt as escapes (`a\\x00b.pdf`), and shortened. It names nothing on disk."""
+    name = "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch)[0] == "C"
+        else ch
+        for ch in unicodedata.normalize("NFC", raw or "")
+    )
+    return name[:MAX_NAME] or "upload.pdf"
 
 
 def display_name(raw: str | None) -> str:

@@ -33,6 +33,8 @@ from ..uploads import (
     UploadStore,
     display_name,
     receive,
+    refused_name,
+    shown_name,
 )
 
 blueprint = Blueprint("upload", __name__, url_prefix="/admin/upload")
@@ -169,6 +171,10 @@ def _receive_files():
     store, user = _store(), current_user()
     batch = store.new_batch_id()
     for number, part in enumerate(parts):
+        bad_name = refused_name(part.filename)
+        if bad_name:  # refused before a byte of it is written
+            store.add(batch, shown_name(part.filename), REFUSED, user, reason=bad_name)
+            continue
         name = display_name(part.filename)
         if number >= max_files:
             reason = f"more than {max_files} files in one upload"

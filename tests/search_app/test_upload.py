@@ -34,6 +34,8 @@ from search_app.uploads import (
     UNCHANGED,
     UploadStore,
     display_name,
+    refused_name,
+    shown_name,
     upload_path,
 )
 from tests.conftest import PASSWORD, ROOT, csrf_token, serve_in_thread, signed_in
@@ -329,39 +331,111 @@ def test_uploads_too_large_for_one_request_get_413_with_the_limit(site):
     assert page.status_code == 413 and "9 MB" in page.text
 
 
-@pytest.mark.corpus
-def test_client_file_names_never_reach_the_disk(site, corpus_pdf):
-    """`../../x.pdf`, NUL bytes and the like: nothing is written outside the library,
-    and names are kept only as neutral display text."""
-    outside = site.data.parent
-    before = files_under(outside)
-    pdf = corpus_pdf(SMALL[1]).read_bytes()
-    names = [b"../../x.pdf", b"..\\..\\y.pdf", b"a\x00b.pdf", b"/tmp/z.pdf", b"\x00"]
+def test_names_with_a_path_or_a_nul_byte_are_refused():
+    refused = {
+        "../../x.pdf": "path",
+        "..\\..\\windows.pdf": "path",
+        "C:\\Users\\x.pdf": "path",
+        "/etc/passwd": "path",
+        "..": "path",
+        "a\x00b.pdf": "NUL byte",
+        "\x00": "NUL byte",
+        "line\r\nbreak.pdf": "control character",
+    }
+    for raw, words in refused.items():
+        assert words in (refused_name(raw) or ""), raw
+    for fine in ("GB_T_7714-2015.pdf", "标准 文献.pdf", "a..b.pdf", ".hidden.pdf", "", None):
+        assert refused_name(fine) is None, fine
+    assert shown_name("a\x00b.pdf") == "a\\x00b.pdf"
+    assert shown_name("../../x.pdf") == "../../x.pdf"
+
+
+def test_the_batch_page_shows_refused_files_with_their_reasons(site):
+    """Through the form, as a librarian's browser sends it: the progress page lists each
+    refused file with its state and reason, in table rows a reader can scan."""
+    browser = signed_in(site.base)
+    form = browser.get(f"{site.base}/admin/upload").text
+    response = browser.post(
+        f"{site.base}/admin/upload",
+        data={"csrf_token": csrf_token(form)},
+        files=[
+            ("file", ("notes.pdf", "这不是 PDF".encode(), "application/pdf")),
+            ("file", ("locked.pdf", encrypted_pdf(), "application/pdf")),
+            ("file", ("../../x.pdf", b"%PDF-1.4", "application/pdf")),
+        ],
+    )
+    assert response.status_code == 200 and "/admin/upload/" in response.url
+    rows = re.findall(r"<tr data-upload-id=.*?</tr>", response.text, re.DOTALL)
+    assert len(rows) == 3
+    expected = [
+        ("notes.pdf", "not a PDF"),
+        ("locked.pdf", "encrypted"),
+        ("../../x.pdf", "file name contains a path"),
+    ]
+    for row, (name, reason) in zip(rows, expected, strict=True):
+        assert f'<td class="file">{name}</td>' in row, row
+        assert 'data-state="refused"' in row and "已拒收" in row, row
+        assert reason in re.search(r'<td class="reason">(.*?)</td>', row).group(1), row
+    english = browser.get(response.url, params={"lang": "en"}).text
+    assert english.count(">refused</span>") == 3
+
+
+def raw_multipart(names: list[bytes], content: bytes) -> tuple[bytes, str]:
+    """A multipart body with file names exactly as given (no client library cleans them)."""
     boundary = b"stdsearch-test-boundary"
     body = b""
     for name in names:
         body += (
             b"--" + boundary + b"\r\n"
             b'Content-Disposition: form-data; name="file"; filename="' + name + b'"\r\n'
-            b"Content-Type: application/pdf\r\n\r\n" + pdf + b"\r\n"
+            b"Content-Type: application/pdf\r\n\r\n" + content + b"\r\n"
         )
     body += b"--" + boundary + b"--\r\n"
-    response = requests.post(
-        f"{site.base}/admin/upload",
-        data=body,
-        headers={
-            **site.auth,
-            "Content-Type": "multipart/form-data; boundary=" + boundary.decode(),
-        },
-    )
+    return body, "multipart/form-data; boundary=" + boundary.decode()
+
+
+@pytest.mark.corpus
+def test_file_names_with_a_path_or_a_nul_byte_are_refused_and_nothing_is_written(site, corpus_pdf):
+    """`../../x.pdf`, NUL bytes and the like: each such file is refused with its reason,
+    a well-named file of the same request goes on, and nothing is written outside the
+    library."""
+    outside = site.data.parent
+    before = files_under(outside)
+    pdf = corpus_pdf(SMALL[1]).read_bytes()
+    # A backslash is escaped inside the header's quoted string: this sends ..\..\y.pdf
+    bad = [b"../../x.pdf", b"..\\\\..\\\\y.pdf", b"a\x00b.pdf", b"/tmp/z.pdf", b"\x00"]
+    body, content_type = raw_multipart([*bad, b"fine.pdf"], pdf)
+    headers = {**site.auth, "Content-Type": content_type}
+    response = requests.post(f"{site.base}/admin/upload", data=body, headers=headers)
     assert response.status_code == 202, response.text
-    shown = [f["file"] for f in response.json()["files"]]
-    assert shown == ["x.pdf", "y.pdf", "ab.pdf", "z.pdf", "upload.pdf"]
+    files = response.json()["files"]
+    assert [f["file"] for f in files] == [
+        "../../x.pdf",
+        "..\\..\\y.pdf",
+        "a\\x00b.pdf",
+        "/tmp/z.pdf",
+        "\\x00",
+        "fine.pdf",
+    ]
+    assert [f["state"] == "refused" for f in files] == [True] * 5 + [False]
+    reasons = [f["reason"] for f in files]
+    assert ["path" in r for r in reasons] == [True, True, False, True, False, False], reasons
+    assert ["NUL byte" in r for r in reasons] == [False, False, True, False, True, False]
     site.wait_for(response.json()["batch"])
+
+    # All refused: 422, and not a byte stored.
+    body, content_type = raw_multipart(bad, pdf)
+    refused = requests.post(
+        f"{site.base}/admin/upload", data=body, headers={**site.auth, "Content-Type": content_type}
+    )
+    assert refused.status_code == 422
+    assert {f["state"] for f in refused.json()["files"]} == {"refused"}
+    assert files_under(site.data / "uploads") == set()
+
     after = files_under(outside)
     assert {p for p in after - before if not p.startswith("lib/")} == set()
     for folder in (ROOT, ROOT.parent, Path("/"), Path("/tmp"), site.data, outside):
-        for name in ("x.pdf", "y.pdf", "z.pdf", "ab.pdf"):
+        for name in ("x.pdf", "y.pdf", "z.pdf", "ab.pdf", "fine.pdf"):
             written = folder / name
             assert not written.exists() or written.read_bytes() != pdf, written
     assert not any("\x00" in p or p.endswith(("x.pdf", "y.pdf")) for p in after)
