@@ -128,23 +128,32 @@ class Accounts:
 
     # -- login throttle --------------------------------------------------------
 
-    def login_blocked(self, name: str, address: str) -> bool:
-        """Too many recent failures for this name from this address."""
-        since = (_now() - FAILURE_WINDOW).isoformat(timespec="seconds")
-        (count,) = self.db.execute(
-            "SELECT COUNT(*) FROM failed_logins WHERE name = ? AND address = ? AND at >= ?",
-            (name, address, since),
-        ).fetchone()
-        return count >= MAX_FAILURES
-
-    def record_failure(self, name: str, address: str) -> None:
-        cutoff = (_now() - FAILURE_WINDOW).isoformat(timespec="seconds")
-        with self.db:
+    def begin_attempt(self, name: str, address: str) -> bool:
+        """Whether a sign-in as `name` from `address` may be tried now. An attempt allowed
+        is counted as a failure before its password is checked (`clear_failures` takes it
+        back when the password is right): counting and recording are one write
+        transaction, so guesses sent in parallel cannot all pass the check before any of
+        them is recorded."""
+        now = _now()
+        cutoff = (now - FAILURE_WINDOW).isoformat(timespec="seconds")
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
             self.db.execute("DELETE FROM failed_logins WHERE at < ?", (cutoff,))
-            self.db.execute(
-                "INSERT INTO failed_logins (name, address, at) VALUES (?, ?, ?)",
-                (name, address, _now().isoformat(timespec="seconds")),
-            )
+            (count,) = self.db.execute(
+                "SELECT COUNT(*) FROM failed_logins WHERE name = ? AND address = ?",
+                (name, address),
+            ).fetchone()
+            allowed = count < MAX_FAILURES
+            if allowed:
+                self.db.execute(
+                    "INSERT INTO failed_logins (name, address, at) VALUES (?, ?, ?)",
+                    (name, address, now.isoformat(timespec="seconds")),
+                )
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        return allowed
 
     def clear_failures(self, name: str, address: str) -> None:
         with self.db:

@@ -140,7 +140,7 @@ def login():
         password = request.form.get("password", "")
         address = request.remote_addr or "?"
         store = accounts()
-        if store.login_blocked(name, address):
+        if not store.begin_attempt(name, address):
             error, status = "too_many_attempts", 429
         elif store.verify_password(name, password):
             store.clear_failures(name, address)
@@ -149,8 +149,7 @@ def login():
             session["user"] = name
             return redirect(_safe_next(request.form.get("next")))
         else:
-            store.record_failure(name, address)
-            error, status = "wrong_password", 401
+            error, status = "wrong_password", 401  # begin_attempt counted it already
     return (
         render_template("login.html", error=error, next=request.values.get("next", "")),
         status,

@@ -133,9 +133,7 @@ def shown_name(raw: str | None) -> str:
     """A refused file's name as sent, made safe to show: invisible and control characters
     spelt as escapes (`a\\x00b.pdf`), and shortened. It names nothing on disk."""
     name = "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch)[0] == "C"
-        else ch
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch)[0] == "C" else ch
         for ch in unicodedata.normalize("NFC", raw or "")
     )
     return name[:MAX_NAME] or "upload.pdf"

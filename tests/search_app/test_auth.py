@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 
 import pytest
 import requests
 from click.testing import CliRunner
 
+from search_app.accounts import MAX_FAILURES
 from search_app.app import create_app
 from search_app.cli import main
 from tests.conftest import PASSWORD, csrf_token, serve_in_thread, signed_in
@@ -81,6 +83,32 @@ def test_wrong_passwords_are_rate_limited(site):
         allow_redirects=False,
     )
     assert response.status_code == 429
+
+
+def test_parallel_wrong_passwords_are_evaluated_no_more_than_the_limit(site):
+    """Guesses sent at once, each on its own connection: the throttle's count and the
+    recording of an attempt are one transaction, so no more than MAX_FAILURES of them
+    are checked against a password; the rest are turned away unchecked."""
+    base, _ = site
+    attempts = 3 * MAX_FAILURES
+    browsers = [requests.Session() for _ in range(attempts)]
+    tokens = [csrf_token(browser.get(f"{base}/login").text) for browser in browsers]
+    start = threading.Barrier(attempts)
+    codes: list[int] = []
+
+    def guess(browser: requests.Session, token: str) -> None:
+        start.wait()
+        data = {"name": "guesser", "password": "wrong guess", "csrf_token": token}
+        codes.append(browser.post(f"{base}/login", data=data).status_code)
+
+    threads = [
+        threading.Thread(target=guess, args=pair) for pair in zip(browsers, tokens, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(codes) == [401] * MAX_FAILURES + [429] * (attempts - MAX_FAILURES), codes
 
 
 def test_sign_in_never_redirects_off_site(site):
