@@ -1,7 +1,8 @@
 """Checks a file must pass before it is parsed: cheap, and each failure a clear reason.
 
 Run in the parent process before a worker is spent on the file, and again by the
-upload page before a file is accepted.
+upload page before a file is accepted: there in a worker process under a time limit
+(`check_pdf_in_time`), since a hostile file can keep PDFium or pdfminer busy for minutes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class Limits:
     seconds_per_file: float = 120.0
     seconds_per_page: float = 5.0
     ocr_seconds_per_page: float = 90.0
+    # The checks, where they run under a limit (`check_pdf_in_time`): opening a file takes
+    # PDFium milliseconds, but pdfminer's second opinion on a damaged one reads it all.
+    check_seconds: float = 30.0
 
     def deadline(self, pages: int, ocr: bool) -> float:
         per_page = self.ocr_seconds_per_page if ocr else self.seconds_per_page
@@ -64,6 +68,21 @@ def check_pdf(path: Path, limits: Limits | None = None) -> int:
     if pages > limits.max_pages:
         raise IngestError(name, f"too many pages: {pages} > limit {limits.max_pages}")
     return pages
+
+
+def check_pdf_in_time(path: Path, limits: Limits | None = None) -> int:
+    """`check_pdf` in a worker process killed after `limits.check_seconds`, as the ingest
+    parses files: for untrusted files checked inside a long-lived process (the web
+    server), where a file PDFium or pdfminer chews on for minutes must cost a refusal,
+    not one of the server's threads. Raises IngestError, with a reason, as `check_pdf` does."""
+    from .worker import run_in_workers
+
+    limits = limits or Limits()
+    job = (str(path), Path(path).name, check_pdf, (Path(path), limits), limits.check_seconds)
+    ((_, result),) = run_in_workers([job], workers=1)
+    if isinstance(result, IngestError):
+        raise result
+    return result
 
 
 def _page_count_by_pdfminer(path: Path) -> int | None:

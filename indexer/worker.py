@@ -98,7 +98,7 @@ def run_in_workers(
             elif time.monotonic() > job.deadline:
                 job.process.kill()
                 result = IngestError(
-                    _name(job), f"parsing took longer than the {job.timeout:.0f} s limit"
+                    _name(job), f"parsing took longer than the {job.timeout:g} s limit"
                 )
             else:
                 continue

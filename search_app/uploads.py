@@ -30,7 +30,7 @@ from typing import BinaryIO
 from indexer import pipeline
 from indexer.model import IngestError
 from indexer.store import Library, LibraryBusy
-from indexer.validate import Limits, check_pdf
+from indexer.validate import Limits, check_pdf_in_time
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,8 @@ def receive(stream: BinaryIO, library: Library, limits: Limits, name: str) -> Re
 
     Written to a temporary file beside its final place and moved there with
     `os.replace` once checked, so a refused or half-sent file never appears under
-    `uploads/`. Raises IngestError with the reason when the file is refused.
+    `uploads/`. The check runs in a worker process within `limits.check_seconds`. Raises
+    IngestError with the reason when the file is refused.
     """
     folder = uploads_dir(library)
     folder.mkdir(parents=True, exist_ok=True)
@@ -194,7 +195,7 @@ def receive(stream: BinaryIO, library: Library, limits: Limits, name: str) -> Re
                 out.write(block)
             out.flush()
             os.fsync(out.fileno())
-        pages = check_pdf(Path(tmp), limits)
+        pages = check_pdf_in_time(Path(tmp), limits)
         sha = digest.hexdigest()
         os.replace(tmp, upload_path(library, sha))
         return Received(sha, pages)

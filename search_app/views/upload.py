@@ -45,6 +45,7 @@ DEFAULTS = {
     "UPLOAD_MAX_FILES": 20,  # one upload
     "UPLOAD_MAX_TOTAL_MB": 500,  # one upload, all files: the request size limit
     "UPLOAD_MAX_PAGES": 2000,
+    "UPLOAD_CHECK_SECONDS": 30,  # checking one file (opens, not encrypted, pages), in a worker
     "UPLOAD_OCR": None,  # None: on when Tesseract is installed
     "UPLOAD_WORKERS": 1,
     "UPLOAD_QUEUE": True,  # run the background ingest thread
@@ -78,7 +79,11 @@ def init_uploads(app: Flask, library: Library) -> UploadQueue:
 
 
 def upload_limits(config) -> Limits:
-    return Limits(max_bytes=config["UPLOAD_MAX_MB"] * MB, max_pages=config["UPLOAD_MAX_PAGES"])
+    return Limits(
+        max_bytes=config["UPLOAD_MAX_MB"] * MB,
+        max_pages=config["UPLOAD_MAX_PAGES"],
+        check_seconds=config["UPLOAD_CHECK_SECONDS"],
+    )
 
 
 def _store() -> UploadStore:

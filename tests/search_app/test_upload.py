@@ -380,6 +380,39 @@ def test_the_batch_page_shows_refused_files_with_their_reasons(site):
     assert english.count(">refused</span>") == 3
 
 
+def slow_pdf(megabytes: float) -> bytes:
+    """A damaged PDF PDFium refuses at once and pdfminer then reads object by object, at
+    about a second per megabyte: a way to hold a server thread, were the check unlimited."""
+    count = int(megabytes * 20_000)
+    objects = (b"%d 0 obj\n<< /Type /Page /Parent 1 0 R >>\nendobj\n" % n for n in range(count))
+    return b"%PDF-1.4\n" + b"".join(objects)
+
+
+def test_the_check_of_an_uploaded_file_runs_under_a_time_limit(samples_library, tmp_path):
+    """A file whose check outlasts `UPLOAD_CHECK_SECONDS` is refused with that reason (its
+    worker process killed), and nothing of it stays in the library."""
+    data = copy_library(samples_library, tmp_path / "lib")
+    with Accounts(data / "catalogue.sqlite") as accounts:
+        token = accounts.create_token("librarian")
+    app = create_app(
+        {"DATA_DIR": str(data), **LIMITS, "UPLOAD_CHECK_SECONDS": 0.5, "UPLOAD_QUEUE": False}
+    )
+    base, server = serve_in_thread(app)
+    try:
+        response = requests.post(
+            f"{base}/admin/upload",
+            files=[("file", ("slow.pdf", slow_pdf(1.5), "application/pdf"))],
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    finally:
+        server.shutdown()
+    assert response.status_code == 422, response.text
+    (refused,) = response.json()["files"]
+    assert refused["state"] == "refused"
+    assert "took longer than the 0.5 s limit" in refused["reason"], refused
+    assert files_under(data / "uploads") == set()
+
+
 def raw_multipart(names: list[bytes], content: bytes) -> tuple[bytes, str]:
     """A multipart body with file names exactly as given (no client library cleans them)."""
     boundary = b"stdsearch-test-boundary"
