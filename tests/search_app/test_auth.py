@@ -9,8 +9,10 @@ import threading
 import pytest
 import requests
 from click.testing import CliRunner
+from werkzeug.security import check_password_hash
 
-from search_app.accounts import MAX_FAILURES
+from indexer.catalogue import Catalogue
+from search_app.accounts import MAX_FAILURES, Accounts
 from search_app.app import create_app
 from search_app.cli import main
 from tests.conftest import PASSWORD, csrf_token, serve_in_thread, signed_in
@@ -156,6 +158,52 @@ def test_api_tokens_authenticate_scripts_without_cookies(site):
     assert requests.get(
         f"{base}/admin/?format=json", headers={"Authorization": f"Bearer {cli_token}"}
     ).ok
+
+
+def test_passwords_and_tokens_are_stored_only_as_salted_hashes(site):
+    """Nothing in the catalogue's files (the database, its WAL and shared memory) gives a
+    password or a token away; two accounts with the same password get different hashes."""
+    base, data = site
+    token = stdsearch(data, "user", "token", "librarian", "--label", "stored").output.strip()
+    assert requests.get(
+        f"{base}/admin/?format=json", headers={"Authorization": f"Bearer {token}"}
+    ).ok
+    stored = b"".join(
+        path.read_bytes() for path in data.glob("catalogue.sqlite*") if path.is_file()
+    )
+    for secret in (PASSWORD, token):
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+            assert secret.encode(encoding) not in stored, (secret, encoding)
+    with Accounts(data / "catalogue.sqlite") as accounts:
+        rows = dict(accounts.db.execute("SELECT name, password_hash FROM users").fetchall())
+    assert rows["librarian"] != rows["other"]  # both were given PASSWORD: salted
+    for hashed in (rows["librarian"], rows["other"]):
+        assert hashed.startswith(("scrypt:", "pbkdf2:")) and PASSWORD not in hashed
+        assert check_password_hash(hashed, PASSWORD)
+
+
+def test_signed_in_json_posts_need_the_csrf_token_too(site):
+    """A cookie session's JSON call (what a third-party page could make a browser send)
+    is refused without the CSRF token, and goes through with it in X-CSRFToken."""
+    base, data = site
+    with Catalogue(data / "catalogue.sqlite") as catalogue:
+        entry = catalogue.all_metadata()[0]
+    api = f"{base}/api/standards/{entry['std_no']}"
+    browser = signed_in(base)
+    refused = browser.post(api, json={"notes": "no token"})
+    assert refused.status_code == 400 and "CSRF" in refused.json()["error"]
+    forged = browser.post(api, json={"notes": "forged"}, headers={"X-CSRFToken": "forged"})
+    assert forged.status_code == 400
+    assert browser.delete(api).status_code == 400
+    with Catalogue(data / "catalogue.sqlite") as catalogue:
+        assert "notes" not in catalogue.overrides(entry["sha256"])
+        assert catalogue.has(entry["sha256"])
+
+    token = csrf_token(browser.get(f"{base}/admin/").text)
+    accepted = browser.post(api, json={"notes": "with token"}, headers={"X-CSRFToken": token})
+    assert accepted.status_code == 200, accepted.text
+    with Catalogue(data / "catalogue.sqlite") as catalogue:
+        assert catalogue.overrides(entry["sha256"])["notes"] == "with token"
 
 
 def test_user_commands_refuse_bad_requests_with_usage_errors(tmp_path):
