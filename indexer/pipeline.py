@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -145,20 +146,22 @@ def ingest(
         index = SearchIndex(library.index_root)
         if jobs:
             initialize(user_words=index.words())
-        for key, result in run_in_workers(jobs, workers):
-            path = Path(key)
-            name = names.get(path, path.name)
-            if isinstance(result, IngestError):
-                catalogue.log(name, FAILED, result.reason)
-                done(FileOutcome(name, FAILED, result.reason))
-                continue
-            with library.store_lock(), index.write_lock():
-                outcome = _store(
-                    library, catalogue, index, path, name, result, today or date.today()
-                )
-            if outcome.outcome == NEEDS_OCR or result.needs_ocr:
-                outcome.reason += "; " + _ocr_note(use_ocr)
-            done(outcome)
+        # Closed at once should a file stop the run (LibraryBusy): no parse outlives it.
+        with closing(run_in_workers(jobs, workers)) as results:
+            for key, result in results:
+                path = Path(key)
+                name = names.get(path, path.name)
+                if isinstance(result, IngestError):
+                    catalogue.log(name, FAILED, result.reason)
+                    done(FileOutcome(name, FAILED, result.reason))
+                    continue
+                with library.store_lock(), index.write_lock():
+                    outcome = _store(
+                        library, catalogue, index, path, name, result, today or date.today()
+                    )
+                if outcome.outcome == NEEDS_OCR or result.needs_ocr:
+                    outcome.reason += "; " + _ocr_note(use_ocr)
+                done(outcome)
     finally:
         catalogue.close()
     return report

@@ -70,45 +70,53 @@ def run_in_workers(
     pending = list(jobs)
     pending.reverse()
     running: list[_Running] = []
-    while pending or running:
-        while pending and len(running) < max(1, workers):
-            key, name, func, args, timeout = pending.pop()
-            reader, writer = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child, args=(writer, func, args, name), daemon=True)
-            process.start()
-            writer.close()
-            running.append(_Running(key, process, reader, time.monotonic() + timeout, timeout))
-        now = time.monotonic()
-        wait_for = max(0.0, min(r.deadline for r in running) - now)
-        ready = wait([r.conn for r in running], timeout=min(wait_for, 1.0))
-        for job in list(running):
-            result = None
-            if job.conn in ready:
-                try:
-                    result = job.conn.recv()
-                except EOFError:
-                    job.process.join(5)
-                    code = job.process.exitcode
-                    reason = (
-                        "parser process was killed (out of memory?)"
-                        if code and code < 0
-                        else f"parser process exited with code {code}"
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                key, name, func, args, timeout = pending.pop()
+                reader, writer = ctx.Pipe(duplex=False)
+                process = ctx.Process(target=_child, args=(writer, func, args, name), daemon=True)
+                process.start()
+                writer.close()
+                running.append(_Running(key, process, reader, time.monotonic() + timeout, timeout))
+            now = time.monotonic()
+            wait_for = max(0.0, min(r.deadline for r in running) - now)
+            ready = wait([r.conn for r in running], timeout=min(wait_for, 1.0))
+            for job in list(running):
+                result = None
+                if job.conn in ready:
+                    try:
+                        result = job.conn.recv()
+                    except EOFError:
+                        job.process.join(5)
+                        code = job.process.exitcode
+                        reason = (
+                            "parser process was killed (out of memory?)"
+                            if code and code < 0
+                            else f"parser process exited with code {code}"
+                        )
+                        result = IngestError(_name(job), reason)
+                elif time.monotonic() > job.deadline:
+                    job.process.kill()
+                    result = IngestError(
+                        _name(job), f"parsing took longer than the {job.timeout:g} s limit"
                     )
-                    result = IngestError(_name(job), reason)
-            elif time.monotonic() > job.deadline:
-                job.process.kill()
-                result = IngestError(
-                    _name(job), f"parsing took longer than the {job.timeout:g} s limit"
-                )
-            else:
-                continue
+                else:
+                    continue
+                job.conn.close()
+                job.process.join(5)
+                if job.process.is_alive():
+                    job.process.kill()
+                    job.process.join()
+                running.remove(job)
+                yield job.key, result
+    finally:
+        # Closed early (the caller stopped on an error, such as a busy library): no parse
+        # is left running, or blocked forever sending a result nobody will read.
+        for job in running:
+            job.process.kill()
+            job.process.join()
             job.conn.close()
-            job.process.join(5)
-            if job.process.is_alive():
-                job.process.kill()
-                job.process.join()
-            running.remove(job)
-            yield job.key, result
 
 
 def _name(job: _Running) -> str:
