@@ -27,7 +27,8 @@ from .model import IngestError, Standard
 from .parse import parse_standard
 from .status import derive_statuses
 from .store import Library, sha256_file
-from .validate import Limits, check_pdf
+from .validate import Limits, check_pdfs_in_time
+from .worker import run_in_workers
 
 INGESTED = "ingested"
 UNCHANGED = "unchanged"
@@ -118,7 +119,7 @@ def ingest(
 
     catalogue = Catalogue(library.catalogue_path)
     try:
-        jobs = []
+        new_files = []
         for path in files:
             name = names.get(path, path.name)
             if not path.exists():
@@ -128,20 +129,21 @@ def ingest(
             if catalogue.has(sha) and library.has_extracted(sha):
                 done(FileOutcome(name, UNCHANGED, sha256=sha, std_no=_std_no_of(catalogue, sha)))
                 continue
-            try:
-                pages = check_pdf(path, limits)
-            except IngestError as error:
+            new_files.append((path, name, sha))
+
+        jobs = []
+        checked = check_pdfs_in_time([(path, name) for path, name, _ in new_files], limits, workers)
+        for (path, name, sha), pages in zip(new_files, checked, strict=True):
+            if isinstance(pages, IngestError):
                 if not dry_run:
-                    catalogue.log(name, FAILED, error.reason, sha)
-                done(FileOutcome(name, FAILED, error.reason, sha256=sha))
+                    catalogue.log(name, FAILED, pages.reason, sha)
+                done(FileOutcome(name, FAILED, pages.reason, sha256=sha))
                 continue
             if dry_run:
                 done(_predicted(catalogue, name, sha))
                 continue
             deadline = limits.deadline(pages, use_ocr)
             jobs.append((str(path), name, _parse_job, (str(path), name, use_ocr), deadline))
-
-        from .worker import run_in_workers
 
         index = SearchIndex(library.index_root)
         if jobs:

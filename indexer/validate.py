@@ -1,8 +1,8 @@
 """Checks a file must pass before it is parsed: cheap, and each failure a clear reason.
 
-Run in the parent process before a worker is spent on the file, and again by the
-upload page before a file is accepted: there in a worker process under a time limit
-(`check_pdf_in_time`), since a hostile file can keep PDFium or pdfminer busy for minutes.
+Run by the ingest before a parse is spent on the file, and by the upload page before a
+file is accepted: both in worker processes under a time limit (`check_pdfs_in_time`),
+since a hostile file can keep PDFium or pdfminer busy for minutes.
 """
 
 from __future__ import annotations
@@ -70,16 +70,27 @@ def check_pdf(path: Path, limits: Limits | None = None) -> int:
     return pages
 
 
-def check_pdf_in_time(path: Path, limits: Limits | None = None) -> int:
-    """`check_pdf` in a worker process killed after `limits.check_seconds`, as the ingest
-    parses files: for untrusted files checked inside a long-lived process (the web
-    server), where a file PDFium or pdfminer chews on for minutes must cost a refusal,
-    not one of the server's threads. Raises IngestError, with a reason, as `check_pdf` does."""
+def check_pdfs_in_time(
+    files: list[tuple[Path, str]], limits: Limits | None = None, workers: int = 1
+) -> list[int | IngestError]:
+    """`check_pdf` of each (path, display name), in the order given: its page count, or the
+    IngestError saying why it cannot be ingested. Each check runs in a worker process
+    killed after `limits.check_seconds`, as the parse runs: a file PDFium or pdfminer
+    chews on for minutes costs its own refusal, not the batch or a server thread."""
     from .worker import run_in_workers
 
     limits = limits or Limits()
-    job = (str(path), Path(path).name, check_pdf, (Path(path), limits), limits.check_seconds)
-    ((_, result),) = run_in_workers([job], workers=1)
+    jobs = [
+        (str(path), name, check_pdf, (Path(path), limits), limits.check_seconds)
+        for path, name in files
+    ]
+    found = dict(run_in_workers(jobs, workers))
+    return [found[str(path)] for path, _name in files]
+
+
+def check_pdf_in_time(path: Path, limits: Limits | None = None) -> int:
+    """One file's `check_pdfs_in_time`; raises its IngestError."""
+    (result,) = check_pdfs_in_time([(Path(path), Path(path).name)], limits)
     if isinstance(result, IngestError):
         raise result
     return result

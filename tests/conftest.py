@@ -116,6 +116,14 @@ def corpus_pdf(corpus_dir):
 SAMPLES = ROOT / "corpus" / "samples"
 
 
+def slow_pdf(megabytes: float) -> bytes:
+    """A damaged PDF PDFium refuses at once and pdfminer then reads object by object, at
+    about a second per megabyte: a way to hold a server thread, were the check unlimited."""
+    count = int(megabytes * 20_000)
+    objects = (b"%d 0 obj\n<< /Type /Page /Parent 1 0 R >>\nendobj\n" % n for n in range(count))
+    return b"%PDF-1.4\n" + b"".join(objects)
+
+
 @pytest.fixture(scope="session")
 def samples_library(tmp_path_factory):
     """A library holding the bundled sample standards (fast: four small PDFs)."""

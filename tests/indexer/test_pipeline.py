@@ -106,6 +106,25 @@ def test_page_limit_and_time_limit(tmp_path, corpus_pdf):
     assert by_file[SMALL].outcome == INGESTED
 
 
+def test_the_check_of_each_file_runs_under_a_time_limit(tmp_path, corpus_pdf):
+    """A file the checks would chew on (pdfminer reading a damaged file object by object)
+    is refused when its time is up; the other files of the batch are ingested."""
+    from tests.conftest import slow_pdf
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "slow.pdf").write_bytes(slow_pdf(1.5))
+    shutil.copy(corpus_pdf(SMALL), batch / SMALL)
+    library = Library.open(tmp_path / "lib")
+    report = ingest([batch], library, limits=Limits(check_seconds=0.5), use_ocr=False)
+    by_file = {o.file: o for o in report.outcomes}
+    assert by_file["slow.pdf"].outcome == FAILED
+    assert "longer than the 0.5 s limit" in by_file["slow.pdf"].reason
+    assert by_file[SMALL].outcome == INGESTED
+    with Catalogue(library.catalogue_path) as catalogue:
+        assert len(catalogue.shas()) == 1
+
+
 def test_reingest_is_idempotent_and_reindex_needs_no_pdf(tmp_path, corpus_pdf):
     library = Library.open(tmp_path / "lib")
     first = ingest([corpus_pdf(SMALL)], library)

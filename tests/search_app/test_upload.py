@@ -38,7 +38,7 @@ from search_app.uploads import (
     shown_name,
     upload_path,
 )
-from tests.conftest import PASSWORD, ROOT, csrf_token, serve_in_thread, signed_in
+from tests.conftest import PASSWORD, ROOT, csrf_token, serve_in_thread, signed_in, slow_pdf
 
 # Small corpus files with a text layer (MANIFEST.tsv): a few pages, well under 1 MB.
 SMALL = ["GB_5085.7-2019.pdf", "DB44_1989-2017.pdf", "GB_12523-2011.pdf"]
@@ -378,14 +378,6 @@ def test_the_batch_page_shows_refused_files_with_their_reasons(site):
         assert reason in re.search(r'<td class="reason">(.*?)</td>', row).group(1), row
     english = browser.get(response.url, params={"lang": "en"}).text
     assert english.count(">refused</span>") == 3
-
-
-def slow_pdf(megabytes: float) -> bytes:
-    """A damaged PDF PDFium refuses at once and pdfminer then reads object by object, at
-    about a second per megabyte: a way to hold a server thread, were the check unlimited."""
-    count = int(megabytes * 20_000)
-    objects = (b"%d 0 obj\n<< /Type /Page /Parent 1 0 R >>\nendobj\n" % n for n in range(count))
-    return b"%PDF-1.4\n" + b"".join(objects)
 
 
 def test_the_check_of_an_uploaded_file_runs_under_a_time_limit(samples_library, tmp_path):
