@@ -6,6 +6,7 @@ a file that crashes or hangs the parser can be killed without harming the librar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
@@ -17,22 +18,33 @@ from .page_cleanup import remove_running_lines
 from .references import parse_references
 from .terms import parse_terms
 
+# progress(done, total, stage): how far a long parse has got, for whoever watches it.
+Progress = Callable[[int, int, str], None]
+OCR_STAGE = "OCR"
 
-def ocr_flagged_pages(path: Path, pages: list[Page]) -> list[Page]:
+
+def ocr_flagged_pages(
+    path: Path, pages: list[Page], progress: Progress | None = None
+) -> list[Page]:
     """Replace pages whose text layer is unusable by their OCR text, when Tesseract is here.
 
     Good pages keep their text layer (a mixed document OCRs only its bad pages). Running
     headers and footers of the OCR pages are found among those pages, as extraction found
-    them among the others.
+    them among the others. A page takes seconds, a scan minutes: `progress` hears of the
+    start (0 of the flagged pages) and of every page done.
     """
     from . import ocr
 
     if not ocr.tesseract_available():
         return pages
+    flagged = list(dict.fromkeys(page.number for page in pages if page.needs_ocr))
+    if progress:
+        progress(0, len(flagged), OCR_STAGE)
     recognised: dict[int, list[Page]] = {}
-    for page in pages:
-        if page.needs_ocr:
-            recognised[page.number] = ocr.ocr_page(path, page.number)
+    for done, number in enumerate(flagged, start=1):
+        recognised[number] = ocr.ocr_page(path, number)
+        if progress:
+            progress(done, len(flagged), OCR_STAGE)
     cleaned = remove_running_lines([p for number in sorted(recognised) for p in recognised[number]])
     by_number: dict[int, list[Page]] = {}
     for page in cleaned:
@@ -43,11 +55,17 @@ def ocr_flagged_pages(path: Path, pages: list[Page]) -> list[Page]:
     return result
 
 
-def parse_standard(path: Path, *, source_file: str | None = None, use_ocr: bool = True) -> Standard:
+def parse_standard(
+    path: Path,
+    *,
+    source_file: str | None = None,
+    use_ocr: bool = True,
+    progress: Progress | None = None,
+) -> Standard:
     path = Path(path)
     pages = extract_pages(str(path))
     if use_ocr and any(p.needs_ocr for p in pages):
-        pages = ocr_flagged_pages(path, pages)
+        pages = ocr_flagged_pages(path, pages, progress)
     source_file = source_file or path.name
     cover = parse_cover(pages, source_file)
     standard = Standard(pages=len({p.number for p in pages}), source_file=source_file)

@@ -24,7 +24,7 @@ from analyzers.segmenter import initialize
 from .catalogue import Catalogue
 from .index import SearchIndex
 from .model import IngestError, Standard
-from .parse import parse_standard
+from .parse import Progress, parse_standard
 from .status import derive_statuses
 from .store import Library, sha256_file
 from .validate import Limits, check_pdfs_in_time
@@ -82,8 +82,14 @@ def collect_pdfs(paths: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
-def _parse_job(path: str, source_file: str, use_ocr: bool) -> Standard:
-    return parse_standard(Path(path), source_file=source_file, use_ocr=use_ocr)
+# page_progress(file name, done, total, stage): a file's parse, page by page ("OCR").
+PageProgress = Callable[[str, int, int, str], None]
+
+
+def _parse_job(
+    path: str, source_file: str, use_ocr: bool, progress: Progress | None = None
+) -> Standard:
+    return parse_standard(Path(path), source_file=source_file, use_ocr=use_ocr, progress=progress)
 
 
 def ingest(
@@ -95,11 +101,16 @@ def ingest(
     use_ocr: bool = True,
     dry_run: bool = False,
     progress: Callable[[FileOutcome], None] | None = None,
+    page_progress: PageProgress | None = None,
     today: date | None = None,
     source_names: Mapping[Path, str] | None = None,
 ) -> IngestReport:
     """`source_names` gives files the name they are known by when theirs on disk is not
-    (uploads are stored by content): it becomes `source_file` and the name reported."""
+    (uploads are stored by content): it becomes `source_file` and the name reported.
+
+    `progress` hears of each file's outcome; `page_progress` of how far the parse of a
+    file has got while it runs (an OCR'd scan takes minutes), from the worker parsing it.
+    """
     if not dry_run:
         # An entry a killed batch committed but never indexed counts as unchanged below, so
         # it would stay out of the index: repair first, as the site does when it starts.
@@ -116,6 +127,9 @@ def ingest(
         report.outcomes.append(outcome)
         if progress:
             progress(outcome)
+
+    def parsing(key: str, count: int, total: int, stage: str) -> None:
+        page_progress(names.get(Path(key), Path(key).name), count, total, stage)
 
     catalogue = Catalogue(library.catalogue_path)
     try:
@@ -148,8 +162,9 @@ def ingest(
         index = SearchIndex(library.index_root)
         if jobs:
             initialize(user_words=index.words())
+        on_progress = parsing if page_progress else None
         # Closed at once should a file stop the run (LibraryBusy): no parse outlives it.
-        with closing(run_in_workers(jobs, workers)) as results:
+        with closing(run_in_workers(jobs, workers, on_progress)) as results:
             for key, result in results:
                 path = Path(key)
                 name = names.get(path, path.name)

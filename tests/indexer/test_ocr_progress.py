@@ -1,0 +1,34 @@
+"""Page-level progress of an ingest: the OCR of a file's flagged pages is reported, page by
+page, from the worker parsing it, so a long scan does not look stuck.
+
+GB 12348-2008 has a text layer but one page (8) scanned into it: the ingest OCRs that page
+alone, which keeps this test to one page of Tesseract.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.pipeline import INGESTED, ingest
+from indexer.store import Library
+
+pytestmark = [pytest.mark.corpus, pytest.mark.ocr, pytest.mark.slow]
+
+MIXED = "GB_12348-2008.pdf"  # 11 pages, page 8 a scan
+TEXT_ONLY = "GB_5085.7-2019.pdf"  # 5 pages, all with a text layer
+
+
+def test_ingest_reports_each_ocr_page_of_the_file_being_parsed(tmp_path, tesseract, corpus_pdf):
+    library = Library.open(tmp_path / "library")
+    heard = []
+    report = ingest(
+        [corpus_pdf(MIXED), corpus_pdf(TEXT_ONLY)],
+        library,
+        workers=2,
+        page_progress=lambda *progress: heard.append(progress),
+    )
+    assert {o.file: o.outcome for o in report.outcomes} == {MIXED: INGESTED, TEXT_ONLY: INGESTED}
+    # Only the file with a page to OCR reports: first the start, then each page done.
+    assert heard == [(MIXED, 0, 1, "OCR"), (MIXED, 1, 1, "OCR")]
+    (outcome,) = [o for o in report.outcomes if o.file == MIXED]
+    assert library.load_extracted(outcome.sha256).ocr_pages == [8]  # the page reported
