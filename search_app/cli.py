@@ -112,6 +112,10 @@ def ingest(
             bar.update(1)
             bar.set_postfix_str(outcome.file[-30:])
 
+        def pages(name: str, done: int, total: int, stage: str) -> None:
+            # A scan's OCR takes minutes: say which file it is on and how far it has got.
+            bar.set_postfix_str(f"{stage} {name[-30:]} {done}/{total}")
+
         report = run_ingest(
             paths,
             library,
@@ -120,6 +124,7 @@ def ingest(
             use_ocr=not no_ocr,
             dry_run=dry_run,
             progress=progress,
+            page_progress=pages,
         )
     if as_json:
         _echo_json([o.__dict__ for o in report.outcomes])
