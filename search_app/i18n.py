@@ -434,6 +434,9 @@ LABELS: dict[str, dict[str, str]] = {
     "upload_state.unchanged": {"zh": "已有，未变", "en": "unchanged"},
     "upload_state.failed": {"zh": "失败", "en": "failed"},
     "upload_state.refused": {"zh": "已拒收", "en": "refused"},
+    # How far the parse of a file has got, shown in place of "parsing".
+    "upload_stage.OCR": {"zh": "正在识别 {done}/{total} 页", "en": "OCR {done}/{total} pages"},
+    "upload_stage": {"zh": "{stage} {done}/{total}", "en": "{stage} {done}/{total}"},
 }
 
 

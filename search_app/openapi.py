@@ -87,6 +87,16 @@ UPLOAD_BATCH = {
                     "reason": {"type": "string"},
                     "std_no": {"type": "string"},
                     "sha256": {"type": "string"},
+                    "progress": {
+                        "description": "while parsing: how far it has got, e.g. OCR 12/19 pages",
+                        "type": ["object", "null"],
+                        "properties": {
+                            "stage": {"type": "string", "example": "OCR"},
+                            "done": {"type": "integer"},
+                            "total": {"type": "integer"},
+                            "text": {"type": "string", "example": "正在识别 12/19 页"},
+                        },
+                    },
                 },
             },
         },

@@ -6,7 +6,8 @@ as the name shown and recorded as `source_file`, never as a path, and a name wit
 or a control character in it is refused. One background thread
 per app feeds accepted files to the ingest pipeline, whose worker processes keep the
 parse time limit. States live in the catalogue database (table `uploads`), so every
-server thread, a reloaded page and a restarted server see the same thing.
+server thread, a reloaded page and a restarted server see the same thing; so does how far
+the parse of a file has got (its OCR, page by page), while it is parsing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import os
 import re
 import secrets
@@ -69,6 +71,15 @@ CREATE TABLE IF NOT EXISTS uploads (
 CREATE INDEX IF NOT EXISTS uploads_batch ON uploads(batch);
 CREATE INDEX IF NOT EXISTS uploads_state ON uploads(state);
 """
+# Added after the table first shipped: catalogues made before get them on opening.
+PROGRESS_COLUMNS = {
+    "progress_stage": "TEXT NOT NULL DEFAULT ''",  # "OCR"; '' when there is nothing to tell
+    "progress_done": "INTEGER NOT NULL DEFAULT 0",
+    "progress_total": "INTEGER NOT NULL DEFAULT 0",
+}
+NO_PROGRESS = "progress_stage = '', progress_done = 0, progress_total = 0"
+# Progress is written at most this often per file (an OCR page takes seconds anyway).
+PROGRESS_WRITE_SECONDS = 1.0
 
 # What one ingest run of the queue came to.
 DONE = "done"
@@ -96,6 +107,9 @@ class Upload:
     uploaded_by: str
     created_at: str
     updated_at: str
+    progress_stage: str = ""
+    progress_done: int = 0
+    progress_total: int = 0
 
     @property
     def pending(self) -> bool:
@@ -236,6 +250,20 @@ class UploadStore:
         self.db.execute("PRAGMA busy_timeout = 30000")
         with self.db:
             self.db.executescript(SCHEMA)
+        self._add_progress_columns()
+
+    def _add_progress_columns(self) -> None:
+        have = {row["name"] for row in self.db.execute("PRAGMA table_info(uploads)")}
+        for name, definition in PROGRESS_COLUMNS.items():
+            if name in have:
+                continue
+            try:
+                with self.db:
+                    self.db.execute(f"ALTER TABLE uploads ADD COLUMN {name} {definition}")
+            except sqlite3.OperationalError as error:
+                # Another server process opening the same catalogue added it first.
+                if "duplicate column" not in str(error):
+                    raise
 
     def close(self) -> None:
         self.db.close()
@@ -315,8 +343,19 @@ class UploadStore:
     def finish(self, upload_id: int, state: str, reason: str = "", std_no: str = "") -> None:
         with self.db:
             self.db.execute(
-                "UPDATE uploads SET state = ?, reason = ?, std_no = ?, updated_at = ? WHERE id = ?",
+                f"UPDATE uploads SET state = ?, reason = ?, std_no = ?, updated_at = ?, {NO_PROGRESS}"
+                " WHERE id = ?",
                 (state, reason, std_no, _now(), upload_id),
+            )
+
+    def report_progress(self, upload_id: int, done: int, total: int, stage: str) -> None:
+        """How far the parse of an upload has got (`done` of `total` pages of its OCR):
+        kept only while it is parsing, so a late report never outlives its outcome."""
+        with self.db:
+            self.db.execute(
+                "UPDATE uploads SET progress_stage = ?, progress_done = ?, progress_total = ?,"
+                " updated_at = ? WHERE id = ? AND state = ?",
+                (stage, done, total, _now(), upload_id, PARSING),
             )
 
     def requeue(self, upload_id: int, reason: str) -> None:
@@ -324,7 +363,8 @@ class UploadStore:
         reason it waits."""
         with self.db:
             self.db.execute(
-                "UPDATE uploads SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
+                f"UPDATE uploads SET state = ?, reason = ?, updated_at = ?, {NO_PROGRESS}"
+                " WHERE id = ?",
                 (QUEUED, reason, _now(), upload_id),
             )
 
@@ -332,7 +372,7 @@ class UploadStore:
         """Uploads a killed server left `parsing` go back in the queue."""
         with self.db:
             return self.db.execute(
-                "UPDATE uploads SET state = ?, updated_at = ? WHERE state = ?",
+                f"UPDATE uploads SET state = ?, updated_at = ?, {NO_PROGRESS} WHERE state = ?",
                 (QUEUED, _now(), PARSING),
             ).rowcount
 
@@ -447,6 +487,7 @@ class UploadQueue:
                 paths[path] = upload
         by_name = {upload.file: upload for upload in paths.values()}
         finished: set[int] = set()
+        written: dict[int, float] = {}
 
         def done(outcome: pipeline.FileOutcome) -> None:
             upload = by_name.get(outcome.file)
@@ -454,6 +495,20 @@ class UploadQueue:
                 state = OUTCOME_STATES.get(outcome.outcome, FAILED)
                 store.finish(upload.id, state, outcome.reason, outcome.std_no)
                 finished.add(upload.id)
+
+        def parsing(name: str, count: int, total: int, stage: str) -> None:
+            upload = by_name.get(name)
+            if upload is None:
+                return
+            now = time.monotonic()
+            # The last page is always written: the count must not stop one short of the end.
+            if count < total and now - written.get(upload.id, -math.inf) < PROGRESS_WRITE_SECONDS:
+                return
+            written[upload.id] = now
+            try:
+                store.report_progress(upload.id, count, total, stage)
+            except sqlite3.Error:  # the page count is a courtesy: never a reason to fail a file
+                log.warning("upload %s: progress not recorded", upload.id, exc_info=True)
 
         result = DONE
         try:
@@ -466,6 +521,7 @@ class UploadQueue:
                     use_ocr=self.use_ocr,
                     source_names={path: upload.file for path, upload in paths.items()},
                     progress=done,
+                    page_progress=parsing,
                 )
         except LibraryBusy as busy:
             log.warning("uploads %s wait: %s", [u.id for u in uploads], busy)

@@ -86,7 +86,8 @@
 
   function updateRow(row, file, labels) {
     var state = row.querySelector(".upload-state");
-    state.textContent = labels[file.state] || file.state;
+    // A file being OCR'd says how far it has got ("正在识别 12/19 页") instead of "parsing".
+    state.textContent = file.progress ? file.progress.text : labels[file.state] || file.state;
     state.dataset.state = file.state;
     state.className = "upload-state state-" + file.state.replace(/ /g, "-");
     row.querySelector(".reason").textContent = file.reason;

@@ -22,13 +22,15 @@ from indexer.store import Library
 from indexer.validate import Limits
 
 from ..auth import current_user, librarian_required, token_user
-from ..i18n import translator
+from ..i18n import LABELS, translator
 from ..uploads import (
     BATCH_PATTERN,
+    PARSING,
     PENDING,
     QUEUED,
     REFUSED,
     STATES,
+    Upload,
     UploadQueue,
     UploadStore,
     display_name,
@@ -118,6 +120,18 @@ def _limits_data() -> dict:
     }
 
 
+def _progress(upload: Upload) -> dict | None:
+    """How far the parse of a file has got, in numbers and in the reader's language
+    ("正在识别 12/19 页"); None when it is not parsing or has not said."""
+    if upload.state != PARSING or not upload.progress_stage:
+        return None
+    stage, done, total = upload.progress_stage, upload.progress_done, upload.progress_total
+    key = f"upload_stage.{stage}"
+    t = translator(g.get("lang", "zh"))
+    text = t(key if key in LABELS else "upload_stage", stage=stage, done=done, total=total)
+    return {"stage": stage, "done": done, "total": total, "text": text}
+
+
 def _batch_data(batch: str) -> dict:
     uploads = _store().batch(batch)
     files = []
@@ -131,6 +145,7 @@ def _batch_data(batch: str) -> dict:
             "sha256": upload.sha256,
             "pages": upload.pages,
             "updated_at": upload.updated_at,
+            "progress": _progress(upload),
             "url": url_for("standard.standard_page", std_no=upload.std_no) if upload.std_no else "",
         }
         files.append(entry)
