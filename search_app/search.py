@@ -31,7 +31,6 @@ on the development queries; see `search_app/evaluate.py`):
 from __future__ import annotations
 
 import difflib
-import heapq
 import re
 import threading
 import time
@@ -41,6 +40,7 @@ from dataclasses import asdict, dataclass, field, replace
 from itertools import chain
 from typing import Any
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
@@ -53,7 +53,7 @@ from indexer.index import read_latest
 
 from .highlight import Highlighter
 from .query import ParsedQuery, QueryError, parse_query
-from .scoring import Postings, WeightedTerm, bm25f, length_norms, read_postings
+from .scoring import Postings, Scores, WeightedTerm, bm25f, doc_mask, length_norms, read_postings
 
 MAX_LIMIT = 1000
 # Postings a searched index keeps decoded (8 bytes each): 4 million, 32 MB.
@@ -409,7 +409,7 @@ class _Catalogue:
         else:  # an index written before these fields had columns
             self._read_stored(reader)
         del self._first_key
-        self._finish()
+        self._finish(reader.doc_count_all())
         self._norms: dict[tuple[str, float, float], Sequence[float]] = {}
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._postings_kept = 0
@@ -489,8 +489,15 @@ class _Catalogue:
         if stored.get("clause_no") == "前言":
             self.foreword_docs.add(docnum)
 
-    def _finish(self) -> None:
+    def _finish(self, size: int) -> None:
         self.standard_docs = frozenset(d for d, yes in self.doc_is_standard.items() if yes)
+        # The same by array, for what runs over every matching document: each document's
+        # standard as a number into `shas` (-1 for none: deleted), and which are standards.
+        self.shas = sorted(set(self.doc_sha.values()))
+        number_of = {sha: i for i, sha in enumerate(self.shas)}
+        self.doc_standard = np.full(size, -1, dtype=np.int32)
+        self.doc_standard[list(self.doc_sha)] = [number_of[sha] for sha in self.doc_sha.values()]
+        self.is_standard_doc = doc_mask(self.standard_docs, size)
         self.numbers = {
             sha: s.get("std_no", "") for sha, s in self.standards.items() if s.get("std_no")
         }
@@ -578,21 +585,28 @@ def search(
 
     def on(searcher) -> tuple:
         catalogue = _catalogue(index, searcher)
-        allowed = set(searcher.docs_for_query(filter_query)) if filter_query is not None else None
+        size = searcher.reader().doc_count_all()
+        allowed = None  # a mask over document numbers
+        if filter_query is not None:
+            allowed = doc_mask(list(searcher.docs_for_query(filter_query)), size)
         if mask is not None:
-            excluded = set(searcher.docs_for_query(mask))
-            if allowed is None:
-                allowed = set(catalogue.doc_sha) - excluded
-            else:
-                allowed -= excluded
+            excluded = doc_mask(list(searcher.docs_for_query(mask)), size)
+            allowed = ~excluded if allowed is None else allowed & ~excluded
+        phrase_scores: dict[int, float] = {}
         for phrase in phrases:
             # A quoted phrase is required: only documents holding it are scored.
             holding = {hit.docnum: hit.score for hit in searcher.search(phrase, limit=None)}
-            allowed = set(holding) if allowed is None else allowed & set(holding)
+            allowed = (
+                doc_mask(holding, size) if allowed is None else allowed & doc_mask(holding, size)
+            )
+            for doc, score in holding.items():
+                phrase_scores[doc] = phrase_scores.get(doc, 0.0) + score
         if browse:
             # Filters alone list the standards they select, each through its clause 1.
-            scores = {d: 1.0 for d in allowed if catalogue.doc_is_standard.get(d)}
-            matched = set(allowed)
+            within = _within(catalogue, allowed)
+            standards = np.flatnonzero(within & catalogue.is_standard_doc)
+            scores = Scores(standards, np.ones(len(standards)))
+            matched = np.flatnonzero(within)
         else:
             scores = bm25f(
                 searcher,
@@ -606,27 +620,20 @@ def search(
                 postings=catalogue.postings(searcher),
                 common_share=ranking.common,
             )
-            if phrases:
-                for phrase in phrases:
-                    for hit in searcher.search(phrase, limit=None):
-                        if hit.docnum in allowed:
-                            scores[hit.docnum] = scores.get(hit.docnum, 0.0) + hit.score
-            matched = set(scores)
+            # Phrase scores of the documents still allowed, in the order phrases were typed.
+            scores = scores.plus({d: v for d, v in phrase_scores.items() if allowed[d]})
+            matched = scores.docs
         needed = (offset + limit) * (clauses_per_standard if group else 1)
         candidates = max(ranking.candidates, needed * 3)
-        scored = heapq.nlargest(candidates, scores.items(), key=lambda item: item[1])
         ranked = _rank(
             catalogue,
-            scored,
+            scores.top(candidates),
             ranking,
             _typed_numbers(parsed),
             _key("".join(parsed.words + parsed.phrases)),
             _regions_named(parsed),
         )
-        # Tens of thousands of matches in a large library: mapped in C, not in a loop.
-        sha_of = catalogue.doc_sha.__getitem__
-        clause_counts = Counter(map(sha_of, matched - catalogue.standard_docs))
-        standards_matched = set(map(sha_of, matched))
+        clause_counts, standards_matched = _counts(catalogue, matched)
         total = sum(clause_counts.values()) + sum(
             1 for s in standards_matched if not clause_counts.get(s)
         )
@@ -675,6 +682,23 @@ def search(
         elapsed_ms=(time.perf_counter() - started) * 1000,
         warnings=list(parsed.warnings),
     )
+
+
+def _within(catalogue: _Catalogue, allowed: np.ndarray | None) -> np.ndarray:
+    """The documents a filter allows (all there are without one), as a mask."""
+    live = catalogue.doc_standard >= 0
+    return live if allowed is None else live & allowed
+
+
+def _counts(catalogue: _Catalogue, matched: np.ndarray) -> tuple[dict[str, int], set[str]]:
+    """Matching clauses per standard, and every standard matched (by a clause or its own
+    document): tens of thousands of matches in a large library, counted by array."""
+    standard = catalogue.doc_standard[matched]
+    known = standard >= 0
+    clause = known & ~catalogue.is_standard_doc[matched]
+    per_standard = np.bincount(standard[clause], minlength=len(catalogue.shas))
+    counts = {catalogue.shas[i]: int(per_standard[i]) for i in np.flatnonzero(per_standard)}
+    return counts, {catalogue.shas[i] for i in np.unique(standard[known]).tolist()}
 
 
 def _number_fit(numbers: list[StandardNumber | str], std_no: str) -> float:

@@ -142,3 +142,15 @@ def test_common_words_are_left_to_rarer_ones(tmp_path):
         # A query of common words alone finds what it did, in every field.
         alone = bm25f(searcher, common, max_df_share=1.0, common_share=0.05)
         assert alone == bm25f(searcher, common, max_df_share=1.0) and len(alone) == 200
+
+
+def test_scores_read_as_a_mapping_and_give_their_best_first():
+    from search_app.scoring import Scores
+
+    scores = Scores.of({7: 1.0, 3: 2.5, 9: 1.0, 4: 0.5})
+    assert list(scores) == [3, 4, 7, 9] and scores[9] == 1.0 and 5 not in scores
+    assert dict(scores) == {3: 2.5, 4: 0.5, 7: 1.0, 9: 1.0}
+    # Equal scores go by document number, and every tie at the cut is weighed.
+    assert scores.top(2) == [(3, 2.5), (7, 1.0)]
+    assert scores.top(10) == [(3, 2.5), (7, 1.0), (9, 1.0), (4, 0.5)]
+    assert dict(scores.plus({4: 1.0, 11: 0.25})) == {3: 2.5, 4: 1.5, 7: 1.0, 9: 1.0, 11: 0.25}
