@@ -115,6 +115,45 @@ def corpus_pdf(corpus_dir):
 
 SAMPLES = ROOT / "corpus" / "samples"
 
+# What users and attackers type that is no ordinary query: each must get results or a
+# QueryError, and fast (tests/search_app/test_search.py, tests/bench/bench_search.py).
+HOSTILE_QUERIES = [
+    "",
+    " ",
+    "*",
+    "?",
+    "！？。，",
+    '"',
+    '"未闭合',
+    "“",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "'; DROP TABLE standards; --",
+    "a" * 500,
+    "检索" * 250,
+    "\x00",
+    "\u202e",
+    "status:",
+    "status:nonsense 检索",
+    "year:3000-1000",
+    "ics:abc",
+    "region:火星",
+    "-",
+    "-检索",
+    "--检索",
+    "((检索",
+    "检索 AND OR NOT",
+    "field:value",
+    "GB/T",
+    "GB/T 99999999999-2016",
+    "1" * 400,
+    "𠀀𠀁𠀂",
+    "检\u0301索",
+    "%s%s%n",
+    "../../etc/passwd",
+    "${jndi:ldap://x}",
+]
+
 
 def slow_pdf(megabytes: float) -> bytes:
     """A damaged PDF PDFium refuses at once and pdfminer then reads object by object, at

@@ -359,6 +359,23 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
+def hostile(engine: Engine, ordinary: list[float], repeat: int) -> None:
+    """What no ordinary query is (empty, 10,000 characters, punctuation, unbalanced
+    quotes, `*`, SQL and script text, bad filters): each must be answered or refused at
+    once. Medians per query, against the development queries' median."""
+    from tests.conftest import HOSTILE_QUERIES
+
+    texts = [*HOSTILE_QUERIES, "检索" * 5000]
+    per_query = [statistics.median(t) for t in latencies({"": engine.search}, texts, repeat)[""]]
+    slowest = max(zip(per_query, texts, strict=True))
+    p50 = statistics.median(ordinary)
+    print(
+        f"hostile queries, ours ({len(texts)}): p50 {percentile(per_query, 0.5):.1f} ms, "
+        f"slowest {slowest[0]:.1f} ms ({slowest[1][:20]!r}), "
+        f"{slowest[0] / p50:.2f}× the development queries' p50"
+    )
+
+
 def profile(run: SearchFn, texts: list[str], top: int = 25) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -483,6 +500,7 @@ def main() -> None:
         if "ours" in engines:
             slow = sorted(zip(timings[engines["ours"].name], texts, strict=True), reverse=True)
             print("slowest queries, ours: " + ", ".join(f"{t:.0f} ms {q}" for t, q in slow[:5]))
+            hostile(engines["ours"], timings[engines["ours"].name], args.repeat)
             if args.profile:
                 profile(engines["ours"].search, texts)
 
