@@ -212,16 +212,14 @@ def test_cover_metadata_partial_text_layers(tesseract, corpus_dir, gold_dir):
 @pytest.mark.slow
 def test_cover_metadata_of_scanned_documents(tesseract, corpus_dir, gold_dir):
     """Scans read by OCR (first two pages), through the same parser."""
-    from indexer import ocr
-
     layers = _manifest(corpus_dir)
+    rows = [row for row in _gold(gold_dir) if layers.get(row["file"]) == "no"]
+    read = _ocr_pages_in_parallel([(corpus_dir / row["file"], n) for row in rows for n in (1, 2)])
     totals = {name: [0, 0] for name in FIELDS}
     misses = []
-    for row in _gold(gold_dir):
+    for row in rows:
         name = row["file"]
-        if layers.get(name) != "no":
-            continue
-        pages = [p for n in (1, 2) for p in ocr.ocr_page(corpus_dir / name, n)]
+        pages = [p for n in (1, 2) for p in read[corpus_dir / name, n]]
         meta = parse_cover(pages, name)
         for field in FIELDS:
             expected, ours = row[field], _value(meta, field)
@@ -236,6 +234,21 @@ def test_cover_metadata_of_scanned_documents(tesseract, corpus_dir, gold_dir):
     _report("cover metadata, text_layer=no (OCR)", scanned, misses)
     assert sum(n for _, n in scanned.values()), "no scanned document in the manifest"
     assert not _below(scanned, OCR_TARGETS), misses
+
+
+def _ocr_one(page: tuple[Path, int]) -> list:
+    from indexer import ocr
+
+    return ocr.ocr_page(*page)
+
+
+def _ocr_pages_in_parallel(pages: list[tuple[Path, int]]) -> dict[tuple[Path, int], list]:
+    """OCR of many pages, one process per core, as ingest reads them."""
+    import multiprocessing
+    import os
+
+    with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1) as pool:
+        return dict(zip(pages, pool.map(_ocr_one, pages), strict=True))
 
 
 def test_placeholder_and_unnumbered_documents_get_identity_from_file_name(corpus_dir):
