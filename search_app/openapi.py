@@ -195,6 +195,10 @@ SPEC = {
                     "200": _json({"type": "object"}, "the standard as now read, and the changes"),
                     "400": _json(ERROR, "invalid values: `errors` maps field to code and message"),
                     "401": _json(ERROR, "no valid token"),
+                    "503": _json(
+                        ERROR,
+                        "a reindex holds the library: nothing changed; retry after Retry-After seconds",
+                    ),
                 },
             },
             "delete": {
@@ -204,6 +208,10 @@ SPEC = {
                     "200": _json({"type": "object"}),
                     "401": _json(ERROR, "no valid token"),
                     "404": _json(ERROR, "not in the library"),
+                    "503": _json(
+                        ERROR,
+                        "a reindex holds the library: nothing changed; retry after Retry-After seconds",
+                    ),
                 },
             },
         },

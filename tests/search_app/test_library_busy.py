@@ -85,10 +85,12 @@ def test_edits_and_deletions_answer_503_and_change_nothing_while_the_index_is_bu
             data={"confirm": "yes", "csrf_token": csrf_token(delete_form)},
         )
 
-    for response in (edited, deleted):
+    described = requests.get(f"{base}/api/openapi.json").json()["paths"]["/api/standards/{std_no}"]
+    for method, response in (("post", edited), ("delete", deleted)):
         assert response.status_code == 503, response.text
         assert response.headers["Retry-After"] == "30"
         assert "busy" in response.json()["error"]
+        assert "503" in described[method]["responses"]
     assert page.status_code == 503 and page.headers["Retry-After"] == "30"
     assert "馆藏正忙" in page.text and "本次操作未做任何改动" in page.text
     assert english.status_code == 503 and "Nothing was changed" in english.text
