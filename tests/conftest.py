@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -199,6 +201,14 @@ def corpus_library(tmp_path_factory, corpus_dir):
     report = ingest([SAMPLES, corpus_dir], library, workers=2, use_ocr=False)
     assert not report.failed, [(o.file, o.reason) for o in report.failed]
     return library
+
+
+def stdsearch_process(data: Path, *args: str) -> subprocess.Popen:
+    """`stdsearch --data DATA ARGS…` started as a librarian starts it, its output piped."""
+    command = [sys.executable, "-m", "search_app.cli", "--data", str(data), *args]
+    return subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def serve_in_thread(app):

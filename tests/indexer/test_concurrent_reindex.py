@@ -22,7 +22,7 @@ from indexer.corrections import apply_corrections
 from indexer.index import SearchIndex
 from indexer.store import Library
 from search_app.search import search
-from tests.conftest import ROOT
+from tests.conftest import ROOT, stdsearch_process
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -91,11 +91,8 @@ def test_reindex_during_ingest_and_edits_loses_nothing(tmp_path, samples_library
     editor = threading.Thread(target=keep_editing)
     editor.start()
     try:
-        ingest = python(
-            "-m",
-            "search_app.cli",
-            "--data",
-            str(library.root),
+        ingest = stdsearch_process(
+            library.root,
             "ingest",
             *(str(corpus_pdf(name)) for name in FILES),
             "--no-ocr",

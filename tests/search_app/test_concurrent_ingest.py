@@ -12,7 +12,6 @@ import json
 import logging
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -25,7 +24,7 @@ from indexer.catalogue import Catalogue
 from indexer.index import SearchIndex
 from indexer.store import Library
 from search_app.app import create_app
-from tests.conftest import ROOT, serve_in_thread
+from tests.conftest import serve_in_thread, stdsearch_process
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -99,24 +98,14 @@ def check_searches_during_ingests(base, library, errors, corpus_pdf) -> None:
     ingests: list[subprocess.Popen] = []
     try:
         ingests += [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "search_app.cli",
-                    "--data",
-                    str(library.root),
-                    "ingest",
-                    *(str(corpus_pdf(name)) for name in batch),
-                    "--no-ocr",
-                    "--workers",
-                    "1",
-                    "--json",
-                ],
-                cwd=ROOT,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
+            stdsearch_process(
+                library.root,
+                "ingest",
+                *(str(corpus_pdf(name)) for name in batch),
+                "--no-ocr",
+                "--workers",
+                "1",
+                "--json",
             )
             for batch in BATCHES
         ]
