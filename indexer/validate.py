@@ -13,6 +13,7 @@ from pathlib import Path
 import pypdfium2
 
 from .model import IngestError
+from .worker import run_in_workers
 
 PDF_MAGIC = b"%PDF-"
 
@@ -77,8 +78,6 @@ def check_pdfs_in_time(
     IngestError saying why it cannot be ingested. Each check runs in a worker process
     killed after `limits.check_seconds`, as the parse runs: a file PDFium or pdfminer
     chews on for minutes costs its own refusal, not the batch or a server thread."""
-    from .worker import run_in_workers
-
     limits = limits or Limits()
     jobs = [
         (str(path), name, check_pdf, (Path(path), limits), limits.check_seconds)

@@ -26,7 +26,7 @@ MEMORY_LIMIT_BYTES = 6 * 1024**3
 _STILL_RUNNING = object()  # a job that has sent no result yet (nothing, or progress)
 
 
-class Progress(NamedTuple):
+class ProgressReport(NamedTuple):
     """How far a job has got: `done` of `total` steps of its current `stage` ("OCR")."""
 
     done: int
@@ -53,7 +53,7 @@ def _child(conn: Connection, func: Callable, args: tuple, name: str, reports: bo
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
 
     def progress(done: int, total: int, stage: str) -> None:
-        conn.send(Progress(done, total, stage))
+        conn.send(ProgressReport(done, total, stage))
 
     try:
         result: Any = func(*args, progress=progress) if reports else func(*args)
@@ -121,7 +121,7 @@ def run_in_workers(
                             else f"parser process exited with code {code}"
                         )
                         result = IngestError(_name(job), reason)
-                    if isinstance(result, Progress):
+                    if isinstance(result, ProgressReport):
                         if on_progress is not None:
                             on_progress(job.key, *result)
                         result = _STILL_RUNNING

@@ -37,7 +37,7 @@ class WeightedTerm:
     text: str
     boost: float
     group: int  # which query term this is a form of: coordination counts groups; -1: a bonus
-    only: frozenset[int] | None = None  # score only these documents (e.g. standards' own)
+    only: np.ndarray | None = None  # a mask: score only these documents (standards' own)
 
 
 class Scores(Mapping[int, float]):
@@ -137,7 +137,7 @@ def bm25f(
             limit = min(limit, common_share * total_docs)
     norms = norms or partial(_norms_once, {}, searcher, K1)
     postings = postings or partial(read_postings, reader)
-    masks = {id(allowed): doc_mask(allowed, size)} if allowed is not None else {}
+    allowed = None if allowed is None else doc_mask(allowed, size)
     scores = np.zeros(size)
     hit = np.zeros(size, dtype=bool)
     matched: dict[int, list[np.ndarray]] = defaultdict(list)  # docs matching each query term
@@ -156,9 +156,7 @@ def bm25f(
         ids, weights = postings(term.field, term.text)
         for within in (allowed, term.only):
             if within is not None and len(ids):
-                if id(within) not in masks:
-                    masks[id(within)] = doc_mask(within, size)
-                keep = masks[id(within)][ids]
+                keep = within[ids]
                 ids, weights = ids[keep], weights[keep]
         weights = weights.astype(np.float64)
         scores[ids] += gain * weights / (weights + norm[ids])

@@ -301,7 +301,7 @@ _STANDARD_DOC = Q.Term("doc_type", "standard")
 
 
 def weighted_terms(
-    terms: QueryTerms, ranking: Ranking, standard_docs: frozenset[int]
+    terms: QueryTerms, ranking: Ranking, standard_docs: np.ndarray
 ) -> list[WeightedTerm]:
     """Every (field, token, boost) the query scores with; one coordination group per token."""
     r = ranking
@@ -491,14 +491,15 @@ class _Catalogue:
             self.foreword_docs.add(docnum)
 
     def _finish(self, size: int) -> None:
-        self.standard_docs = frozenset(d for d, yes in self.doc_is_standard.items() if yes)
-        # The same by array, for what runs over every matching document: each document's
-        # standard as a number into `shas` (-1 for none: deleted), and which are standards.
+        # By array, for what runs over every matching document: each document's standard as
+        # a number into `shas` (-1 for none: deleted), which documents are live, and which
+        # are standards' own.
         self.shas = sorted(set(self.doc_sha.values()))
         number_of = {sha: i for i, sha in enumerate(self.shas)}
         self.doc_standard = np.full(size, -1, dtype=np.int32)
         self.doc_standard[list(self.doc_sha)] = [number_of[sha] for sha in self.doc_sha.values()]
-        self.is_standard_doc = doc_mask(self.standard_docs, size)
+        self.live_docs = self.doc_standard >= 0
+        self.standard_docs = doc_mask([d for d, yes in self.doc_is_standard.items() if yes], size)
         self.numbers = {
             sha: s.get("std_no", "") for sha, s in self.standards.items() if s.get("std_no")
         }
@@ -605,7 +606,7 @@ def search(
         if browse:
             # Filters alone list the standards they select, each through its clause 1.
             within = _within(catalogue, allowed)
-            standards = np.flatnonzero(within & catalogue.is_standard_doc)
+            standards = np.flatnonzero(within & catalogue.standard_docs)
             scores = Scores(standards, np.ones(len(standards)))
             matched = np.flatnonzero(within)
         else:
@@ -687,8 +688,7 @@ def search(
 
 def _within(catalogue: _Catalogue, allowed: np.ndarray | None) -> np.ndarray:
     """The documents a filter allows (all there are without one), as a mask."""
-    live = catalogue.doc_standard >= 0
-    return live if allowed is None else live & allowed
+    return catalogue.live_docs if allowed is None else catalogue.live_docs & allowed
 
 
 def _counts(catalogue: _Catalogue, matched: np.ndarray) -> tuple[dict[str, int], set[str]]:
@@ -696,7 +696,7 @@ def _counts(catalogue: _Catalogue, matched: np.ndarray) -> tuple[dict[str, int],
     document): tens of thousands of matches in a large library, counted by array."""
     standard = catalogue.doc_standard[matched]
     known = standard >= 0
-    clause = known & ~catalogue.is_standard_doc[matched]
+    clause = known & ~catalogue.standard_docs[matched]
     per_standard = np.bincount(standard[clause], minlength=len(catalogue.shas))
     counts = {catalogue.shas[i]: int(per_standard[i]) for i in np.flatnonzero(per_standard)}
     return counts, {catalogue.shas[i] for i in np.unique(standard[known]).tolist()}
