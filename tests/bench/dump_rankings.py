@@ -39,7 +39,7 @@ EXTRA_QUERIES: list[tuple[str, dict]] = [
     ("术语和定义", {"group": False}),
     ("排放", {"offset": 10}),
     ("gb3838", {}),
-    ("GB/T 28181", {"status": "现行"}),
+    ("GB/T 28181", {"filters": {"status": "现行"}}),
     ("zzzz 不存在的词语", {}),
 ]
 
