@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from indexer.catalogue import Catalogue
-from indexer.store import Library, LibraryBusy
+from indexer.library.catalogue import Catalogue
+from indexer.library.store import Library, LibraryBusy
 
 DEFAULT_DATA = "instance"
 
@@ -95,9 +95,9 @@ def ingest(
     """
     from tqdm import tqdm
 
-    from indexer.pipeline import FAILED, collect_pdfs
-    from indexer.pipeline import ingest as run_ingest
-    from indexer.validate import Limits
+    from indexer.ingest.pipeline import FAILED, collect_pdfs
+    from indexer.ingest.pipeline import ingest as run_ingest
+    from indexer.pdf.validate import Limits
 
     library = obj.library()
     total = len(collect_pdfs(paths))
@@ -151,7 +151,7 @@ def _print_report(report) -> None:
 @click.pass_obj
 def reindex(obj: Context) -> None:
     """Rebuild the search index from the library alone (no PDF is parsed)."""
-    from indexer.index import rebuild_index
+    from indexer.ingest.reindex import rebuild_index
 
     library = obj.library()
     count = rebuild_index(library, progress=True)
@@ -172,8 +172,8 @@ def backup(obj: Context, dest: str, force: bool, as_json: bool) -> None:
 
     Example: stdsearch backup /mnt/backups/stdsearch-2026-11-23
     """
-    from indexer.backup import BackupError, TargetInUse
-    from indexer.backup import backup as run_backup
+    from indexer.library.backup import BackupError, TargetInUse
+    from indexer.library.backup import backup as run_backup
 
     library = Library(Path(obj.data).resolve())
     try:
@@ -206,8 +206,8 @@ def restore(obj: Context, src: str, force: bool, as_json: bool) -> None:
 
     Example: stdsearch --data instance restore /mnt/backups/stdsearch-2026-11-23
     """
-    from indexer.backup import BackupError, TargetInUse
-    from indexer.backup import restore as run_restore
+    from indexer.library.backup import BackupError, TargetInUse
+    from indexer.library.backup import restore as run_restore
 
     try:
         report = run_restore(src, obj.data, force=force, progress=not as_json)
@@ -259,7 +259,7 @@ def list_standards(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def show(obj: Context, std_no: str, as_json: bool) -> None:
     """Show one standard: metadata, clause outline, terms and references."""
-    from indexer.library_view import find_standard
+    from indexer.library.lookup import find_standard
 
     library = obj.library()
     standard = find_standard(library, std_no)
@@ -313,7 +313,7 @@ def show(obj: Context, std_no: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(obj: Context, as_json: bool) -> None:
     """Counts of standards, clauses and pages in the library."""
-    from indexer.library_view import library_stats
+    from indexer.library.lookup import library_stats
 
     numbers = library_stats(obj.library())
     if as_json:
@@ -336,9 +336,9 @@ def stats(obj: Context, as_json: bool) -> None:
 def debug_page(file: str, page: int, out: str | None) -> None:
     """Draw detected lines (blue), running headers/footers (red) and clause starts (green)
     onto a page image (PNG)."""
-    from indexer.clauses import split_clauses
-    from indexer.debug_page import draw_debug
-    from indexer.extract import extract_pages
+    from indexer.parse.clauses import split_clauses
+    from indexer.pdf.debug_page import draw_debug
+    from indexer.pdf.extract import extract_pages
 
     pages = extract_pages(file)
     starts = []
@@ -362,7 +362,7 @@ def _searchable_index(library):
     """The index, with the library's domain words loaded into jieba as the app does, so
     queries are cut as the indexed text was."""
     from analyzers.chinese import initialize
-    from indexer.index import SearchIndex
+    from indexer.engine.whoosh.index import SearchIndex
 
     search_index = SearchIndex(library.index_root)
     initialize(user_words=search_index.words())
@@ -397,8 +397,8 @@ def search_command(
 
     Example: stdsearch search 厂界噪声 夜间 测量
     """
-    from search_app.query import QueryError
-    from search_app.search import search
+    from search_app.search.query import QueryError
+    from search_app.search.searching import search
 
     text = " ".join(query)
     filters = {
@@ -460,7 +460,7 @@ def evaluate_command(obj: Context, tsv, as_json, verbose) -> None:
     TSV columns: id, type, query, std_no, clause_no, note (default: ../shared/eval/dev.tsv
     beside the project, or $STDSEARCH_EVAL).
     """
-    from search_app.evaluate import (
+    from search_app.search.evaluate import (
         evaluate,
         format_report,
         index_search,
@@ -491,7 +491,7 @@ def user() -> None:
 @contextmanager
 def _accounts(obj: Context):
     """The library's accounts; a refused request becomes a usage error (exit status 2)."""
-    from search_app.accounts import AccountError, Accounts
+    from indexer.library.accounts import AccountError, Accounts
 
     with Accounts(obj.library().catalogue_path) as accounts:
         try:
@@ -575,7 +575,7 @@ def _trash_json(entries) -> list[dict]:
 @click.pass_obj
 def trash_list(obj: Context, as_json: bool) -> None:
     """List the trash, oldest first."""
-    from indexer.trash import trash_entries
+    from indexer.library.trash import trash_entries
 
     entries = trash_entries(obj.library())
     if as_json:
@@ -600,7 +600,7 @@ def trash_list(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def trash_purge(obj: Context, days: float | None, as_json: bool) -> None:
     """Delete trashed originals for good."""
-    from indexer.trash import purge_trash
+    from indexer.library.trash import purge_trash
 
     purged = purge_trash(obj.library(), days)
     if as_json:
@@ -616,7 +616,7 @@ def trash_purge(obj: Context, days: float | None, as_json: bool) -> None:
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, debug: bool) -> None:
     """Serve the web pages and JSON API."""
-    from search_app.app import create_app
+    from search_app.web.app import create_app
 
     # With the debug reloader this process only watches files; the child it starts
     # serves, and only that one may ingest uploads.

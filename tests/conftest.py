@@ -26,7 +26,7 @@ _PAGES: dict[str, tuple] = {}
 
 
 def _extract(path: str) -> tuple:
-    from indexer.extract import extract_pages
+    from indexer.pdf.extract import extract_pages
 
     return tuple(extract_pages(path))
 
@@ -53,7 +53,7 @@ def prefetch_corpus_pages(paths) -> None:
 def ingest_pages(path: str) -> tuple:
     """Pages as the ingest reads them: the text layer, and OCR for flagged pages when
     Tesseract is installed."""
-    from indexer.parse import ocr_flagged_pages
+    from indexer.ingest.parse_file import ocr_flagged_pages
 
     pages = list(corpus_pages(path))
     if any(page.needs_ocr for page in pages):
@@ -63,7 +63,7 @@ def ingest_pages(path: str) -> tuple:
 
 @functools.cache
 def ingest_clauses(path: str) -> tuple:
-    from indexer.clauses import split_clauses
+    from indexer.parse.clauses import split_clauses
 
     return tuple(split_clauses(list(ingest_pages(path))))
 
@@ -94,7 +94,7 @@ def one_tesseract_thread():
 def tesseract():
     """OCR tests need Tesseract with chi_sim: outside CI a machine without it skips;
     under CI=true it fails."""
-    from indexer.ocr import tesseract_status
+    from indexer.pdf.ocr import tesseract_status
 
     reason = tesseract_status()
     if reason:
@@ -181,8 +181,8 @@ def slow_pdf(megabytes: float) -> bytes:
 @pytest.fixture(scope="session")
 def samples_library(tmp_path_factory):
     """A library holding the bundled sample standards (fast: four small PDFs)."""
-    from indexer.pipeline import ingest
-    from indexer.store import Library
+    from indexer.ingest.pipeline import ingest
+    from indexer.library.store import Library
 
     library = Library.open(tmp_path_factory.mktemp("samples-library"))
     report = ingest([SAMPLES], library, workers=2)
@@ -194,8 +194,8 @@ def samples_library(tmp_path_factory):
 def corpus_library(tmp_path_factory, corpus_dir):
     """The samples and the whole shared corpus ingested once per test run (OCR off: the
     scanned documents stay `needs OCR`; OCR has its own tests)."""
-    from indexer.pipeline import ingest
-    from indexer.store import Library
+    from indexer.ingest.pipeline import ingest
+    from indexer.library.store import Library
 
     library = Library.open(tmp_path_factory.mktemp("corpus-library"))
     report = ingest([SAMPLES, corpus_dir], library, workers=2, use_ocr=False)

@@ -381,7 +381,7 @@ def test_subwords_are_the_parts_of_a_word():
 @pytest.mark.corpus
 def test_gb_t_7714_2015_page_5_foreword(corpus_pdf):
     """The foreword cites standards with em dashes, clause numbers and Latin codes."""
-    from indexer.extract import extract_pages
+    from indexer.pdf.extract import extract_pages
 
     (page,) = extract_pages(str(corpus_pdf("GB_T_7714-2015.pdf")), pages=[5])
     text = "\n".join(line.text for line in page.lines)

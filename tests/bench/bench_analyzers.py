@@ -47,7 +47,7 @@ from analyzers.chinese import (  # noqa: E402
 from analyzers.normalize import collapse_spaces  # noqa: E402
 from analyzers.segmenter import is_word, segmenter  # noqa: E402
 from analyzers.tokenizers import CJK  # noqa: E402
-from indexer.extract import extract_pages  # noqa: E402
+from indexer.pdf.extract import extract_pages  # noqa: E402
 
 SHARED = Path(os.environ.get("STDSEARCH_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"

@@ -29,9 +29,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from indexer.catalogue import Catalogue
-from indexer.index import SearchIndex
-from indexer.store import Library
+from indexer.engine.whoosh.index import SearchIndex
+from indexer.library.catalogue import Catalogue
+from indexer.library.store import Library
 from tests.bench.bench_ingest import text_layer_files
 
 ROOT = Path(__file__).resolve().parents[2]

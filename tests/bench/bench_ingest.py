@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pdfplumber
 
-from indexer.pipeline import ingest
-from indexer.store import Library
+from indexer.ingest.pipeline import ingest
+from indexer.library.store import Library
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -29,8 +29,8 @@ import pdfplumber
 import pypdfium2
 import pytesseract
 
-from indexer.pipeline import FAILED, ingest
-from indexer.store import Library
+from indexer.ingest.pipeline import FAILED, ingest
+from indexer.library.store import Library
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ["GB_14554-1993.pdf", "GB_T_32960.1-2016.pdf", "GB_3838-2002.pdf"]

@@ -2,7 +2,7 @@
 
     python -m tests.bench.bench_ranking --data DIR [--queries ../shared/eval/dev.tsv]
 
-One ingested library, the same queries, and `search_app.search.Ranking` changed one way at
+One ingested library, the same queries, and `search_app.search.searching.Ranking` changed one way at
 a time from the default: clause text matched as jieba words alone or as character bigrams
 alone instead of both, headings or titles weighed as body text, no coordination bonus or a
 different one, superseded editions not demoted, and so on. Prints MRR@10 and Success@1 of
@@ -44,10 +44,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from analyzers.chinese import initialize
-    from indexer.index import SearchIndex
-    from indexer.store import Library
-    from search_app.evaluate import evaluate, index_search, load_queries
-    from search_app.search import with_ranking
+    from indexer.engine.whoosh.index import SearchIndex
+    from indexer.library.store import Library
+    from search_app.search.evaluate import evaluate, index_search, load_queries
+    from search_app.search.searching import with_ranking
 
     library = Library.open(args.data)
     index = SearchIndex(library.index_root)

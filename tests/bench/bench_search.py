@@ -7,9 +7,9 @@ standards are copied — each copy with its own SHA-256 and standard number — 
 index holds at least `--clauses` clause documents. Three indexes are built from the same
 clauses:
 
-* ours: `indexer.index.SearchIndex.rebuild`, our schema and analyzers (jieba words with
+* ours: `indexer.engine.whoosh.index.SearchIndex.rebuild`, our schema and analyzers (jieba words with
   the domain dictionary, CJK bigrams, standard-number keys), searched through the real
-  `search_app.search.search` (scoring, grouping and highlighting included);
+  `search_app.search.searching.search` (scoring, grouping and highlighting included);
 * naive, the reference: one Whoosh document per clause, `jieba.analyse.ChineseAnalyzer`
   on title, heading and text, a `MultifieldParser` query (AND of the words, the parser's
   default) and `hit.highlights("text")` for the snippet, as the tutorials do it;
@@ -21,7 +21,7 @@ clauses:
 For each: build throughput, index size, and the latency of the development queries
 (`../shared/eval/dev.tsv`, each run `--repeat` times round-robin; per query the median,
 then p50 and p95 over the queries). Search quality (MRR@10 of standards and of clauses,
-judged by `search_app.evaluate`) is measured on the corpus indexed once, without copies.
+judged by `search_app.search.evaluate`) is measured on the corpus indexed once, without copies.
 Ratios are against the naive index, measured in the same process.
 """
 
@@ -77,9 +77,10 @@ def folder_mb(path: Path) -> float:
 
 def corpus_standards(library_dir: Path | None, corpus: Path, workers: int) -> list:
     """The corpus parsed once (OCR off), as the library stores it."""
-    from indexer.catalogue import Catalogue
-    from indexer.pipeline import ingest, load_standard
-    from indexer.store import Library
+    from indexer.ingest.pipeline import ingest
+    from indexer.library.catalogue import Catalogue
+    from indexer.library.lookup import load_standard
+    from indexer.library.store import Library
 
     def load(library) -> list:
         with Catalogue(library.catalogue_path) as catalogue:
@@ -163,15 +164,15 @@ def make_engine(key: str, standards: list, copies: int, folder: Path) -> Engine:
 
 
 def build_ours(standards: list, copies: int, folder: Path) -> int:
-    from indexer.index import SearchIndex
+    from indexer.engine.whoosh.index import SearchIndex
 
     SearchIndex(folder).rebuild(replicate(standards, copies))
     return sum(len(s.clauses) for s in standards) * copies
 
 
 def open_ours(folder: Path):
-    from indexer.index import SearchIndex
-    from search_app.evaluate import index_search
+    from indexer.engine.whoosh.index import SearchIndex
+    from search_app.search.evaluate import index_search
 
     index = SearchIndex(folder).open()
     return "ours", index_search(index), {"ours, scoring only": scoring_only(index)}
@@ -179,9 +180,9 @@ def open_ours(folder: Path):
 
 def scoring_only(index) -> SearchFn:
     """Query analysis and BM25F over the posting lists: what Whoosh itself is asked."""
-    from search_app.query import parse_query
-    from search_app.scoring import bm25f
-    from search_app.search import DEFAULT_RANKING, _catalogue, analyse, weighted_terms
+    from indexer.engine.whoosh.scoring import bm25f
+    from search_app.search.query import parse_query
+    from search_app.search.searching import DEFAULT_RANKING, _catalogue, analyse, weighted_terms
 
     ranking = DEFAULT_RANKING
 
@@ -319,7 +320,7 @@ ENGINES = {
 
 def quality(engines: dict[str, Engine], queries) -> dict[str, tuple[float, float]]:
     """MRR@10 of standards and of clauses, judged as `stdsearch evaluate` judges."""
-    from search_app.evaluate import evaluate
+    from search_app.search.evaluate import evaluate
 
     out = {}
     for key, engine in engines.items():
@@ -333,7 +334,7 @@ def latencies(
 ) -> dict[str, list[list[float]]]:
     """Every run's time (ms), per engine and query; runs go round-robin so that a busy
     machine slows every engine alike."""
-    from search_app.query import QueryError
+    from search_app.search.query import QueryError
 
     timings: dict[str, list[list[float]]] = {name: [[] for _ in texts] for name in runs}
     for _ in range(repeat):
@@ -415,8 +416,8 @@ def main() -> None:
     import jieba
 
     from analyzers.chinese import initialize
-    from indexer.dictionary import learn_words
-    from search_app.evaluate import load_queries
+    from indexer.library.dictionary import learn_words
+    from search_app.search.evaluate import load_queries
 
     jieba.setLogLevel(60)
     jieba.initialize()

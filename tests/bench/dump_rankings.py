@@ -49,8 +49,8 @@ def hit_row(hit) -> list:
 
 
 def dump_query(index, text: str, options: dict) -> dict:
-    from search_app.query import QueryError
-    from search_app.search import search
+    from search_app.search.query import QueryError
+    from search_app.search.searching import search
 
     try:
         result = search(index, text, limit=TOP, **options)
@@ -70,15 +70,15 @@ def dump_query(index, text: str, options: dict) -> dict:
 
 
 def dump_terms(index, text: str) -> dict:
-    from search_app.views.terms import find_definitions
+    from search_app.web.views.terms import find_definitions
 
     found = find_definitions(index, text)
     return {"terms": text, "definitions": [[d["std_no"], d["clause_no"]] for d in found]}
 
 
 def dump_similar(index, library, std_no: str, clause_no: str) -> dict | None:
-    from indexer.library_view import find_standard
-    from search_app.similar import similar_clauses
+    from indexer.library.lookup import find_standard
+    from search_app.search.similar import similar_clauses
 
     standard = find_standard(library, std_no)
     if standard is None:
@@ -99,9 +99,9 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, default=SHARED / "eval" / "dev.tsv")
     args = parser.parse_args()
 
-    from indexer.store import Library
+    from indexer.library.store import Library
     from search_app.cli import _searchable_index
-    from search_app.evaluate import load_queries
+    from search_app.search.evaluate import load_queries
 
     library = Library.open(args.data)
     index = _searchable_index(library)

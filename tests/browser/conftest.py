@@ -49,7 +49,7 @@ def page(browser):
 
 @pytest.fixture(scope="session")
 def site(corpus_library):
-    from search_app.app import create_app
+    from search_app.web.app import create_app
 
     app = create_app({"DATA_DIR": str(corpus_library.root)})
     base_url, server = serve_in_thread(app)

@@ -8,8 +8,8 @@ import shutil
 import pytest
 import requests
 
-from search_app.accounts import Accounts
-from search_app.app import create_app
+from indexer.library.accounts import Accounts
+from search_app.web.app import create_app
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD, serve_in_thread
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.store import Library
-from search_app.accounts import Accounts
-from search_app.app import create_app
-from search_app.uploads import INDEXED, QUEUED, UploadStore
+from indexer.library.accounts import Accounts
+from indexer.library.store import Library
+from search_app.web.app import create_app
+from search_app.web.uploads import INDEXED, QUEUED, UploadStore
 from tests.conftest import PASSWORD, serve_in_thread
 
 pytestmark = pytest.mark.browser

@@ -14,10 +14,10 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from indexer.backup import MANIFEST, BackupError, TargetInUse, backup, restore
-from indexer.catalogue import Catalogue
-from indexer.index import SearchIndex
-from indexer.store import Library
+from indexer.engine.whoosh.index import SearchIndex
+from indexer.library.backup import MANIFEST, BackupError, TargetInUse, backup, restore
+from indexer.library.catalogue import Catalogue
+from indexer.library.store import Library
 from search_app.cli import main
 
 
@@ -47,7 +47,7 @@ def leftovers(folder) -> list[str]:
 
 
 def test_backup_then_restore_gives_the_same_library_with_a_rebuilt_index(library, tmp_path):
-    from search_app.search import search
+    from search_app.search.searching import search
 
     with Catalogue(library.catalogue_path) as catalogue:
         sha = catalogue.shas()[0]

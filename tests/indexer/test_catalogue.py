@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from indexer.catalogue import Catalogue
+from indexer.library.catalogue import Catalogue
 
 
 def test_the_catalogue_is_in_wal_mode_so_reads_go_on_during_a_write(samples_library):

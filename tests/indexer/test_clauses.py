@@ -9,12 +9,12 @@ from functools import cache
 
 import pytest
 
-from indexer.clauses import _follows, join_lines, split_clauses
-from indexer.extract import extract_pages
-from indexer.model import Clause, Line, Page
-from indexer.references import parse_references
-from indexer.terms import split_term_line
-from indexer.toc import is_leader_line
+from indexer.library.model import Clause, Line, Page
+from indexer.parse.clauses import _follows, join_lines, split_clauses
+from indexer.parse.references import parse_references
+from indexer.parse.terms import split_term_line
+from indexer.parse.toc import is_leader_line
+from indexer.pdf.extract import extract_pages
 
 # ---------------------------------------------------------------- made-up pages
 
@@ -312,7 +312,7 @@ def test_no_chapter_after_the_bibliography():
 @pytest.mark.ocr
 def test_GB_8978_1996_p1_old_layout_from_a_scan(corpus_pdf):
     """1996 layout: no 前言, `1 主题内容与适用范围`, `2 引用标准`, `3 定义`."""
-    from indexer import ocr
+    from indexer.pdf import ocr
 
     if not ocr.tesseract_available():
         pytest.skip("Tesseract is not installed")

@@ -17,11 +17,11 @@ import threading
 
 import pytest
 
-from indexer.catalogue import Catalogue
-from indexer.corrections import apply_corrections
-from indexer.index import SearchIndex
-from indexer.store import Library
-from search_app.search import search
+from indexer.engine.whoosh.index import SearchIndex
+from indexer.library.catalogue import Catalogue
+from indexer.library.corrections import apply_corrections
+from indexer.library.store import Library
+from search_app.search.searching import search
 from tests.conftest import ROOT, stdsearch_process
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
@@ -42,8 +42,8 @@ FILES = (
 REINDEX_LOOP = textwrap.dedent(
     """
     import os, sys, time
-    from indexer.index import rebuild_index
-    from indexer.store import Library
+    from indexer.ingest.reindex import rebuild_index
+    from indexer.library.store import Library
 
     library, stop, rebuilds = Library.open(sys.argv[1]), sys.argv[2], 0
     while not os.path.exists(stop):

@@ -7,12 +7,11 @@ from datetime import date
 
 import pytest
 
-from indexer.catalogue import Catalogue
-from indexer.corrections import CorrectionRejected, apply_corrections, parse_corrections
-from indexer.library_view import resolve_sha
-from indexer.pipeline import update_statuses
-from indexer.status import derive_statuses
-from indexer.store import Library
+from indexer.library.catalogue import Catalogue
+from indexer.library.corrections import CorrectionRejected, apply_corrections, parse_corrections
+from indexer.library.lookup import resolve_sha
+from indexer.library.status import derive_statuses, update_statuses
+from indexer.library.store import Library
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ from functools import cache
 
 import pytest
 
-from indexer.cover import (
+from indexer.library.model import Line, Page
+from indexer.parse.cover import (
     COVER,
     FILENAME,
     FOREWORD,
@@ -22,9 +23,8 @@ from indexer.cover import (
     parse_cover,
     parse_ics,
 )
-from indexer.dates import find_labelled_dates, parse_date
-from indexer.extract import extract_pages
-from indexer.model import Line, Page
+from indexer.parse.dates import find_labelled_dates, parse_date
+from indexer.pdf.extract import extract_pages
 
 # ---------------------------------------------------------------------------
 # Pieces

@@ -25,8 +25,8 @@ import pytest
 
 from analyzers.normalize import fold_dashes
 from analyzers.stdno import parse_filename
-from indexer.cover import COVER, FILENAME, FRONT_PAGES, CoverMetadata, parse_cover
-from indexer.extract import extract_pages
+from indexer.parse.cover import COVER, FILENAME, FRONT_PAGES, CoverMetadata, parse_cover
+from indexer.pdf.extract import extract_pages
 
 pytestmark = pytest.mark.corpus
 
@@ -94,7 +94,7 @@ def _first_pages(path: Path) -> list:
     flagged = [p.number for p in pages if p.needs_ocr and p.number <= OCR_PAGES]
     if not flagged:
         return pages
-    from indexer import ocr
+    from indexer.pdf import ocr
 
     if not ocr.tesseract_available():
         return pages
@@ -237,7 +237,7 @@ def test_cover_metadata_of_scanned_documents(tesseract, corpus_dir, gold_dir):
 
 
 def _ocr_one(page: tuple[Path, int]) -> list:
-    from indexer import ocr
+    from indexer.pdf import ocr
 
     return ocr.ocr_page(*page)
 

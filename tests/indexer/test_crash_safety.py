@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.catalogue import Catalogue
-from indexer.consistency import check_and_repair
-from indexer.index import SearchIndex
-from indexer.store import Library, sha256_file
+from indexer.engine.whoosh.index import SearchIndex
+from indexer.ingest.consistency import check_and_repair
+from indexer.library.catalogue import Catalogue
+from indexer.library.store import Library, sha256_file
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from corpus.typeset import typeset
-from indexer.pipeline import (
+from indexer.ingest.pipeline import (
     FAILED,
     INGESTED,
     UNCHANGED,
@@ -20,7 +20,7 @@ from indexer.pipeline import (
     WOULD_REPLACE,
     ingest,
 )
-from indexer.store import Library
+from indexer.library.store import Library
 from search_app.cli import main
 from tests.conftest import SAMPLES
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from indexer.extract import (
+from indexer.pdf.extract import (
     _Glyph,
     _private_use,
     extract_pages,

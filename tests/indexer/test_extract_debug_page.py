@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.debug_page import draw_debug
-from indexer.model import Line
+from indexer.library.model import Line
+from indexer.pdf.debug_page import draw_debug
 
 
 @pytest.mark.corpus

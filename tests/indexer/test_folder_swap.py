@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from indexer.folder_swap import clear_abandoned, swap_in, work_folder
+from indexer.library.folder_swap import clear_abandoned, swap_in, work_folder
 from tests.conftest import ROOT
 
 
@@ -44,7 +44,7 @@ def test_a_killed_run_is_cleared_by_the_next_and_a_live_one_is_not(tmp_path):
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from indexer.folder_swap import work_folder\n"
+        "from indexer.library.folder_swap import work_folder\n"
         "with work_folder(Path(sys.argv[1])) as work:\n"
         "    (work / 'part.bin').write_bytes(b'x' * 1000)\n"
         "    print(work, flush=True)\n"

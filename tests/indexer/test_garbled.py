@@ -10,8 +10,8 @@ import csv
 
 import pytest
 
-from indexer.extract import extract_pages
-from indexer.garbled import assess_page, char_frequencies
+from indexer.pdf.extract import extract_pages
+from indexer.pdf.garbled import assess_page, char_frequencies
 from tests.conftest import corpus_pages, prefetch_corpus_pages
 
 PROSE = (

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import shutil
 
-from indexer.index import SearchIndex, read_latest
-from indexer.store import Library
-from search_app.search import search
+from indexer.engine.whoosh.index import SearchIndex, read_latest
+from indexer.library.store import Library
+from search_app.search.searching import search
 
 
 def _commit_merging_every_segment(index: SearchIndex) -> None:

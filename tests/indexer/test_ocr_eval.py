@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.ocr_eval import character_error_rate, edit_distance, normalize_for_cer
+from indexer.pdf.ocr_eval import character_error_rate, edit_distance, normalize_for_cer
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """OCR quality on gold transcriptions of scanned pages: character error rate ≤ 3 %.
 
-Each page is OCR'd with the default settings of `indexer.ocr` (the ones ingest uses)
+Each page is OCR'd with the default settings of `indexer.pdf.ocr` (the ones ingest uses)
 and compared with the exact transcription in `gold/ocr/<stem>-p<N>.txt`. Run with `-s`
 to see the rate per page.
 """
@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from indexer.ocr import ocr_page, page_text
-from indexer.ocr_eval import character_error_rate
+from indexer.pdf.ocr import ocr_page, page_text
+from indexer.pdf.ocr_eval import character_error_rate
 
 pytestmark = [pytest.mark.corpus, pytest.mark.ocr, pytest.mark.slow]
 
@@ -39,7 +39,7 @@ def test_tilted_page_is_deskewed_before_reading(tesseract, corpus_pdf, gold_dir)
     # deskewing, its error rate more than doubles (measured 5.4 % against 2.1 %).
     from PIL import Image
 
-    from indexer.ocr import ocr_image, render_page
+    from indexer.pdf.ocr import ocr_image, render_page
 
     reference = (gold_dir / "ocr" / "JT_T_415-2006-p3.txt").read_text(encoding="utf-8")
     rendering = render_page(corpus_pdf("JT_T_415-2006.pdf"), 3)

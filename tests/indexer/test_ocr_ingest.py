@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from analyzers.stdno import parse_std_no
-from indexer.catalogue import Catalogue
-from indexer.outline_check import check_outline
-from indexer.pipeline import NEEDS_OCR, load_standard
-from indexer.store import Library
+from indexer.ingest.pipeline import NEEDS_OCR
+from indexer.library.catalogue import Catalogue
+from indexer.library.lookup import load_standard
+from indexer.library.store import Library
+from indexer.parse.outline_check import check_outline
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 

@@ -8,7 +8,7 @@ import statistics
 import pytest
 from PIL import Image
 
-from indexer.ocr import DEFAULT_DPI, ocr_image, ocr_page, render_page
+from indexer.pdf.ocr import DEFAULT_DPI, ocr_image, ocr_page, render_page
 
 pytestmark = [pytest.mark.corpus, pytest.mark.ocr, pytest.mark.slow]
 
@@ -101,7 +101,7 @@ def test_gb_16889_2008_cover_small_print_skipped_by_block_reading_is_recovered(
 def test_jt_t_808_2019_bold_cover_number_is_read_with_latin_letters(tesseract, corpus_pdf):
     # chi_sim alone reads the bold `JT/T` as `JI/T` (no such prefix), so the cover's
     # number was lost; code lines are read again with the English model alongside.
-    from indexer.cover import parse_cover
+    from indexer.parse.cover import parse_cover
 
     pages = ocr_page(corpus_pdf("JT_T_808-2019.pdf"), 1)
     texts = [line.text for line in pages[0].lines]

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.pipeline import INGESTED, ingest
-from indexer.store import Library
+from indexer.ingest.pipeline import INGESTED, ingest
+from indexer.library.store import Library
 
 pytestmark = [pytest.mark.corpus, pytest.mark.ocr, pytest.mark.slow]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.ocr_text import clean_ocr_lines, fix_line
+from indexer.pdf.ocr_text import clean_ocr_lines, fix_line
 
 
 @pytest.mark.parametrize(

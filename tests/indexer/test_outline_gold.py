@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from analyzers.normalize import fold_width
-from indexer.clauses import body_lines, split_clauses
-from indexer.model import Clause
-from indexer.toc import is_leader_line
+from indexer.library.model import Clause
+from indexer.parse.clauses import body_lines, split_clauses
+from indexer.parse.toc import is_leader_line
 from tests.conftest import corpus_pages, ingest_clauses, prefetch_corpus_pages
 
 pytestmark = pytest.mark.corpus

@@ -7,9 +7,9 @@ from functools import cache
 
 import pytest
 
-from indexer.extract import extract_pages
-from indexer.model import Line, Page
-from indexer.page_cleanup import is_page_number, remove_running_lines, signature
+from indexer.library.model import Line, Page
+from indexer.pdf.extract import extract_pages
+from indexer.pdf.page_cleanup import is_page_number, remove_running_lines, signature
 
 WIDTH, HEIGHT = 595.0, 842.0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
-from indexer import page_geometry as geo
+from indexer.pdf import page_geometry as geo
 
 
 def _text_page(width=850, height=1200, lines=30, margin=100, ink=0) -> Image.Image:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.catalogue import Catalogue
-from indexer.index import SearchIndex
-from indexer.pipeline import FAILED, INGESTED, UNCHANGED, ingest
-from indexer.store import Library
-from indexer.validate import Limits
+from indexer.engine.whoosh.index import SearchIndex
+from indexer.ingest.pipeline import FAILED, INGESTED, UNCHANGED, ingest
+from indexer.library.catalogue import Catalogue
+from indexer.library.store import Library
+from indexer.pdf.validate import Limits
 
 pytestmark = pytest.mark.corpus
 
@@ -131,7 +131,7 @@ def test_reingest_is_idempotent_and_reindex_needs_no_pdf(tmp_path, corpus_pdf):
     again = ingest([corpus_pdf(SMALL)], library)
     assert first.outcomes[0].outcome == INGESTED
     assert again.outcomes[0].outcome == UNCHANGED
-    from indexer.index import rebuild_index
+    from indexer.ingest.reindex import rebuild_index
 
     assert rebuild_index(library) == 1
     assert SearchIndex(library.index_root).indexed_shas() == {first.outcomes[0].sha256}
@@ -170,7 +170,7 @@ def test_changed_file_replaces_its_entry_and_new_edition_links(tmp_path):
 def test_index_columns_survive_standards_without_clauses(tmp_path, corpus_pdf):
     """Regression: a scanned standard (no clauses until OCR) indexed after others made
     Whoosh 2.7.4's column reader fail with "array index out of range"."""
-    from search_app.search import search
+    from search_app.search.searching import search
 
     library = Library.open(tmp_path / "lib")
     from tests.conftest import SAMPLES

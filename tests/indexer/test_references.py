@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.clauses import split_clauses
-from indexer.extract import extract_pages
-from indexer.model import Clause, Reference
-from indexer.references import parse_references
+from indexer.library.model import Clause, Reference
+from indexer.parse.clauses import split_clauses
+from indexer.parse.references import parse_references
+from indexer.pdf.extract import extract_pages
 
 
 def _chapter(text: str, heading: str = "规范性引用文件") -> list[Clause]:

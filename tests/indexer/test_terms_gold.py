@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from analyzers.normalize import fold_width
-from indexer.references import is_references_chapter, parse_references
-from indexer.terms import parse_terms
+from indexer.parse.references import is_references_chapter, parse_references
+from indexer.parse.terms import parse_terms
 from tests.conftest import ingest_clauses
 
 pytestmark = pytest.mark.corpus

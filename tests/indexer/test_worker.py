@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.model import IngestError
-from indexer.worker import run_in_workers
+from indexer.ingest.worker import run_in_workers
+from indexer.library.model import IngestError
 
 
 def _quick(value: str) -> str:

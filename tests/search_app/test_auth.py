@@ -11,10 +11,10 @@ import requests
 from click.testing import CliRunner
 from werkzeug.security import check_password_hash
 
-from indexer.catalogue import Catalogue
-from search_app.accounts import MAX_FAILURES, Accounts
-from search_app.app import create_app
+from indexer.library.accounts import MAX_FAILURES, Accounts
+from indexer.library.catalogue import Catalogue
 from search_app.cli import main
+from search_app.web.app import create_app
 from tests.conftest import PASSWORD, csrf_token, serve_in_thread, signed_in
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search_app.compare import diff_text, diff_tokens
+from search_app.search.compare import diff_text, diff_tokens
 
 
 def test_chinese_differs_by_character():

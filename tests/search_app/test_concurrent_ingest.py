@@ -20,10 +20,10 @@ import urllib.request
 
 import pytest
 
-from indexer.catalogue import Catalogue
-from indexer.index import SearchIndex
-from indexer.store import Library
-from search_app.app import create_app
+from indexer.engine.whoosh.index import SearchIndex
+from indexer.library.catalogue import Catalogue
+from indexer.library.store import Library
+from search_app.web.app import create_app
 from tests.conftest import serve_in_thread, stdsearch_process
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]

@@ -18,11 +18,11 @@ import requests
 from click.testing import CliRunner
 
 from corpus.typeset import typeset
-from indexer.catalogue import Catalogue
-from indexer.library_view import resolve_sha
-from indexer.store import Library
-from search_app.app import create_app
+from indexer.library.catalogue import Catalogue
+from indexer.library.lookup import resolve_sha
+from indexer.library.store import Library
 from search_app.cli import main
+from search_app.web.app import create_app
 from tests.conftest import PASSWORD, SAMPLES, csrf_token, serve_in_thread, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]

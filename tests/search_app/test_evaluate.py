@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from search_app.evaluate import (
+from search_app.search.evaluate import (
     JudgedQuery,
     Metrics,
     clause_matches,
@@ -109,8 +109,8 @@ def test_load_queries_reads_the_dev_format(eval_dir):
 def test_evaluate_command_on_the_samples(tmp_path):
     from pathlib import Path
 
-    from indexer.pipeline import ingest
-    from indexer.store import Library
+    from indexer.ingest.pipeline import ingest
+    from indexer.library.store import Library
     from search_app.cli import main
 
     samples = Path(__file__).resolve().parents[2] / "corpus" / "samples"

@@ -9,8 +9,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from search_app.app import create_app
 from search_app.cli import main
+from search_app.web.app import create_app
 from tests.conftest import PASSWORD, csrf_token, serve_in_thread, signed_in
 
 STD_NO = "T/STDS 001-2026"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search_app.highlight import Highlighter, fold_text, highlight_html, highlight_plain
+from search_app.search.highlight import Highlighter, fold_text, highlight_html, highlight_plain
 
 
 def test_overlapping_terms_make_one_mark():

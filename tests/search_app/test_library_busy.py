@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from indexer import audit
-from indexer.catalogue import Catalogue
-from indexer.index import SearchIndex
-from indexer.store import LOCK_TIMEOUT_ENV, Library, sha256_file
-from search_app.accounts import Accounts
-from search_app.app import create_app
-from search_app.uploads import FAILED, INDEXED, UploadStore
+from indexer.engine.whoosh.index import SearchIndex
+from indexer.library import audit
+from indexer.library.accounts import Accounts
+from indexer.library.catalogue import Catalogue
+from indexer.library.store import LOCK_TIMEOUT_ENV, Library, sha256_file
+from search_app.web.app import create_app
+from search_app.web.uploads import FAILED, INDEXED, UploadStore
 from tests.conftest import PASSWORD, ROOT, csrf_token, serve_in_thread, signed_in
 
 SHORT_WAIT = "0.5"  # seconds a writer waits for the lock here

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from indexer.store import Library
-from search_app.page_images import (
+from indexer.library.store import Library
+from search_app.web.page_images import (
     MAX_SIDE_PX,
     PageOutOfRange,
     page_image_path,

@@ -14,8 +14,8 @@ import urllib.parse
 
 import pytest
 
-from indexer.catalogue import Catalogue
-from search_app.app import create_app
+from indexer.library.catalogue import Catalogue
+from search_app.web.app import create_app
 from tests.conftest import ROOT, serve_in_thread
 
 
@@ -80,7 +80,7 @@ def test_static_files_cannot_reach_outside_the_static_folder(site):
     base, data = site
     status, body = raw_get(base, "/static/style.css")
     assert status == 200 and body  # the route works
-    assert (ROOT / "search_app" / "app.py").exists()
+    assert (ROOT / "search_app" / "web" / "app.py").exists()
     for trick in TRICKS:
         status, body = raw_get(base, "/static/" + trick)
         assert status in (400, 404), (trick, status)

@@ -6,7 +6,13 @@ import csv
 
 import pytest
 
-from search_app.query import MAX_QUERY_CHARS, ParsedQuery, QueryError, normalize_filter, parse_query
+from search_app.search.query import (
+    MAX_QUERY_CHARS,
+    ParsedQuery,
+    QueryError,
+    normalize_filter,
+    parse_query,
+)
 
 
 @pytest.mark.parametrize(

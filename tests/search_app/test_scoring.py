@@ -7,7 +7,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.scoring import BM25F
 
-from search_app.scoring import WeightedTerm, bm25f, length_norms, posting_blocks
+from indexer.engine.whoosh.scoring import WeightedTerm, bm25f, length_norms, posting_blocks
 
 WORDS = ["noise", "night", "day", "limit", "level", "measure"]
 
@@ -93,8 +93,8 @@ def test_posting_blocks_cover_the_whole_posting_list(segmented):
 def test_kept_postings_give_the_same_answers_and_stay_within_their_budget(
     samples_library, monkeypatch
 ):
-    from indexer.index import SearchIndex
-    from search_app import search as search_module
+    from indexer.engine.whoosh.index import SearchIndex
+    from search_app.search import searching as search_module
 
     index = SearchIndex(samples_library.index_root).open()
     queries = ["夜间噪声", "排放限值 测定方法", "术语和定义"]
@@ -145,7 +145,7 @@ def test_common_words_are_left_to_rarer_ones(tmp_path):
 
 
 def test_scores_read_as_a_mapping_and_give_their_best_first():
-    from search_app.scoring import Scores
+    from indexer.engine.whoosh.scoring import Scores
 
     scores = Scores.of({7: 1.0, 3: 2.5, 9: 1.0, 4: 0.5})
     assert list(scores) == [3, 4, 7, 9] and scores[9] == 1.0 and 5 not in scores

@@ -19,11 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from analyzers.stdno import parse_filename
-from indexer.index import SearchIndex
-from indexer.model import Clause, Standard
-from search_app.evaluate import normalise_std_no
-from search_app.query import QueryError
-from search_app.search import search
+from indexer.engine.whoosh.index import SearchIndex
+from indexer.library.model import Clause, Standard
+from search_app.search.evaluate import normalise_std_no
+from search_app.search.query import QueryError
+from search_app.search.searching import search
 from tests.conftest import HOSTILE_QUERIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,8 +31,8 @@ SAMPLES = ROOT / "corpus" / "samples"
 
 
 def _ingest(paths, data_dir: Path):
-    from indexer.pipeline import ingest
-    from indexer.store import Library
+    from indexer.ingest.pipeline import ingest
+    from indexer.library.store import Library
 
     library = Library.open(str(data_dir))
     report = ingest([str(p) for p in paths], library, workers=1, use_ocr=False)
@@ -375,7 +375,7 @@ def test_real_clause_has_page_and_snippet(corpus_index):
 
 
 def test_counts_in_chinese_numerals_also_search_digits():
-    from search_app.search import arabic_numerals
+    from search_app.search.searching import arabic_numerals
 
     assert arabic_numerals("作者超过三个人时") == "作者超过3个人时"
     assert arabic_numerals("保存十五年") == "保存15年"
@@ -388,7 +388,7 @@ def test_bm25f_matches_whoosh_and_rewards_coordination(tmp_path):
     from whoosh.fields import ID, TEXT, Schema
     from whoosh.scoring import BM25F
 
-    from search_app.scoring import WeightedTerm, bm25f
+    from indexer.engine.whoosh.scoring import WeightedTerm, bm25f
 
     ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT))
     writer = ix.writer()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from search_app.i18n import LABELS
+from search_app.web.i18n import LABELS
 
-TEMPLATES = Path(__file__).parents[2] / "search_app" / "templates"
+TEMPLATES = Path(__file__).parents[2] / "search_app" / "web" / "templates"
 READING_PAGES = (
     "base.html",
     "parts.html",

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from indexer.catalogue import Catalogue
-from indexer.store import Library
-from search_app.accounts import Accounts
-from search_app.app import create_app
-from search_app.uploads import (
+from indexer.library.accounts import Accounts
+from indexer.library.catalogue import Catalogue
+from indexer.library.store import Library
+from search_app.web.app import create_app
+from search_app.web.uploads import (
     INDEXED,
     NEEDS_OCR,
     PARSING,
@@ -577,7 +577,7 @@ def test_readme_curl_upload_runs(site, corpus_dir):
 def test_uploads_after_a_reindex_reach_the_running_server(site, corpus_pdf):
     """`stdsearch reindex` swaps in a new index generation under the running server;
     the server re-opens it, and later uploads are written to, and found in, the new one."""
-    from indexer.index import rebuild_index
+    from indexer.ingest.reindex import rebuild_index
 
     uploaded = requests.get(f"{site.base}/api/standards").json()
     rebuild_index(Library.open(site.data))

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from indexer.store import Library
-from search_app.accounts import Accounts
-from search_app.app import create_app
-from search_app.uploads import FAILED, INDEXED, PARSING, QUEUED, UploadStore
+from indexer.library.accounts import Accounts
+from indexer.library.store import Library
+from search_app.web.app import create_app
+from search_app.web.uploads import FAILED, INDEXED, PARSING, QUEUED, UploadStore
 from tests.conftest import PASSWORD, serve_in_thread, signed_in
 
 # The table as it shipped before it kept any progress.

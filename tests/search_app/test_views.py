@@ -15,9 +15,9 @@ import pytest
 from PIL import Image
 
 from corpus.typeset import typeset
-from indexer.pipeline import ingest
-from indexer.store import Library
-from search_app.app import create_app
+from indexer.ingest.pipeline import ingest
+from indexer.library.store import Library
+from search_app.web.app import create_app
 from tests.conftest import serve_in_thread
 
 HOSTILE = """\

@@ -1,0 +1,265 @@
+"""Ingest a batch of files into the library: validate, parse in workers, store, index.
+
+The parent process is the single writer. Writes happen in an order that keeps the
+library consistent if the process is killed at any point: the original and its JSON
+are written atomically first (orphans if we die here, which the start-up check clears),
+then the catalogue row in one transaction, then the index (which the start-up check
+repairs from the JSON). The library's store lock is held meanwhile, so that two ingests,
+and an ingest and the start-up check, never interleave these steps; and so is the index
+write lock, taken before anything is written: a rebuild is never between them, and a
+writer kept waiting too long (`LibraryBusy`) has changed nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from analyzers.segmenter import initialize
+from indexer.engine.whoosh.index import SearchIndex
+from indexer.library.catalogue import Catalogue
+from indexer.library.lookup import load_standard
+from indexer.library.model import IngestError, Standard
+from indexer.library.status import apply_statuses
+from indexer.library.store import Library, sha256_file
+from indexer.pdf.validate import Limits
+
+from .checks import check_pdfs_in_time
+from .consistency import check_and_repair
+from .parse_file import Progress, parse_standard
+from .worker import run_in_workers
+
+INGESTED = "ingested"
+UNCHANGED = "unchanged"
+NEEDS_OCR = "needs OCR"
+FAILED = "failed"
+WOULD_INGEST = "would ingest"
+WOULD_REPLACE = "would replace"
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    outcome: str
+    reason: str = ""
+    std_no: str = ""
+    sha256: str = ""
+    replaced: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.outcome == FAILED]
+
+
+def collect_pdfs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named on the command line are taken as they are (so a non-PDF gets reported);
+    folders are searched recursively for *.pdf."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+            )
+        else:
+            found.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(path)
+    return unique
+
+
+# page_progress(file name, done, total, stage): a file's parse, page by page ("OCR").
+PageProgress = Callable[[str, int, int, str], None]
+
+
+def _parse_job(
+    path: str, source_file: str, use_ocr: bool, progress: Progress | None = None
+) -> Standard:
+    return parse_standard(Path(path), source_file=source_file, use_ocr=use_ocr, progress=progress)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    library: Library,
+    *,
+    workers: int | None = None,
+    limits: Limits | None = None,
+    use_ocr: bool = True,
+    dry_run: bool = False,
+    progress: Callable[[FileOutcome], None] | None = None,
+    page_progress: PageProgress | None = None,
+    today: date | None = None,
+    source_names: Mapping[Path, str] | None = None,
+) -> IngestReport:
+    """`source_names` gives files the name they are known by when theirs on disk is not
+    (uploads are stored by content): it becomes `source_file` and the name reported.
+
+    `progress` hears of each file's outcome; `page_progress` of how far the parse of a
+    file has got while it runs (an OCR'd scan takes minutes), from the worker parsing it.
+    """
+    if not dry_run:
+        # An entry a killed batch committed but never indexed counts as unchanged below, so
+        # it would stay out of the index: repair first, as the site does when it starts.
+        check_and_repair(library)
+    report = IngestReport()
+    names = {Path(path): name for path, name in (source_names or {}).items()}
+    limits = limits or Limits()
+    files = collect_pdfs(paths)
+    workers = workers or os.cpu_count() or 1
+
+    def done(outcome: FileOutcome) -> None:
+        report.outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+
+    def parsing(key: str, count: int, total: int, stage: str) -> None:
+        page_progress(names.get(Path(key), Path(key).name), count, total, stage)
+
+    catalogue = Catalogue(library.catalogue_path)
+    try:
+        new_files = []
+        for path in files:
+            name = names.get(path, path.name)
+            if not path.exists():
+                done(FileOutcome(name, FAILED, "file not found"))
+                continue
+            sha = sha256_file(path)
+            if catalogue.has(sha) and library.has_extracted(sha):
+                done(FileOutcome(name, UNCHANGED, sha256=sha, std_no=_std_no_of(catalogue, sha)))
+                continue
+            new_files.append((path, name, sha))
+
+        jobs = []
+        checked = check_pdfs_in_time([(path, name) for path, name, _ in new_files], limits, workers)
+        for (path, name, sha), pages in zip(new_files, checked, strict=True):
+            if isinstance(pages, IngestError):
+                if not dry_run:
+                    catalogue.log(name, FAILED, pages.reason, sha)
+                done(FileOutcome(name, FAILED, pages.reason, sha256=sha))
+                continue
+            if dry_run:
+                done(_predicted(catalogue, name, sha))
+                continue
+            deadline = limits.deadline(pages, use_ocr)
+            jobs.append((str(path), name, _parse_job, (str(path), name, use_ocr), deadline))
+
+        index = SearchIndex(library.index_root)
+        if jobs:
+            initialize(user_words=index.words())
+        on_progress = parsing if page_progress else None
+        # Closed at once should a file stop the run (LibraryBusy): no parse outlives it.
+        with closing(run_in_workers(jobs, workers, on_progress)) as results:
+            for key, result in results:
+                path = Path(key)
+                name = names.get(path, path.name)
+                if isinstance(result, IngestError):
+                    catalogue.log(name, FAILED, result.reason)
+                    done(FileOutcome(name, FAILED, result.reason))
+                    continue
+                with library.store_lock(), index.write_lock():
+                    outcome = _store(
+                        library, catalogue, index, path, name, result, today or date.today()
+                    )
+                if outcome.outcome == NEEDS_OCR or result.needs_ocr:
+                    outcome.reason += "; " + _ocr_note(use_ocr)
+                done(outcome)
+    finally:
+        catalogue.close()
+    return report
+
+
+def _predicted(catalogue: Catalogue, name: str, sha: str) -> FileOutcome:
+    """What ingesting a valid new file would do, told without parsing it: a file of the
+    same name with other contents is replaced (an entry of the same number is too, but
+    only the parse tells the number)."""
+    previous = sorted(set(catalogue.find(source_file=name)) - {sha})
+    if not previous:
+        return FileOutcome(name, WOULD_INGEST, sha256=sha)
+    return FileOutcome(
+        name,
+        WOULD_REPLACE,
+        "changed since it was ingested",
+        std_no=_std_no_of(catalogue, previous[0]),
+        sha256=sha,
+        replaced=previous,
+    )
+
+
+def _ocr_note(use_ocr: bool) -> str:
+    if not use_ocr:
+        return "OCR was switched off (--no-ocr)"
+    from indexer.pdf.ocr import tesseract_available, tesseract_status
+
+    if not tesseract_available():
+        return f"OCR unavailable: {tesseract_status() or 'tesseract not installed'}"
+    return "OCR found no text on them"
+
+
+def _std_no_of(catalogue: Catalogue, sha: str) -> str:
+    data = catalogue.metadata(sha)
+    return data.get("std_no", "") if data else ""
+
+
+def _store(
+    library: Library,
+    catalogue: Catalogue,
+    index: SearchIndex,
+    path: Path,
+    name: str,
+    standard: Standard,
+    today: date,
+) -> FileOutcome:
+    sha = sha256_file(path)
+    standard.sha256 = sha
+    library.keep_original(path, sha)
+    library.save_extracted(standard)
+    # A changed file, or a new parse of the same standard, replaces its entry.
+    previous = set(catalogue.find(source_file=standard.source_file))
+    if standard.std_no:
+        previous |= set(catalogue.find(std_no=standard.std_no))
+    previous.discard(sha)
+    outcome = NEEDS_OCR if standard.needs_ocr and not standard.clauses else INGESTED
+    reason = (
+        f"{len(standard.needs_ocr)} page(s) without a usable text layer"
+        if standard.needs_ocr
+        else ""
+    )
+    with catalogue.transaction() as conn:
+        for old in previous:
+            catalogue.move_overrides(old, sha, conn)
+            catalogue.remove(old, conn)
+            catalogue.log(name, "replaced", f"replaces entry {old[:12]}", old, conn)
+        catalogue.put(standard, conn)
+        catalogue.log(name, outcome, reason, sha, conn)
+        changed = _derive_family_statuses(catalogue, standard, today)
+    for old in previous:
+        library.move_to_trash(old)
+    index.replace_many(
+        [load_standard(library, catalogue, s) for s in sorted(changed | {sha})],
+        removed=sorted(previous),
+    )
+    return FileOutcome(name, outcome, reason, standard.std_no, sha, sorted(previous))
+
+
+def _derive_family_statuses(catalogue: Catalogue, standard: Standard, today: date) -> set[str]:
+    """Statuses of the new standard's edition family; returns the shas that changed."""
+    family = catalogue.edition_family(standard.std_no, standard.replaces) if standard.std_no else []
+    family = family or [catalogue.metadata(standard.sha256)]
+    return apply_statuses(catalogue, family, today)

@@ -1,0 +1,230 @@
+"""Librarian corrections to a standard's metadata: checked, stored as overrides, logged.
+
+A correction never touches the stored parse: it becomes an override in the catalogue,
+which every read applies on top (so it survives re-ingest and `reindex`), and one audit
+entry per changed field. The standard's documents, and those of editions whose status
+follows from it, are re-indexed at once, so searches show the change on the next request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from analyzers.stdno import parse_std_no
+from indexer.engine.whoosh.index import SearchIndex
+
+from . import audit
+from .audit import Change
+from .catalogue import Catalogue, now_iso
+from .feedback import FeedbackStore
+from .lookup import load_standard
+from .status import STATUSES, WITHDRAWN, update_statuses
+from .store import Library
+
+# Fields a librarian may correct, in the order the form shows them.
+EDITABLE = (
+    "std_no",
+    "title_zh",
+    "title_en",
+    "issued",
+    "effective",
+    "status",
+    "withdrawn",
+    "replaces",
+    "replaced_by",
+    "adopts",
+    "ics",
+    "ccs",
+    "notes",
+)
+LIST_FIELDS = ("replaces", "ics")
+DATE_FIELDS = ("issued", "effective", "withdrawn")
+# Follow from the number; corrected with it, so filters and facets agree with it.
+NUMBER_FIELDS = ("prefix", "level", "kind", "region")
+MAX_LENGTH = {"title_zh": 500, "title_en": 500, "adopts": 200, "notes": 2000}
+
+ICS_PATTERN = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
+CCS_PATTERN = re.compile(r"^[A-Z] ?\d{2}$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+LIST_SPLIT = re.compile(r"[\n;；,，、]+")
+
+
+class CorrectionRejected(ValueError):
+    """Values the librarian must fix first: field → error code (labels say it in words)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{field}: {code}" for field, code in errors.items()))
+        self.errors = errors
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _items(value: Any) -> list[str]:
+    """A list from a form field (one per line, or separated by ; ,) or from JSON."""
+    raw = value if isinstance(value, list) else LIST_SPLIT.split(_text(value))
+    return [item.strip() for item in raw if isinstance(item, str) and item.strip()]
+
+
+def _iso_date(text: str, full: bool) -> bool:
+    if not DATE_PATTERN.match(text) or (full and len(text) != 10):
+        return False
+    try:
+        date.fromisoformat(text if len(text) == 10 else text + "-01")
+    except ValueError:
+        return False
+    return True
+
+
+def parse_corrections(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and normalise submitted values (only the editable fields present).
+
+    Numbers come back in canonical form, dates as given (ISO `YYYY-MM-DD`, or `YYYY-MM`
+    for issue and effective dates printed with a month only), lists as lists. Raises
+    `CorrectionRejected` naming every field that is wrong.
+    """
+    result: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field in EDITABLE:
+        if field not in values:
+            continue
+        value = values[field]
+        if field == "std_no":
+            number = parse_std_no(_text(value))
+            if number is None:
+                errors[field] = "bad_std_no"
+            else:
+                result[field] = str(number)
+        elif field in ("replaces", "replaced_by"):
+            items = _items(value) if field == "replaces" else [_text(value)] * bool(_text(value))
+            numbers = [parse_std_no(item) for item in items]
+            if None in numbers:
+                errors[field] = "bad_std_no"
+            else:
+                canonical = [str(n) for n in numbers]
+                result[field] = canonical if field == "replaces" else "".join(canonical)
+        elif field in DATE_FIELDS:
+            text = _text(value)
+            if text and not _iso_date(text, full=field == "withdrawn"):
+                errors[field] = "bad_date"
+            else:
+                result[field] = text
+        elif field == "status":
+            text = _text(value)
+            if text and text not in STATUSES:
+                errors[field] = "bad_status"
+            else:
+                result[field] = text
+        elif field == "ics":
+            codes = _items(value)
+            if not all(ICS_PATTERN.match(code) for code in codes):
+                errors[field] = "bad_ics"
+            else:
+                result[field] = codes
+        elif field == "ccs":
+            text = _text(value).upper()
+            if text and not CCS_PATTERN.match(text):
+                errors[field] = "bad_ccs"
+            else:
+                result[field] = text
+        else:
+            text = _text(value)
+            if len(text) > MAX_LENGTH.get(field, 500):
+                errors[field] = "too_long"
+            else:
+                result[field] = text
+    if errors:
+        raise CorrectionRejected(errors)
+    return result
+
+
+def current_values(metadata: dict[str, Any]) -> dict[str, Any]:
+    """What the edit form shows: the standard as read, except that a status the library
+    derives shows as "" (derived), so saving the form unchanged does not pin it."""
+    values = {}
+    for field in EDITABLE:
+        default: Any = [] if field in LIST_FIELDS else ""
+        values[field] = metadata.get(field) or default
+    if metadata.get("sources", {}).get("status") != "librarian":
+        values["status"] = ""
+    return values
+
+
+def _check_lifecycle(after: dict[str, Any]) -> None:
+    if after["status"] == WITHDRAWN and not after["withdrawn"]:
+        raise CorrectionRejected({"withdrawn": "withdrawn_needs_date"})
+    if after["withdrawn"] and after["status"] != WITHDRAWN:
+        raise CorrectionRejected({"withdrawn": "date_needs_withdrawn"})
+
+
+def _number_fields(std_no: str) -> dict[str, str]:
+    number = parse_std_no(std_no)
+    return {
+        "prefix": number.prefix,
+        "level": number.level,
+        "kind": number.kind,
+        "region": number.region,
+    }
+
+
+def apply_corrections(
+    library: Library,
+    sha256: str,
+    values: Mapping[str, Any],
+    user: str,
+    today: date | None = None,
+) -> list[Change]:
+    """Store a librarian's corrections to one standard and re-index what they affect.
+
+    `values` are submitted values (see `parse_corrections`); fields left out, or equal to
+    what the standard already says, change nothing. Returns the changes made.
+    """
+    corrected = parse_corrections(values)
+    with Catalogue(library.catalogue_path) as catalogue:
+        audit.ensure_schema(catalogue.db)
+        metadata = catalogue.metadata(sha256)
+        if metadata is None:
+            raise LookupError(sha256)
+        before = current_values(metadata)
+        after = {**before, **corrected}
+        _check_lifecycle(after)
+        std_no, at = metadata.get("std_no", ""), now_iso()
+        changes = [
+            Change(sha256, std_no, field, before[field], after[field], user, at)
+            for field in EDITABLE
+            if after[field] != before[field]
+        ]
+        if after["std_no"] != before["std_no"]:
+            if set(catalogue.find(std_no=after["std_no"])) - {sha256}:
+                raise CorrectionRejected({"std_no": "std_no_taken"})
+            changes += [
+                Change(sha256, std_no, field, metadata.get(field, ""), value, user, at)
+                for field, value in _number_fields(after["std_no"]).items()
+                if metadata.get(field, "") != value
+            ]
+        if not changes:
+            return []
+        feedback = FeedbackStore(catalogue.db)
+        index = SearchIndex(library.index_root)
+        # The index lock first: should a reindex keep it too long (`IndexBusy`), nothing
+        # is committed and the librarian is told to try again, rather than the catalogue
+        # changing while the index keeps the old values, which the start-up check (it
+        # compares which standards are indexed, not their fields) would never notice.
+        with index.write_lock():
+            with catalogue.transaction() as db:
+                for change in changes:
+                    if change.field == "status" and not change.new_value:
+                        catalogue.clear_override(sha256, "status")
+                    else:
+                        catalogue.set_override(sha256, change.field, change.new_value, user)
+                if after["std_no"] != before["std_no"]:
+                    feedback.renumber(before["std_no"], after["std_no"])
+                audit.record(db, changes)
+            # Other editions' statuses follow from this one's number, dates and links.
+            affected = update_statuses(catalogue, today) | {sha256}
+            index.replace_many([load_standard(library, catalogue, sha) for sha in sorted(affected)])
+    return changes

@@ -1,0 +1,833 @@
+"""The first pages of a standard (and its file name) → its catalogue metadata.
+
+The cover of a Chinese standard has a fixed layout (GB/T 1.1 Annex, and the older
+layouts it grew from), read top to bottom:
+
+    ICS 13.040.40                      ← classification codes, top left
+    Z 60
+    中华人民共和国国家标准               ← banner: the level of the standard
+                         GB 1234—2020  ← number, right-aligned below the banner
+                  代替 GB 1234—2008    ← superseded standards (or `… 废止`)
+          标准的中文名称                ← title, the largest type on the page
+          English title                 ← one or more Latin lines
+        (ISO 1234:2015, MOD)           ← adoption of an international standard
+             （报批稿）                 ← draft stage, when not a published text
+    2020-01-01 发布    2020-07-01 实施  ← dates
+         国家市场监督管理总局   发布     ← issuers
+         国家标准化管理委员会
+
+We walk the cover lines in that order and let the position in the layout decide what a
+line is, rather than matching each field anywhere on the page: a number printed in the
+English title or a date in a publisher's note must not be taken for the standard's own.
+
+Documents in the wild lack covers (scans start at 目次), print template placeholders
+(`SL/T XXXXX—XXXX`) or no number at all (technical specifications). Then the number
+comes from the running header or, last, the file name, the title from the page where
+chapter 1 starts, and `replaces`/`adopts` from the foreword; `sources` records where
+each field came from and `missing` what was not found, so a librarian knows what to
+check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from analyzers.normalize import fold_dashes, is_cjk
+from analyzers.stdno import StandardNumber, find_std_nos, parse_filename
+from indexer.library.model import Line, Page
+
+from .dates import find_dates, find_labelled_dates
+
+COVER = "cover"
+HEADER = "header"
+FOREWORD = "foreword"
+FILENAME = "filename"
+
+# Fields a cover normally prints; the ones not found are listed in `missing`.
+COVER_FIELDS = ("std_no", "title_zh", "title_en", "ics", "ccs", "issued", "effective", "issuers")
+
+DRAFT_STAGES = ("征求意见稿", "送审稿", "报批稿")
+# Adoption degrees (GB/T 20000.2): Chinese wording in forewords → the code covers print.
+ADOPTION_DEGREES = {
+    "等同采用": "IDT",
+    "修改采用": "MOD",
+    "非等效采用": "NEQ",
+    "等效采用": "EQV",
+    "参照采用": "NEQ",
+}
+
+# How far into the document the front matter (cover, 目次, 前言, first chapter) reaches.
+FRONT_PAGES = 12
+
+
+@dataclass
+class CoverMetadata:
+    std_no: str = ""
+    prefix: str = ""
+    kind: str = ""
+    level: str = ""
+    region: str = ""
+    title_zh: str = ""
+    title_en: str = ""
+    ics: list[str] = field(default_factory=list)
+    ccs: str = ""
+    issued: str = ""
+    effective: str = ""
+    replaces: list[str] = field(default_factory=list)
+    adopts: str = ""
+    issuers: list[str] = field(default_factory=list)
+    draft: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Text tests
+
+
+def compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _cjk_share(text: str) -> float:
+    chars = compact(text)
+    return sum(is_cjk(ch) for ch in chars) / len(chars) if chars else 0.0
+
+
+def _latin_share(text: str) -> float:
+    chars = compact(text)
+    return sum(ch.isascii() and ch.isalpha() for ch in chars) / len(chars) if chars else 0.0
+
+
+def _is_chinese(text: str) -> bool:
+    return _cjk_share(text) >= 0.5
+
+
+def _is_latin(text: str) -> bool:
+    return _latin_share(text) >= 0.5 and sum(ch.isascii() and ch.isalpha() for ch in text) >= 2
+
+
+# Banners name the kind of document, which tells the level the number must have:
+# `中华人民共和国国家标准`, `中华人民共和国交通运输行业标准`, `广东省地方标准`, `团体标准`,
+# `中华人民共和国国家计量技术规范`, `中华人民共和国国家标准化指导性技术文件`.
+_BANNER = re.compile(
+    r"^(?:中华人民共和国.{0,14}(?:标准|技术规范|检定规程|技术文件)"
+    r"|.{0,16}(?:地方标准|团体标准|企业标准|行业标准))$"
+)
+# Checked in order: 国家环境保护标准 and 国家生态环境标准 are sector (HJ) standards.
+_BANNER_LEVELS = (
+    ("行业", "industry"),
+    ("环境保护标准", "industry"),
+    ("生态环境标准", "industry"),
+    ("军用", "industry"),
+    ("地方", "local"),
+    ("团体", "group"),
+    ("企业", "enterprise"),
+    ("国家", "national"),
+)
+
+
+def banner_level(text: str) -> str:
+    """The level a cover banner announces, or "" when the line is no banner.
+
+    OCR drops or doubles characters of the banner (`中华人民共和家标准`,
+    `中华人人民共和国国家标准`); its opening words are enough when the position fits.
+    """
+    text = compact(text)
+    if not (_BANNER.match(text) or (text.startswith("中华人") and len(text) <= 20)):
+        return ""
+    return next((level for word, level in _BANNER_LEVELS if word in text), "national")
+
+
+_ICS = re.compile(r"^[I1l|][CG][S5](?![A-Za-z])[:：]?(?P<codes>[^A-Za-z\u4e00-\u9fff]*)")
+_ICS_CODE = re.compile(r"\s*(\d{2})[.\s]?(\d{3})(?:[.\s]?(\d{2}))?(?!\d)")
+# OCR puts quotes and commas around the code (`、R 07`, `T“35`).
+_CCS = re.compile(
+    r"^(?:CCS|中国标准文献分类号)?[:：]?[\s、,.“”\"'‘’]*(?P<letter>[A-Z])[\s“”\"'‘’]?"
+    r"(?P<num>\d{2})(?:\s?/\s?(?P<num2>\d{2}))?(?!\d)"
+)
+_CCS_LABEL = re.compile(r"^(?:CCS|中国标准文献分类号)")
+_PLACEHOLDER = re.compile(r"[X×]{2,}|xxx|点击此处")
+_REPLACES_WORDS = ("代替", "废止")
+_FILING = "备案号"
+_NOTE = re.compile(r"[。]|本电子版|出版|以.*为准|仅供|请以")
+_ADOPTION_DEGREE = re.compile(r"\b(IDT|MOD|NEQ|EQV)\b")
+_STAGE = re.compile(r"^[(（]?(?P<stage>征求意见稿|送审稿|报批稿|发布稿|讨论稿|草案|试行)[)）]?$")
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+_PART = re.compile(r"^第\s*\d+\s*部分")
+_FRONT_HEADING = re.compile(r"^(目次|目录|前言|引言)$")
+_CHAPTER_ONE = re.compile(r"^1\s*[、.]?\s*(范围|适用范围|主题内容与适用范围|总则|主题内容)$")
+_LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,})")
+
+
+def parse_ics(text: str) -> list[str]:
+    """`ICS 13.040.40`, `ICS 13 040 40`, `ICS0114020`, `ICS 03.220.20;35.240.60` → dotted codes.
+
+    An ICS code is a two-digit field, a three-digit group and a two-digit subgroup;
+    prints that lose the dots (letter-spaced or drawn separators) still keep the digits
+    in that order, so the digits alone give the code back.
+    """
+    m = _ICS.match(text.strip())
+    if not m:
+        return []
+    codes = []
+    # Separators other than `;` may be anything: dots, spaces, or an unmapped glyph.
+    for group in re.split(r"[;；,，]", m["codes"]):
+        if _PLACEHOLDER.search(group) or re.search(r"[×xX]", group):
+            continue
+        # A well-formed code first: OCR may read specks after it (`35.240.60 "2`).
+        dotted = _ICS_CODE.match(group)
+        digits = "".join(dotted.groups("")) if dotted else re.sub(r"\D", "", group)
+        if len(digits) not in (2, 5, 7):
+            continue
+        code = ".".join(part for part in (digits[:2], digits[2:5], digits[5:7]) if part)
+        codes.append(code)
+    return codes
+
+
+def parse_ccs(text: str) -> str:
+    """`Z 60`, `Z60`, `CCS R 10/19`, `中国标准文献分类号 Z 67` → `Z 60` … ("" for none)."""
+    m = _CCS.match(text.strip())
+    if not m:
+        return ""
+    code = f"{m['letter']} {m['num']}"
+    return f"{code}/{m['num2']}" if m["num2"] else code
+
+
+def _numbers_in(text: str) -> list[StandardNumber]:
+    """Standard numbers on a cover line, repairing a year whose dash is drawn, not typed."""
+    # Letter-spaced and OCR'd print opens up part numbers (`GB/T 26875. 3—2011`).
+    text = re.sub(r"(?<=\d)\s*\.\s+(?=\d)", ".", text)
+    # OCR reads the dash before the year as the character 一.
+    text = re.sub(r"(?<=[0-9])\s*一\s*(?=(?:[0-9]{2}){1,2}(?![0-9]))", "-", text)
+    found = []
+    for number, _start, end in find_std_nos(text):
+        if not number.dated:
+            year = re.match(r"\s+((?:19|20)\d{2})(?!\d)", text[end:])
+            if year:
+                number = replace(number, year=year.group(1))
+        found.append(number)
+    return found
+
+
+def _only_numbers(text: str) -> bool:
+    """True when a line is nothing but standard numbers and separators."""
+    rest = text
+    for _number, start, end in sorted(find_std_nos(text), key=lambda f: -f[1]):
+        rest = rest[:start] + rest[end:]
+    rest = re.sub(r"\s+((?:19|20)\d{2})(?!\d)", "", rest)
+    return bool(find_std_nos(text)) and not re.sub(r"[\s,，、;；和及]", "", rest)
+
+
+def _page_size(page: Page) -> float:
+    """The median type size of a page: body text on text pages, the cover's scale on covers."""
+    sizes = sorted(line.size for line in page.lines if line.size)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def _large(line: Line, page: Page, points: float) -> bool:
+    """Set in display type: `points` on an A4 page, or clearly above the page's own text.
+
+    Scans and reduced prints scale everything down, so absolute sizes alone fail there.
+    """
+    return line.size >= min(points * min(1.0, page.width / 595), 1.3 * _page_size(page))
+
+
+def _is_banner(line: Line, page: Page) -> bool:
+    return _large(line, page, 14) and line.top < 0.4 * page.height and bool(banner_level(line.text))
+
+
+# Where two issuing bodies printed side by side may be cut apart (the text layer loses
+# the gap between them): only the unambiguous endings.
+_BODY_END = re.compile(r"(?:总局|委员会|部|厅|局|协会|学会|联合会|研究院|中心)")
+# What the name of an issuing body ends with.
+_BODY_NAME_END = re.compile(
+    r"(?:总局|委员会|部|厅|局|署|办公室|协会|学会|联合会|研究院|研究所|院|中心|银行|公司|集团|委|会)"
+)
+
+
+def _issuer_name(text: str) -> str:
+    """The issuing body printed on a line, or "" when the line names none.
+
+    Page numbers, stray marks and OCR noise share the bottom band with the issuers;
+    a few characters after the last word that ends a body's name are such noise.
+    """
+    text = compact(re.sub(r"\s*发\s*布\s*$", "", text))
+    text = re.sub(r"[\x21-\x7e，。、；：]", "", text)
+    ends = list(_BODY_NAME_END.finditer(text))
+    if not ends or len(text) - ends[-1].end() > 3 or ends[-1].end() < 3:
+        return ""
+    return text[: ends[-1].end()]
+
+
+def split_issuers(text: str) -> list[str]:
+    """`国家市场监督管理总局国家标准化管理委员会` → the two bodies."""
+    bodies = []
+    rest = text
+    while rest:
+        cut = None
+        for m in _BODY_END.finditer(rest):
+            after = rest[m.end() :]
+            if m.end() >= 4 and len(after) >= 4 and _BODY_END.search(after[-3:]):
+                cut = m.end()
+                break
+        if cut is None:
+            bodies.append(rest)
+            break
+        bodies.append(rest[:cut])
+        rest = rest[cut:]
+    return [body for body in bodies if len(body) >= 2]
+
+
+def _usable(page: Page) -> bool:
+    """Pages whose lines can be believed: garbled text layers are not, unless OCR replaced them."""
+    return bool(page.lines) and (not page.needs_ocr or page.ocr)
+
+
+def _is_front_matter(page: Page) -> bool:
+    """目次, 前言, 引言 or the first chapter: the cover, if any, was before."""
+    for line in page.lines:
+        text = compact(line.text)
+        if _FRONT_HEADING.match(text) or (_CHAPTER_ONE.match(text) and not _LEADER.search(text)):
+            return True
+    return False
+
+
+def _is_prose(text: str) -> bool:
+    """Sentences of the foreword (`本标准…批准。`), not cover print."""
+    flat = compact(text)
+    return flat.startswith("本") or "。" in flat or len(flat) > 40
+
+
+def _cover_signal(page: Page) -> bool:
+    """A banner, the ICS line or cover dates; or, on a page that is not front matter, display type.
+
+    Old standards (GB 8978-1996) print banner, number and title above chapter 1 on the
+    first page: that page is their cover.
+    """
+    top = [line for line in page.lines if line.top < 0.3 * page.height]
+    if any(_is_banner(line, page) or _ICS.match(compact(line.text)) for line in top):
+        return True
+    if any(find_labelled_dates(line.text) and not _is_prose(line.text) for line in page.lines):
+        return True
+    return not _is_front_matter(page) and any(
+        line.size >= 18 and _is_chinese(line.text) and len(compact(line.text)) >= 3
+        for line in page.lines
+    )
+
+
+def find_cover(pages: list[Page]) -> Page | None:
+    """The cover (or title page): the first page before the front matter that looks like one."""
+    for page in pages[:3]:
+        if not _usable(page):
+            continue
+        if _cover_signal(page):
+            return page
+        if _is_front_matter(page):
+            return None
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The cover, line by line
+
+
+@dataclass
+class _CoverReading:
+    """What the walk over the cover lines found, before fallbacks."""
+
+    banner_level: str = ""
+    numbers: list[tuple[StandardNumber, Line]] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
+    ics: list[str] = field(default_factory=list)
+    ccs: str = ""
+    title_zh: list[Line] = field(default_factory=list)
+    title_en: list[Line] = field(default_factory=list)
+    adoption: list[str] = field(default_factory=list)
+    dates: dict[str, str] = field(default_factory=dict)
+    plain_dates: list[str] = field(default_factory=list)
+    issuers: list[str] = field(default_factory=list)
+    draft: str = ""
+
+
+def _read_cover(page: Page) -> _CoverReading:
+    found = _CoverReading()
+    lines = sorted(page.lines, key=lambda line: (round(line.top), line.x0))
+    state = "head"  # head → number → title → english → bottom
+    # With a banner on the page, nothing above it is the title (logos such as `JT`, `DB44`).
+    has_banner = any(_is_banner(line, page) for line in lines)
+    title_size = 0.0
+    previous_kind = ""
+    block_bottom = 0.0  # bottom of the title block so far: the English title follows closely
+    in_adoption = False
+    for line in lines:
+        text = line.text.strip()
+        flat = compact(text)
+        kind = "other"
+        if not flat:
+            continue
+        stage = _STAGE.match(flat)
+        draft = next((name for name in DRAFT_STAGES if name in flat), "")
+        labelled = find_labelled_dates(text)
+        if in_adoption and (_is_chinese(text) or labelled or len(found.adoption) >= 4):
+            in_adoption = False  # the closing parenthesis was lost
+        if in_adoption:
+            found.adoption.append(text)
+            in_adoption = not re.search(r"[)）]\s*$", text)
+            kind = "adoption"
+        elif _ICS.match(flat):
+            found.ics = parse_ics(text)
+            ccs = _CCS.search(text.strip()[3:].lstrip(" \t:：0123456789.;；"))
+            if ccs:
+                found.ccs = parse_ccs(ccs.group(0))
+            kind = "ics"
+        elif state == "head" and not found.ccs and (parse_ccs(text) or _CCS_LABEL.match(flat)):
+            found.ccs = parse_ccs(
+                re.sub(r"^(CCS|中国标准文献分类号)[:：]?", "", flat)
+            ) or parse_ccs(text)
+            kind = "ccs"
+        elif _FILING in flat:
+            kind = "filing"
+        elif state in ("head", "number") and not found.banner_level and _is_banner(line, page):
+            found.banner_level = banner_level(flat)
+            state = "number"
+            kind = "banner"
+        elif labelled:
+            found.dates.update({k: v for k, v in labelled.items() if k not in found.dates})
+            state = "bottom"
+            kind = "dates"
+            # Old layouts: `国家环境保护局 1996-10-04批准 1998-01-01实施`.
+            before = re.split(r"(?:19|20)\d", flat, maxsplit=1)[0]
+            found.issuers.extend(split_issuers(_issuer_name(before)))
+        elif stage:
+            if stage["stage"] in DRAFT_STAGES:
+                found.draft = found.draft or stage["stage"]
+            kind = "stage"
+        elif state in ("head", "number") and any(word in flat for word in _REPLACES_WORDS):
+            # `GB 5749—2006 代替 GB 5749—85`: the standard's own number may lead the line;
+            # `DB4426-1989 废止`: what is made void precedes the word.
+            head, word, tail = re.split(r"(代\s*替|废\s*止)", text, maxsplit=1)
+            if "代" in word:
+                found.numbers.extend((n, line) for n in _numbers_in(head))
+                found.replaces.extend(str(n) for n in _numbers_in(tail))
+            else:
+                found.replaces.extend(str(n) for n in _numbers_in(head + " " + tail))
+            kind = "replaces"
+            if "代" in word and sum(is_cjk(ch) for ch in head) >= 4 and not found.title_zh:
+                # Old single-page layouts print the title and 代替 side by side.
+                found.title_zh.append(replace(line, text=head.strip()))
+                title_size = line.size
+                state = "title"
+                kind = "title"
+        elif state in ("head", "number") and find_std_nos(text) and not _is_chinese(text):
+            if previous_kind == "replaces" and found.numbers and _only_numbers(text):
+                found.replaces.extend(str(n) for n in _numbers_in(text))
+                kind = "replaces"
+            else:
+                found.numbers.extend((n, line) for n in _numbers_in(text))
+                kind = "number"
+            state = "number"
+        elif state in ("head", "number") and _PLACEHOLDER.search(flat) and not _is_chinese(text):
+            kind = "number"  # a template placeholder (`SL/T XXXXX—XXXX`): no number printed
+        elif (
+            state in (("number", "title") if has_banner else ("head", "number", "title"))
+            and _is_chinese(text)
+            and _large(line, page, 13)
+            and not _NOTE.search(flat)
+            and not _PLACEHOLDER.search(flat)
+            and line.size >= 0.65 * title_size
+            and flat != "发布"
+        ):
+            title_size = max(title_size, line.size)
+            found.title_zh.append(line)
+            state = "title"
+            kind = "title"
+        elif (
+            state in ("title", "english")
+            and re.match(r"^[(（]", text)
+            and (
+                find_std_nos(text) or _ADOPTION_DEGREE.search(text) or re.search(r"[A-Z]{2,}", text)
+            )
+        ):
+            found.adoption.append(text)
+            in_adoption = not re.search(r"[)）]\s*$", text)
+            state = "english"
+            kind = "adoption"
+        elif (
+            state in ("title", "english")
+            and _is_latin(text)
+            and previous_kind in ("title", "english", "stage")
+            and not _PLACEHOLDER.search(flat)
+            and line.top - block_bottom < max(4 * line.size, 0.08 * page.height)
+        ):
+            found.title_en.append(line)
+            state = "english"
+            kind = "english"
+        elif _PUNCT_ONLY.match(flat):
+            kind = previous_kind  # stray punctuation set apart from its line
+        elif state != "head" and line.top > 0.55 * page.height and _is_chinese(text):
+            if find_dates(text) and len(flat) <= 12:
+                found.plain_dates.extend(d for d, _s, _e in find_dates(text))
+                kind = "dates"
+            elif flat == "发布" or _NOTE.search(flat) or draft:
+                kind = "other"
+            else:
+                issuers = split_issuers(_issuer_name(text))
+                found.issuers.extend(issuers)
+                kind = "issuer" if issuers else "other"
+            if state in ("title", "english"):
+                state = "bottom"
+        if draft and not found.draft:
+            found.draft = draft
+        if kind != "other":
+            previous_kind = kind
+        if kind in ("title", "english", "stage", "adoption"):
+            block_bottom = max(block_bottom, line.bottom)
+    if found.title_zh:
+        # OCR noise beside the title (a stamp, a logo) may come first in reading order.
+        biggest = max(line.size for line in found.title_zh)
+        found.title_zh = [line for line in found.title_zh if line.size >= 0.65 * biggest]
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Joining title lines
+
+
+def _english_elements(lines: list[str]) -> int:
+    """How many title elements (introductory, main, complementary) the English title shows.
+
+    Elements are set apart by a dash (`…vehicles—Video …`) or start a new line with a
+    capital letter; a line that continues in lower case is a mere wrap.
+    """
+    if not lines:
+        return 0
+    count = 1
+    for i, line in enumerate(lines):
+        count += len(re.findall(r"\s*(?:—|--|-{2,})\s*(?=[A-Z])", line))
+        if i and re.match(r"^[A-Z]", line.strip()) and not re.search(r"(?:—|--)\s*$", lines[i - 1]):
+            count += 1
+    return count
+
+
+def join_title_zh(lines: list[str], english: list[str] | None = None) -> str:
+    """Chinese title lines → one title: wraps joined without space, elements with one.
+
+    A Chinese line break alone does not tell a wrap from a new element. A part heading
+    (`第3部分：…`) always starts an element; otherwise we trust the English title: when
+    it has as many elements as there are Chinese lines, each line is an element.
+    """
+    # Chinese titles take the full-width colon (`第1部分：总则`); OCR reads it as ASCII.
+    lines = [
+        re.sub(r"(?<=[\u4e00-\u9fff\d]):(?=[\u4e00-\u9fff])", "：", compact(line)) for line in lines
+    ]
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    elements = _english_elements(english or [])
+    one_per_line = len(lines) > 1 and elements == len(lines)
+    title = lines[0]
+    for line in lines[1:]:
+        title += " " if _PART.match(line) or one_per_line else ""
+        title += line
+    return title
+
+
+def join_title_en(lines: list[str]) -> str:
+    """Latin title lines joined with a space, except around a dash that ends or starts a line."""
+    title = ""
+    for raw in lines:
+        line = re.sub(r"\s+", " ", raw).strip()
+        line = re.sub(r"\s*[:：]\s*", ": ", line).replace("，", ", ").replace("  ", " ")
+        # OCR reads the em dash between title elements as the character 一.
+        line = re.sub(r"(?<=[A-Za-z])\s*一\s*(?=[A-Z]|$)", "—", line)
+        if not line:
+            continue
+        if title and not re.search(r"(—|--)$", title) and not line.startswith(("—", "--")):
+            title += " "
+        title += line
+    return re.sub(r"\s+[.,;:]$", "", title.strip())
+
+
+# ---------------------------------------------------------------------------
+# Without a cover: running headers, the first chapter page, the foreword
+
+
+def header_number(pages: list[Page]) -> StandardNumber | None:
+    """The number in the running header of the front pages, when it repeats."""
+    counts: Counter[str] = Counter()
+    numbers: dict[str, StandardNumber] = {}
+    for page in pages[:FRONT_PAGES]:
+        if not _usable(page) and not page.removed:
+            continue
+        band = [line for line in page.removed if line.top < 0.5 * page.height]
+        band += [line for line in page.lines if line.top < 0.15 * page.height]
+        seen = set()
+        for line in band:
+            for number in _numbers_in(line.text):
+                if number.dated and str(number) not in seen:
+                    seen.add(str(number))
+                    counts[str(number)] += 1
+                    numbers[str(number)] = number
+    if not counts:
+        return None
+    best, count = counts.most_common(1)[0]
+    return numbers[best] if count >= 2 or len(pages) == 1 else None
+
+
+def _body_size(page: Page) -> float:
+    sizes = sorted(line.size for line in page.lines if line.size)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def chapter_title(pages: list[Page]) -> list[str]:
+    """The title printed above chapter 1 (`1 范围`) on the first body page."""
+    for page in pages[:FRONT_PAGES]:
+        if not _usable(page):
+            continue
+        lines = sorted(page.lines, key=lambda line: line.top)
+        for i, line in enumerate(lines):
+            text = compact(line.text)
+            if _CHAPTER_ONE.match(text) and not _LEADER.search(text):
+                body = _body_size(page)
+                above = [
+                    candidate.text
+                    for candidate in lines[:i]
+                    if _is_chinese(candidate.text)
+                    and candidate.size > body + 1
+                    and not _FRONT_HEADING.match(compact(candidate.text))
+                ]
+                return above
+    return []
+
+
+def foreword_text(pages: list[Page]) -> str:
+    """The text of the 前言, joined across lines and pages."""
+    collecting = False
+    parts: list[str] = []
+    for page in pages[:FRONT_PAGES]:
+        if not _usable(page):
+            continue
+        for line in page.lines:
+            text = compact(line.text)
+            if text == "前言" and not _LEADER.search(text):
+                collecting = True
+                continue
+            if collecting and (
+                text == "引言" or _CHAPTER_ONE.match(text) or text in ("目次", "目录")
+            ):
+                return _join_prose(parts)
+            if collecting:
+                parts.append(line.text.strip())
+    return _join_prose(parts)
+
+
+def _join_prose(parts: list[str]) -> str:
+    text = ""
+    for part in parts:
+        if text and part and text[-1].isascii() and part[0].isascii() and text[-1].isalnum():
+            text += " "
+        text += part
+    return text
+
+
+def foreword_replaces(text: str) -> list[str]:
+    """Numbers the foreword says this standard replaces, revises or makes void."""
+    text = re.sub(r"《[^》]*》", "", text)
+    found: list[str] = []
+    patterns = (
+        r"本(?:标准|文件|部分|规范|规程)代替(?P<span>[^。；;]*?)(?:，与|,与|相比|。|；|;|$)",
+        r"自本(?:标准|文件|部分|规范|规程)实施之日起(?P<span>[^。]*?)废止",
+        r"本(?:标准|文件|部分|规范|规程)是对(?P<span>[^。]*?)的(?:第.次)?修订",
+    )
+    for pattern in patterns:
+        for m in re.finditer(pattern, text):
+            for number, _s, _e in find_std_nos(m["span"]):
+                if number.dated and str(number) not in found:
+                    found.append(str(number))
+    return found
+
+
+def foreword_adopts(text: str) -> str:
+    """`本标准修改采用ISO 690:2010` → `ISO 690:2010, MOD`."""
+    pattern = "|".join(sorted(ADOPTION_DEGREES, key=len, reverse=True))
+    for m in re.finditer(rf"(?<!不)({pattern})", text):
+        tail = text[m.end() : m.end() + 80]
+        numbers = [
+            n for n, start, _e in find_std_nos(tail) if start < 12 and n.level == "international"
+        ]
+        if numbers:
+            return f"{numbers[0]}, {ADOPTION_DEGREES[m.group(1)]}"
+    return _consistency_adopts(text)
+
+
+def _consistency_adopts(text: str) -> str:
+    """Older forewords: `本标准与ISO 690:1987的一致性程度为非等效`."""
+    words = {"等同": "IDT", "修改": "MOD", "非等效": "NEQ", "等效": "EQV"}
+    m = re.search(r"与(?P<span>[^。]{2,80}?)的一致性程度为(?P<degree>非等效|等同|修改|等效)", text)
+    if not m:
+        return ""
+    numbers = [n for n, _s, _e in find_std_nos(m["span"]) if n.level == "international"]
+    return f"{numbers[0]}, {words[m['degree']]}" if numbers else ""
+
+
+def _foreword_dates(text: str) -> dict[str, str]:
+    dates = {}
+    approved = re.search(
+        r"本(?:标准|文件)[^。]{0,30}?((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)批准", text
+    )
+    if approved:
+        dates["批准"] = find_dates(approved.group(1))[0][0]
+    effective = re.search(r"本(?:标准|文件)自((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)起实施", text)
+    if effective:
+        dates["实施"] = find_dates(effective.group(1))[0][0]
+    return dates
+
+
+def _adoption_from_cover(parts: list[str]) -> str:
+    """`(ISO 690:2010, Information and documentation—…, NEQ)` → `ISO 690:2010, NEQ`."""
+    text = re.sub(r"\s+", " ", " ".join(parts)).strip().strip("()（）")
+    degree = _ADOPTION_DEGREE.findall(fold_dashes(text))
+    designation = re.split(r"[,，]", text, maxsplit=1)[0].strip()
+    numbers = find_std_nos(designation)
+    if numbers:
+        designation = str(numbers[0][0])
+    if not designation:
+        return ""
+    return f"{designation}, {degree[-1]}" if degree else designation
+
+
+# ---------------------------------------------------------------------------
+# The whole
+
+
+def _pick_number(reading: _CoverReading) -> tuple[StandardNumber | None, Line | None]:
+    """The cover's own number: dated, and of the level its banner announces."""
+    candidates = [(n, line) for n, line in reading.numbers if n.level != "international"]
+    if not candidates:
+        return None, None
+
+    def rank(item: tuple[StandardNumber, Line]) -> tuple[int, int]:
+        number, _line = item
+        level_ok = not reading.banner_level or number.level == reading.banner_level
+        return (0 if level_ok else 1, 0 if number.dated else 1)
+
+    return min(candidates, key=rank)
+
+
+def _set_number(meta: CoverMetadata, number: StandardNumber, source: str) -> None:
+    meta.std_no = str(number)
+    meta.prefix = number.prefix
+    meta.kind = number.kind
+    meta.level = number.level
+    meta.region = number.region
+    meta.sources["std_no"] = source
+
+
+def parse_cover(pages: list[Page], filename: str = "") -> CoverMetadata:
+    """Catalogue metadata from the first pages of a standard and the name of its file."""
+    meta = CoverMetadata()
+    pages = sorted(pages, key=lambda page: page.number)
+    cover = find_cover(pages)
+    reading = _read_cover(cover) if cover else _CoverReading()
+    _identify(meta, reading, cover, pages, filename)
+    _take_cover(meta, reading)
+    if not reading.title_zh:
+        lines = chapter_title(pages)
+        if lines:
+            meta.title_zh = join_title_zh(lines)
+            meta.sources["title_zh"] = FOREWORD
+    _take_foreword(meta, foreword_text(pages))
+    meta.missing = [name for name in COVER_FIELDS if not getattr(meta, name)]
+    return meta
+
+
+def _identify(
+    meta: CoverMetadata,
+    reading: _CoverReading,
+    cover: Page | None,
+    pages: list[Page],
+    filename: str,
+) -> None:
+    """The number: from the cover, else the running header, else the file name."""
+    number, number_line = _pick_number(reading)
+    if cover is not None and number is not None and number_line is not None:
+        on_title_page = not reading.banner_level and number_line.top < 0.12 * cover.height
+        _set_number(meta, number, HEADER if on_title_page else COVER)
+    if number is None or not number.dated:
+        # No number, or its year unreadable (OCR): the running header repeats it.
+        repeated = header_number(pages)
+        if repeated is not None and (number is None or repeated.undated == number.undated):
+            _set_number(meta, repeated, HEADER)
+    if not meta.std_no and filename:
+        named = parse_filename(filename)
+        if named is not None:
+            _set_number(meta, named, FILENAME)
+
+
+def _take_cover(meta: CoverMetadata, reading: _CoverReading) -> None:
+    english = [line.text for line in reading.title_en]
+    if reading.title_zh:
+        meta.title_zh = join_title_zh([line.text for line in reading.title_zh], english)
+        meta.sources["title_zh"] = COVER
+    if english:
+        meta.title_en = join_title_en(english)
+        meta.sources["title_en"] = COVER
+    if reading.ics:
+        meta.ics = reading.ics
+        meta.sources["ics"] = COVER
+    if reading.ccs:
+        meta.ccs = reading.ccs
+        meta.sources["ccs"] = COVER
+
+    issued = reading.dates.get("发布") or reading.dates.get("批准") or ""
+    if not issued and reading.plain_dates and not reading.dates.get("实施"):
+        issued = reading.plain_dates[0]  # `二〇一三年一月` under the issuer
+    if issued:
+        meta.issued = issued
+        meta.sources["issued"] = COVER
+    if reading.dates.get("实施"):
+        meta.effective = reading.dates["实施"]
+        meta.sources["effective"] = COVER
+
+    if reading.replaces:
+        meta.replaces = list(dict.fromkeys(reading.replaces))
+        meta.sources["replaces"] = COVER
+    if reading.adoption:
+        meta.adopts = _adoption_from_cover(reading.adoption)
+    if not meta.adopts:
+        # `GB/T 19001—2016/ISO 9001:2015`: a double number means identical adoption.
+        international = [n for n, _line in reading.numbers if n.level == "international"]
+        if international:
+            meta.adopts = f"{international[0]}, IDT"
+    if meta.adopts:
+        meta.sources["adopts"] = COVER
+    if reading.issuers:
+        meta.issuers = reading.issuers
+        meta.sources["issuers"] = COVER
+    meta.draft = reading.draft
+    if meta.draft:
+        meta.sources["draft"] = COVER
+
+
+def _take_foreword(meta: CoverMetadata, foreword: str) -> None:
+    """What the cover did not print but the foreword states."""
+    if not foreword:
+        return
+    if not meta.replaces:
+        meta.replaces = foreword_replaces(foreword)
+        if meta.replaces:
+            meta.sources["replaces"] = FOREWORD
+    if not meta.adopts:
+        meta.adopts = foreword_adopts(foreword)
+        if meta.adopts:
+            meta.sources["adopts"] = FOREWORD
+    dates = _foreword_dates(foreword)
+    if not meta.issued and dates.get("批准"):
+        meta.issued = dates["批准"]
+        meta.sources["issued"] = FOREWORD
+    if not meta.effective and dates.get("实施"):
+        meta.effective = dates["实施"]
+        meta.sources["effective"] = FOREWORD

@@ -1,0 +1,127 @@
+"""The Flask application factory: the only place that holds state for the web side."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.library.store import Library, LibraryBusy
+
+from .i18n import translator
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        DATA_DIR=os.environ.get("STDSEARCH_DATA", "instance"),
+        MAX_QUERY_LENGTH=500,
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    library = Library.open(Path(app.config["DATA_DIR"]))
+    app.extensions["stdsearch.library"] = library
+
+    from analyzers.chinese import initialize
+    from indexer.ingest.consistency import check_and_repair, refresh_statuses
+
+    from .library_state import LibraryState
+
+    if app.config.get("REPAIR_ON_START", True):
+        try:
+            check_and_repair(library)
+            refresh_statuses(library)
+        except LibraryBusy as busy:
+            # The writer holding the lock leaves the library as consistent as the check
+            # would: a rebuild indexes exactly what the catalogue lists, and an ingest runs
+            # this check first. Serving searches meanwhile beats refusing to start.
+            app.logger.warning("start-up check skipped: %s", busy)
+    state = LibraryState(library)
+    initialize(user_words=state.user_words())
+    app.extensions["stdsearch.state"] = state
+
+    @app.before_request
+    def choose_language() -> None:
+        lang = request.args.get("lang") or request.cookies.get("lang") or "zh"
+        g.lang = "en" if lang == "en" else "zh"
+
+    @app.after_request
+    def remember_language(response):
+        if request.args.get("lang") in ("zh", "en"):
+            response.set_cookie(
+                "lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax"
+            )
+        return response
+
+    @app.context_processor
+    def inject_helpers() -> dict:
+        return {"t": translator(g.get("lang", "zh")), "lang": g.get("lang", "zh")}
+
+    from .auth import current_user, init_auth
+    from .views import admin, compare, edit, feedback, search, standard, terms, upload
+
+    init_auth(app, library.root)
+    app.jinja_env.globals["current_user"] = current_user
+    for module in (search, standard, compare, terms, admin, edit, feedback):
+        app.register_blueprint(module.blueprint)
+    # Registers its blueprint and starts the app's ingest thread for uploads.
+    upload.init_uploads(app, library)
+    register_error_pages(app)
+    return app
+
+
+# Seconds a client is asked to wait when a reindex or batch ingest keeps the library busy.
+RETRY_AFTER = 30
+
+
+def register_error_pages(app: Flask) -> None:
+    """Friendly pages (with a search box) and JSON errors; never a stack trace to users."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        label = getattr(error, "label", None)
+        return _error_response(error.code or 500, error.description or error.name, label)
+
+    @app.errorhandler(LibraryBusy)
+    def library_busy(error: LibraryBusy):
+        """A change that waited too long for the library's lock. Writers take the lock
+        before they commit anything, so nothing was changed: the reader may simply retry."""
+        app.logger.warning("%s %s: %s", request.method, request.path, error)
+        body, code = _error_response(
+            503, str(error), ("library_busy_message", {}), title_label="library_busy"
+        )
+        response = make_response(body, code)
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unhandled error")
+        return _error_response(500, "internal error")
+
+
+def _error_response(
+    code: int,
+    message: str,
+    label: tuple[str, dict] | None = None,
+    title_label: str | None = None,
+):
+    """JSON clients get the English message; pages say it in the reader's language."""
+    from .i18n import translator
+
+    if request.path.startswith("/api/") or request.args.get("format") == "json":
+        return jsonify({"error": message, "status": code}), code
+    t = translator(g.get("lang", "zh"))
+    title = t("server_error") if code >= 500 else t("not_found" if code == 404 else "bad_request")
+    if title_label:
+        title = t(title_label)
+    if label:
+        message = t(label[0], **label[1])
+    elif code == 404:
+        message = t("not_found_message")
+    elif code >= 500:
+        message = t("server_error_message")
+    return render_template("error.html", code=code, title=title, message=message), code

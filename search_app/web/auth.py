@@ -1,0 +1,162 @@
+"""Who may change the library: librarian sign-in, API tokens and CSRF protection.
+
+Browsers sign in with a session cookie, and every form they post carries a CSRF token
+(Flask-WTF). Scripts send `Authorization: Bearer <token>` instead; such requests carry no
+cookie a third-party page could ride on, so they are exempt from the CSRF check.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFProtect
+
+from indexer.library.accounts import Accounts
+
+blueprint = Blueprint("auth", __name__)
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def init_auth(app: Flask, data_dir: Path) -> None:
+    """Session and CSRF settings; the signing key is kept beside the catalogue."""
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(data_dir)
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
+    # The token is bound to the session; a form left open over lunch still posts.
+    app.config["WTF_CSRF_TIME_LIMIT"] = None
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf = CSRFProtect(app)
+
+    @app.before_request
+    def protect_forms() -> None:
+        if request.method in UNSAFE_METHODS and token_user() is None:
+            csrf.protect()
+
+    @app.teardown_appcontext
+    def close_accounts(_exc) -> None:
+        accounts = g.pop("accounts", None)
+        if accounts is not None:
+            accounts.close()
+
+    app.register_blueprint(blueprint)
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A random key made once per library, readable by its owner alone."""
+    path = Path(data_dir) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def accounts() -> Accounts:
+    if "accounts" not in g:
+        g.accounts = Accounts(current_app.extensions["stdsearch.library"].catalogue_path)
+    return g.accounts
+
+
+def token_user() -> str | None:
+    """The librarian a `Bearer` token belongs to, if the request carries a valid one."""
+    if "token_user" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        g.token_user = (
+            accounts().token_user(token.strip())
+            if scheme.lower() == "bearer" and token.strip()
+            else None
+        )
+    return g.token_user
+
+
+def current_user() -> str | None:
+    """The signed-in librarian, or None for a searcher."""
+    user = token_user()
+    if user is None and "user" in session:
+        name = session["user"]
+        user = name if name in accounts().users() else None
+    return user
+
+
+def librarian_required(view: Callable) -> Callable:
+    """Pages send strangers to the sign-in form; the API answers 401."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if current_user() is None:
+            if _wants_status_code():
+                abort(401, description="sign in or send an API token")
+            return redirect(url_for("auth.login", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def _wants_status_code() -> bool:
+    """Scripts (a token, the API, JSON twins) get 401; people get the sign-in form."""
+    return (
+        "Authorization" in request.headers
+        or request.path.startswith("/api/")
+        or request.args.get("format") == "json"
+        or request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths on this site: `next=//evil.example` must not become an open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return url_for("admin.dashboard")
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    status = 200
+    if request.method == "POST":
+        name = request.form.get("name", "").strip()
+        password = request.form.get("password", "")
+        address = request.remote_addr or "?"
+        store = accounts()
+        if not store.begin_attempt(name, address):
+            error, status = "too_many_attempts", 429
+        elif store.verify_password(name, password):
+            store.clear_failures(name, address)
+            session.clear()
+            session.permanent = True
+            session["user"] = name
+            return redirect(_safe_next(request.form.get("next")))
+        else:
+            error, status = "wrong_password", 401  # begin_attempt counted it already
+    return (
+        render_template("login.html", error=error, next=request.values.get("next", "")),
+        status,
+    )
+
+
+@blueprint.route("/logout", methods=["POST"])
+def logout():
+    session.clear()
+    return redirect(url_for("search.search_page"))
