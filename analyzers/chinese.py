@@ -28,7 +28,7 @@ once at start-up, with the same words when indexing and when searching.
 
 from __future__ import annotations
 
-from whoosh.analysis import Analyzer, LowercaseFilter
+from whoosh.analysis import Analyzer, LowercaseFilter, StemmingAnalyzer
 
 from analyzers.filters import PARTICLES, QUESTION_WORDS, ChineseStopFilter
 from analyzers.segmenter import (
@@ -49,6 +49,7 @@ __all__ = [
     "StdNoTokenizer",
     "bigram_analyzer",
     "dictionary_fingerprint",
+    "english_analyzer",
     "initialize",
     "load_user_words",
     "query_bigram_analyzer",
@@ -93,3 +94,8 @@ def query_bigram_analyzer() -> Analyzer:
 
 def std_no_analyzer() -> Analyzer:
     return StdNoTokenizer() | LowercaseFilter()
+
+
+def english_analyzer() -> Analyzer:
+    """English titles and terms: words, lower case, stop words dropped, stemmed."""
+    return StemmingAnalyzer()

@@ -37,6 +37,12 @@ class Context:
     def library(self) -> Library:
         return Library.open(self.data)
 
+    def engine(self):
+        """The library's search engine, jieba loaded as the index was cut."""
+        from search_app.startup import open_search
+
+        return open_search(self.library())
+
 
 def _echo_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
@@ -206,11 +212,15 @@ def restore(obj: Context, src: str, force: bool, as_json: bool) -> None:
 
     Example: stdsearch --data instance restore /mnt/backups/stdsearch-2026-11-23
     """
+    from indexer.ingest.reindex import rebuild_index
     from indexer.library.backup import BackupError, TargetInUse
     from indexer.library.backup import restore as run_restore
 
+    def reindex(library: Library) -> int:
+        return rebuild_index(library, progress=not as_json)
+
     try:
-        report = run_restore(src, obj.data, force=force, progress=not as_json)
+        report = run_restore(src, obj.data, reindex, force=force, progress=not as_json)
     except TargetInUse as error:
         raise click.UsageError(str(error)) from None
     except BackupError as error:
@@ -358,17 +368,6 @@ def debug_page(file: str, page: int, out: str | None) -> None:
     click.echo(out)
 
 
-def _searchable_index(library):
-    """The index, with the library's domain words loaded into jieba as the app does, so
-    queries are cut as the indexed text was."""
-    from analyzers.chinese import initialize
-    from indexer.engine.whoosh.index import SearchIndex
-
-    search_index = SearchIndex(library.index_root)
-    initialize(user_words=search_index.words())
-    return search_index.open()
-
-
 @main.command("search")
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (query, total, hits).")
@@ -397,8 +396,8 @@ def search_command(
 
     Example: stdsearch search 厂界噪声 夜间 测量
     """
+    from search_app.search import search
     from search_app.search.query import QueryError
-    from search_app.search.searching import search
 
     text = " ".join(query)
     filters = {
@@ -409,9 +408,9 @@ def search_command(
         "ics": ics,
         "year": year,
     }
-    index = _searchable_index(obj.library())
+    engine = obj.engine()
     try:
-        result = search(index, text, limit=limit, offset=offset, filters=filters, group=not flat)
+        result = search(engine, text, limit=limit, offset=offset, filters=filters, group=not flat)
     except QueryError as error:
         if as_json:
             _echo_json({"query": text, "error": str(error), "total": 0, "hits": []})
@@ -461,9 +460,9 @@ def evaluate_command(obj: Context, tsv, as_json, verbose) -> None:
     beside the project, or $STDSEARCH_EVAL).
     """
     from search_app.search.evaluate import (
+        engine_search,
         evaluate,
         format_report,
-        index_search,
         load_queries,
         needs_ocr_numbers,
     )
@@ -475,8 +474,8 @@ def evaluate_command(obj: Context, tsv, as_json, verbose) -> None:
             click.echo(f"no query file given and {tsv} does not exist", err=True)
             sys.exit(2)
     library = obj.library()
-    index = _searchable_index(library)
-    report = evaluate(load_queries(tsv), index_search(index), needs_ocr_numbers(library, index))
+    engine = obj.engine()
+    report = evaluate(load_queries(tsv), engine_search(engine), needs_ocr_numbers(library))
     if as_json:
         _echo_json(report.to_dict())
     else:

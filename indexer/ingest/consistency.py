@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
-from indexer.engine.whoosh.index import SearchIndex
+from indexer.engine import SearchEngine, open_engine
 from indexer.library.catalogue import Catalogue
 from indexer.library.lookup import load_standard
 from indexer.library.status import update_statuses
@@ -37,16 +37,16 @@ class Repair:
         )
 
 
-def check_and_repair(library: Library) -> Repair:
+def check_and_repair(library: Library, engine: SearchEngine | None = None) -> Repair:
     """Holds the store lock and the index write lock throughout: with no ingest, edit or
     rebuild between its steps, a file without an entry is an orphan, and an entry missing
     from the index (or the reverse) is not one a writer is about to index (or drop)."""
     repair = Repair()
-    index = SearchIndex(library.index_root)
+    engine = engine or open_engine(library)
     with (
         Catalogue(library.catalogue_path) as catalogue,
         library.store_lock(),
-        index.write_lock(),
+        library.write_lock(),
     ):
         repair.unowned_files = _clear_unowned(library, set(catalogue.shas()))
         listed = set(catalogue.shas())
@@ -58,13 +58,13 @@ def check_and_repair(library: Library) -> Repair:
                 )
                 repair.dropped_from_catalogue.append(sha)
         listed -= set(repair.dropped_from_catalogue)
-        indexed = index.indexed_shas()
+        indexed = engine.indexed_shas()
         for sha in sorted(listed - indexed):
-            index.replace(load_standard(library, catalogue, sha))
+            engine.update([load_standard(library, catalogue, sha)])
             repair.reindexed.append(sha)
         stale = sorted(indexed - listed)
         if stale:
-            index.replace(None, removed=stale)
+            engine.update([], removed=stale)
             repair.removed_from_index.extend(stale)
     return repair
 
@@ -88,13 +88,15 @@ def _clear_unowned(library: Library, listed: set[str]) -> list[str]:
     return cleared
 
 
-def refresh_statuses(library: Library, today: date | None = None) -> list[str]:
+def refresh_statuses(
+    library: Library, engine: SearchEngine | None = None, today: date | None = None
+) -> list[str]:
     """Recompute every standard's status (即将实施 turns into 现行 with the calendar) and
     re-index those that changed. Run at start-up and by `reindex`."""
-    index = SearchIndex(library.index_root)
-    # Locked before the statuses are committed, as every catalogue writer does (index.py).
-    with Catalogue(library.catalogue_path) as catalogue, index.write_lock():
+    engine = engine or open_engine(library)
+    # Locked before the statuses are committed, as every catalogue writer does.
+    with Catalogue(library.catalogue_path) as catalogue, library.write_lock():
         changed = update_statuses(catalogue, today)
         if changed:
-            index.replace_many([load_standard(library, catalogue, sha) for sha in sorted(changed)])
+            engine.update([load_standard(library, catalogue, sha) for sha in sorted(changed)])
     return sorted(changed)

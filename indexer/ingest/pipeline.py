@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from analyzers.segmenter import initialize
-from indexer.engine.whoosh.index import SearchIndex
+from indexer.engine import SearchEngine, open_engine
 from indexer.library.catalogue import Catalogue
 from indexer.library.lookup import load_standard
 from indexer.library.model import IngestError, Standard
@@ -99,6 +99,7 @@ def ingest(
     paths: Iterable[str | Path],
     library: Library,
     *,
+    engine: SearchEngine | None = None,
     workers: int | None = None,
     limits: Limits | None = None,
     use_ocr: bool = True,
@@ -114,10 +115,11 @@ def ingest(
     `progress` hears of each file's outcome; `page_progress` of how far the parse of a
     file has got while it runs (an OCR'd scan takes minutes), from the worker parsing it.
     """
+    engine = engine or open_engine(library)
     if not dry_run:
         # An entry a killed batch committed but never indexed counts as unchanged below, so
         # it would stay out of the index: repair first, as the site does when it starts.
-        check_and_repair(library)
+        check_and_repair(library, engine)
     report = IngestReport()
     names = {Path(path): name for path, name in (source_names or {}).items()}
     limits = limits or Limits()
@@ -160,9 +162,8 @@ def ingest(
             deadline = limits.deadline(pages, use_ocr)
             jobs.append((str(path), name, _parse_job, (str(path), name, use_ocr), deadline))
 
-        index = SearchIndex(library.index_root)
         if jobs:
-            initialize(user_words=index.words())
+            initialize(user_words=engine.dictionary_words())
         on_progress = parsing if page_progress else None
         # Closed at once should a file stop the run (LibraryBusy): no parse outlives it.
         with closing(run_in_workers(jobs, workers, on_progress)) as results:
@@ -173,9 +174,9 @@ def ingest(
                     catalogue.log(name, FAILED, result.reason)
                     done(FileOutcome(name, FAILED, result.reason))
                     continue
-                with library.store_lock(), index.write_lock():
+                with library.store_lock(), library.write_lock():
                     outcome = _store(
-                        library, catalogue, index, path, name, result, today or date.today()
+                        library, catalogue, engine, path, name, result, today or date.today()
                     )
                 if outcome.outcome == NEEDS_OCR or result.needs_ocr:
                     outcome.reason += "; " + _ocr_note(use_ocr)
@@ -220,7 +221,7 @@ def _std_no_of(catalogue: Catalogue, sha: str) -> str:
 def _store(
     library: Library,
     catalogue: Catalogue,
-    index: SearchIndex,
+    engine: SearchEngine,
     path: Path,
     name: str,
     standard: Standard,
@@ -251,7 +252,7 @@ def _store(
         changed = _derive_family_statuses(catalogue, standard, today)
     for old in previous:
         library.move_to_trash(old)
-    index.replace_many(
+    engine.update(
         [load_standard(library, catalogue, s) for s in sorted(changed | {sha})],
         removed=sorted(previous),
     )

@@ -23,6 +23,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -221,9 +222,15 @@ def _copy_files(
 
 
 def restore(
-    source: str | Path, data_dir: str | Path, *, force: bool = False, progress: bool = False
+    source: str | Path,
+    data_dir: str | Path,
+    reindex: Callable[[Library], int],
+    *,
+    force: bool = False,
+    progress: bool = False,
 ) -> RestoreReport:
-    """Rebuild the library in `data_dir` from the backup in `source`, index included.
+    """Rebuild the library in `data_dir` from the backup in `source`, index included:
+    `reindex(library)` builds the restored library's search index before it is swapped in.
 
     A library that holds standards is only replaced with `force`; a backup whose files do
     not match its manifest is refused before the target is touched.
@@ -238,9 +245,7 @@ def restore(
     with work_folder(data_dir) as work:
         _copy_verified(source, manifest, work, progress)
         _check_complete(work, manifest)
-        from indexer.ingest.reindex import rebuild_index
-
-        indexed = rebuild_index(Library.open(work), progress=progress)
+        indexed = reindex(Library.open(work))
         if data_dir.exists():
             _carry_over(data_dir, work)
         swap_in(work, data_dir)

@@ -14,12 +14,12 @@ from datetime import date
 from typing import Any
 
 from analyzers.stdno import parse_std_no
-from indexer.engine.whoosh.index import SearchIndex
 
 from . import audit
 from .audit import Change
 from .catalogue import Catalogue, now_iso
 from .feedback import FeedbackStore
+from .index_updates import IndexUpdates
 from .lookup import load_standard
 from .status import STATUSES, WITHDRAWN, update_statuses
 from .store import Library
@@ -173,6 +173,7 @@ def _number_fields(std_no: str) -> dict[str, str]:
 
 def apply_corrections(
     library: Library,
+    index: IndexUpdates,
     sha256: str,
     values: Mapping[str, Any],
     user: str,
@@ -209,12 +210,11 @@ def apply_corrections(
         if not changes:
             return []
         feedback = FeedbackStore(catalogue.db)
-        index = SearchIndex(library.index_root)
-        # The index lock first: should a reindex keep it too long (`IndexBusy`), nothing
+        # The write lock first: should a reindex keep it too long (`IndexBusy`), nothing
         # is committed and the librarian is told to try again, rather than the catalogue
         # changing while the index keeps the old values, which the start-up check (it
         # compares which standards are indexed, not their fields) would never notice.
-        with index.write_lock():
+        with library.write_lock():
             with catalogue.transaction() as db:
                 for change in changes:
                     if change.field == "status" and not change.new_value:
@@ -226,5 +226,5 @@ def apply_corrections(
                 audit.record(db, changes)
             # Other editions' statuses follow from this one's number, dates and links.
             affected = update_statuses(catalogue, today) | {sha256}
-            index.replace_many([load_standard(library, catalogue, sha) for sha in sorted(affected)])
+            index.update([load_standard(library, catalogue, sha) for sha in sorted(affected)])
     return changes

@@ -22,16 +22,6 @@ def standard_words(standard: Standard) -> set[str]:
     return words
 
 
-def index_words(searcher) -> set[str]:
-    """The same words, read back from an index (for processes that hold no JSON)."""
-    words = set()
-    for stored in searcher.documents(doc_type="clause"):
-        heading = stored.get("heading") or ""
-        if stored.get("clause_kind") == "term" or 2 <= len(heading) <= MAX_HEADING:
-            words.add(heading)
-    return words
-
-
 def learn_words(standards: Iterable[Standard]) -> int:
     words: set[str] = set()
     for standard in standards:

@@ -6,7 +6,8 @@ Layout under the data directory::
     extracted/ab/ab12….json     the parsed Standard (metadata, clauses, terms, references)
     trash/ab12….pdf             originals of deleted standards, until purged
     catalogue.sqlite            the system of record (see catalogue.py)
-    index/                      the Whoosh index, derived and rebuildable
+    index/                      the search index (Whoosh), derived and rebuildable;
+                                its .write.lock is the library's write lock
 
 Every write goes to a temporary file first and is moved into place with `os.replace`,
 so a process killed mid-write leaves either the old file or the new one, never half.
@@ -20,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +60,14 @@ DEFAULT_LOCK_TIMEOUT = 120.0
 class LibraryBusy(Exception):
     """Another writer held one of the library's locks longer than we were willing to wait.
     Nothing the waiting writer meant to change was changed: try again later."""
+
+
+class IndexBusy(LibraryBusy):
+    """Another writer held the write lock longer than we were willing to wait."""
+
+
+# Libraries whose write lock this thread holds: the lock is re-entrant per thread.
+_held = threading.local()
 
 
 def lock_timeout() -> float:
@@ -122,6 +132,44 @@ class Library:
             try:
                 yield
             finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextmanager
+    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
+        """The library's single writer: held to commit a change to the catalogue and to
+        write it to the search index, and by a rebuild from listing the catalogue to
+        swapping the new index in, so the index never misses a change. Re-entrant within
+        a thread, so that a writer can take it before committing its catalogue change and
+        keep it while it writes the index: a timeout (`IndexBusy`) then comes before
+        anything is changed.
+
+        Other threads and processes wait up to `timeout` seconds (`lock_timeout()` by
+        default). The lock is a file lock the kernel drops when its holder dies."""
+        held = _held.__dict__.setdefault("roots", set())
+        key = str(self.root.resolve())
+        if key in held:
+            yield
+            return
+        timeout = lock_timeout() if timeout is None else timeout
+        self.index_root.mkdir(parents=True, exist_ok=True)
+        with open(self.index_root / ".write.lock", "a+") as lock:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise IndexBusy(
+                            f"the search index has been busy with another writer for over"
+                            f" {timeout:g} s (a reindex or a batch ingest?); try again later"
+                        ) from None
+                    time.sleep(0.1)
+            held.add(key)
+            try:
+                yield
+            finally:
+                held.discard(key)
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def keep_original(self, source: Path, sha256: str) -> Path:

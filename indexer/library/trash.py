@@ -13,11 +13,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from indexer.engine.whoosh.index import SearchIndex
-
 from . import audit
 from .audit import Change
 from .catalogue import Catalogue, now_iso
+from .index_updates import IndexUpdates
 from .lookup import load_standard
 from .status import update_statuses
 from .store import Library
@@ -34,7 +33,9 @@ class TrashEntry:
     trashed_at: str  # ISO time the file was moved to the trash
 
 
-def delete_standard(library: Library, sha256: str, user: str, today: date | None = None) -> Change:
+def delete_standard(
+    library: Library, index: IndexUpdates, sha256: str, user: str, today: date | None = None
+) -> Change:
     with Catalogue(library.catalogue_path) as catalogue:
         audit.ensure_schema(catalogue.db)
         metadata = catalogue.metadata(sha256)
@@ -42,11 +43,10 @@ def delete_standard(library: Library, sha256: str, user: str, today: date | None
             raise LookupError(sha256)
         std_no = metadata.get("std_no", "")
         change = Change(sha256, std_no, "deleted", std_no or sha256, "", user, now_iso())
-        index = SearchIndex(library.index_root)
         # Held as an ingest holds them: an ingest of the same file is never caught between
         # writing its original and committing its row while the row and files go; and
         # when either lock is kept too long (`LibraryBusy`), nothing has been deleted yet.
-        with library.store_lock(), index.write_lock():
+        with library.store_lock(), library.write_lock():
             with catalogue.transaction() as db:
                 catalogue.remove(sha256, db)
                 catalogue.clear_overrides(sha256)
@@ -59,7 +59,7 @@ def delete_standard(library: Library, sha256: str, user: str, today: date | None
                 )
             library.move_to_trash(sha256)
             affected = update_statuses(catalogue, today)
-            index.replace_many(
+            index.update(
                 [load_standard(library, catalogue, sha) for sha in sorted(affected)],
                 removed=[sha256],
             )

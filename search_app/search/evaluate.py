@@ -158,11 +158,11 @@ def load_queries(path: str | Path) -> list[JudgedQuery]:
 SearchFn = Callable[[str], list[tuple[str, str]]]
 
 
-def index_search(index, **options) -> SearchFn:
+def engine_search(engine, **options) -> SearchFn:
     """The product's search, as the judge sees it: (std_no, clause_no) of the top hits."""
 
     def run(text: str) -> list[tuple[str, str]]:
-        result = search(index, text, limit=K, **options)
+        result = search(engine, text, limit=K, **options)
         return [(h.std_no, h.clause_no) for h in result.hits]
 
     return run
@@ -212,21 +212,22 @@ def summarise(outcomes: list[Outcome], k: int = K) -> Report:
     return Report(outcomes, standard, clause, len(waiting), len(missed))
 
 
-def needs_ocr_numbers(library, index=None) -> set[str]:
-    """Normalised numbers of the library's standards with pages still waiting for OCR, and
-    (given the index) of those with no clause text at all."""
+def needs_ocr_numbers(library) -> set[str]:
+    """Normalised numbers of the library's standards with pages still waiting for OCR, or
+    with no clause text at all (a text layer that could not be read)."""
     from indexer.library.catalogue import Catalogue
 
-    from .searching import textless_standards
-
     with Catalogue(library.catalogue_path) as catalogue:
-        entries = catalogue.all_metadata()
-    waiting = {
-        normalise_std_no(e["std_no"]) for e in entries if e.get("std_no") and e.get("needs_ocr")
+        entries = [e for e in catalogue.all_metadata() if e.get("std_no")]
+    return {
+        normalise_std_no(e["std_no"])
+        for e in entries
+        if e.get("needs_ocr") or not _has_text(library.load_extracted(e["sha256"]))
     }
-    if index is not None:
-        waiting |= {normalise_std_no(n) for n in textless_standards(index)}
-    return waiting
+
+
+def _has_text(standard) -> bool:
+    return any(clause.text.strip() for clause in standard.clauses)
 
 
 def format_report(report: Report, verbose: bool = False) -> str:

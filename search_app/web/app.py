@@ -25,23 +25,13 @@ def create_app(config: dict | None = None) -> Flask:
     library = Library.open(Path(app.config["DATA_DIR"]))
     app.extensions["stdsearch.library"] = library
 
-    from analyzers.chinese import initialize
-    from indexer.ingest.consistency import check_and_repair, refresh_statuses
+    from search_app.startup import open_search
 
-    from .library_state import LibraryState
-
-    if app.config.get("REPAIR_ON_START", True):
-        try:
-            check_and_repair(library)
-            refresh_statuses(library)
-        except LibraryBusy as busy:
-            # The writer holding the lock leaves the library as consistent as the check
-            # would: a rebuild indexes exactly what the catalogue lists, and an ingest runs
-            # this check first. Serving searches meanwhile beats refusing to start.
-            app.logger.warning("start-up check skipped: %s", busy)
-    state = LibraryState(library)
-    initialize(user_words=state.user_words())
-    app.extensions["stdsearch.state"] = state
+    app.extensions["stdsearch.engine"] = open_search(
+        library,
+        repair=app.config.get("REPAIR_ON_START", True),
+        on_busy=lambda busy: app.logger.warning("start-up check skipped: %s", busy),
+    )
 
     @app.before_request
     def choose_language() -> None:

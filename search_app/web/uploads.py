@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from indexer.engine import SearchEngine
 from indexer.ingest import pipeline
 from indexer.ingest.checks import check_pdf_in_time
 from indexer.library.model import IngestError
@@ -401,12 +402,14 @@ class UploadQueue:
         library: Library,
         *,
         limits: Limits,
+        engine: SearchEngine | None = None,
         use_ocr: bool | None = None,
         workers: int = 1,
         poll_seconds: float = 30.0,
         busy_retry_seconds: float = 30.0,
     ):
         self.library = library
+        self.engine = engine
         self.limits = limits
         self._use_ocr = use_ocr
         self.workers = workers
@@ -517,6 +520,7 @@ class UploadQueue:
                 pipeline.ingest(
                     list(paths),
                     self.library,
+                    engine=self.engine,
                     workers=self.workers,
                     limits=self.limits,
                     use_ocr=self.use_ocr,

@@ -29,7 +29,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from indexer.engine.whoosh.index import SearchIndex
+from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.library.catalogue import Catalogue
 from indexer.library.store import Library
 from tests.bench.bench_ingest import text_layer_files
@@ -195,7 +195,7 @@ def main() -> None:
 def check_nothing_lost(base: str, data: Path, files: list[Path], outcomes: list[dict]) -> None:
     """Every file of the batch is catalogued, indexed and found by the running server."""
     library = Library.open(data)
-    indexed = set(SearchIndex(library.index_root).indexed_shas())
+    indexed = set(WhooshEngine(library).indexed_shas())
     with Catalogue(library.catalogue_path) as catalogue:
         entries = {m["source_file"]: m for m in catalogue.all_metadata()}
     missing = [f.name for f in files if f.name not in entries]

@@ -2,7 +2,7 @@
 
     python -m tests.bench.bench_ranking --data DIR [--queries ../shared/eval/dev.tsv]
 
-One ingested library, the same queries, and `search_app.search.searching.Ranking` changed one way at
+One ingested library, the same queries, and `search_app.search.Ranking` changed one way at
 a time from the default: clause text matched as jieba words alone or as character bigrams
 alone instead of both, headings or titles weighed as body text, no coordination bonus or a
 different one, superseded editions not demoted, and so on. Prints MRR@10 and Success@1 of
@@ -43,16 +43,12 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, default=ROOT.parent / "shared" / "eval" / "dev.tsv")
     args = parser.parse_args()
 
-    from analyzers.chinese import initialize
-    from indexer.engine.whoosh.index import SearchIndex
     from indexer.library.store import Library
-    from search_app.search.evaluate import evaluate, index_search, load_queries
-    from search_app.search.searching import with_ranking
+    from search_app.search import with_ranking
+    from search_app.search.evaluate import engine_search, evaluate, load_queries
+    from search_app.startup import open_search
 
-    library = Library.open(args.data)
-    index = SearchIndex(library.index_root)
-    initialize(user_words=index.words())
-    opened = index.open()
+    engine = open_search(Library.open(args.data))
     queries = load_queries(args.queries)
     print(f"{len(queries)} queries from {args.queries}, library {args.data}")
     print(
@@ -61,7 +57,7 @@ def main() -> None:
     )
     default = None
     for name, changes in VARIANTS.items():
-        report = evaluate(queries, index_search(opened, ranking=with_ranking(**changes)))
+        report = evaluate(queries, engine_search(engine, ranking=with_ranking(**changes)))
         std, clause = report.standard["all"], report.clause["all"]
         default = default or (std.mrr, clause.mrr)
         print(

@@ -7,9 +7,9 @@ standards are copied — each copy with its own SHA-256 and standard number — 
 index holds at least `--clauses` clause documents. Three indexes are built from the same
 clauses:
 
-* ours: `indexer.engine.whoosh.index.SearchIndex.rebuild`, our schema and analyzers (jieba words with
+* ours: the Whoosh engine's `rebuild` (`indexer.engine.whoosh`), our schema and analyzers (jieba words with
   the domain dictionary, CJK bigrams, standard-number keys), searched through the real
-  `search_app.search.searching.search` (scoring, grouping and highlighting included);
+  `search_app.search.search` (scoring, grouping and highlighting included);
 * naive, the reference: one Whoosh document per clause, `jieba.analyse.ChineseAnalyzer`
   on title, heading and text, a `MultifieldParser` query (AND of the words, the parser's
   default) and `hit.highlights("text")` for the snippet, as the tutorials do it;
@@ -163,44 +163,37 @@ def make_engine(key: str, standards: list, copies: int, folder: Path) -> Engine:
     return Engine(name, folder, built["seconds"], built["clauses"], search, extra)
 
 
-def build_ours(standards: list, copies: int, folder: Path) -> int:
-    from indexer.engine.whoosh.index import SearchIndex
+def _engine(folder: Path):
+    from indexer.engine import open_engine
+    from indexer.library.store import Library
 
-    SearchIndex(folder).rebuild(replicate(standards, copies))
+    return open_engine(Library.open(folder))
+
+
+def build_ours(standards: list, copies: int, folder: Path) -> int:
+    _engine(folder).rebuild(replicate(standards, copies))
     return sum(len(s.clauses) for s in standards) * copies
 
 
 def open_ours(folder: Path):
-    from indexer.engine.whoosh.index import SearchIndex
-    from search_app.search.evaluate import index_search
+    from search_app.search.evaluate import engine_search
 
-    index = SearchIndex(folder).open()
-    return "ours", index_search(index), {"ours, scoring only": scoring_only(index)}
+    engine = _engine(folder)
+    return "ours", engine_search(engine), {"ours, engine match only": match_only(engine)}
 
 
-def scoring_only(index) -> SearchFn:
-    """Query analysis and BM25F over the posting lists: what Whoosh itself is asked."""
-    from indexer.engine.whoosh.scoring import bm25f
+def match_only(engine) -> SearchFn:
+    """Query analysis, the plan and the engine's match: search without ranking, grouping
+    and snippets."""
+    from search_app.search.planning import plan_query
     from search_app.search.query import parse_query
-    from search_app.search.searching import DEFAULT_RANKING, _catalogue, analyse, weighted_terms
-
-    ranking = DEFAULT_RANKING
+    from search_app.search.query_terms import analyse
+    from search_app.search.ranking import DEFAULT_RANKING
 
     def run(text: str) -> list[tuple[str, str]]:
-        terms = analyse(parse_query(text))
-        with index.searcher(weighting=ranking.weighting()) as searcher:
-            catalogue = _catalogue(index, searcher)
-            bm25f(
-                searcher,
-                weighted_terms(terms, ranking, catalogue.standard_docs),
-                K1=ranking.K1,
-                B=ranking.B,
-                field_B=ranking.field_B(),
-                coordination=ranking.coordination,
-                norms=catalogue.length_norms(searcher, ranking.K1),
-                postings=catalogue.postings(searcher),
-                common_share=ranking.common,
-            )
+        parsed = parse_query(text)
+        plan = plan_query(parsed, analyse(parsed), DEFAULT_RANKING)
+        engine.read(lambda snapshot: snapshot.match(plan, DEFAULT_RANKING.candidates))
         return []
 
     return run

@@ -48,12 +48,11 @@ def hit_row(hit) -> list:
     return [hit.std_no, hit.clause_no, repr(hit.score), hit.snippet, hit.matched]
 
 
-def dump_query(index, text: str, options: dict) -> dict:
-    from search_app.search.query import QueryError
-    from search_app.search.searching import search
+def dump_query(engine, text: str, options: dict) -> dict:
+    from search_app.search import QueryError, search
 
     try:
-        result = search(index, text, limit=TOP, **options)
+        result = search(engine, text, limit=TOP, **options)
     except QueryError as error:
         return {"query": text, "options": options, "error": error.message}
     return {
@@ -69,14 +68,14 @@ def dump_query(index, text: str, options: dict) -> dict:
     }
 
 
-def dump_terms(index, text: str) -> dict:
-    from search_app.web.views.terms import find_definitions
+def dump_terms(engine, text: str) -> dict:
+    from search_app.search.definitions import find_definitions
 
-    found = find_definitions(index, text)
+    found = find_definitions(engine, text)
     return {"terms": text, "definitions": [[d["std_no"], d["clause_no"]] for d in found]}
 
 
-def dump_similar(index, library, std_no: str, clause_no: str) -> dict | None:
+def dump_similar(engine, library, std_no: str, clause_no: str) -> dict | None:
     from indexer.library.lookup import find_standard
     from search_app.search.similar import similar_clauses
 
@@ -86,7 +85,7 @@ def dump_similar(index, library, std_no: str, clause_no: str) -> dict | None:
     clause = next((c for c in standard.clauses if c.clause_no == clause_no), None)
     if clause is None:
         return None
-    found = similar_clauses(index, standard.sha256, clause)
+    found = similar_clauses(engine, standard.sha256, clause)
     return {
         "similar": [std_no, clause_no],
         "clauses": [[s["std_no"], s["clause_no"]] for s in found],
@@ -100,18 +99,18 @@ def main() -> None:
     args = parser.parse_args()
 
     from indexer.library.store import Library
-    from search_app.cli import _searchable_index
     from search_app.search.evaluate import load_queries
+    from search_app.startup import open_search
 
     library = Library.open(args.data)
-    index = _searchable_index(library)
+    engine = open_search(library)
     queries = load_queries(args.queries)
-    rows = [dump_query(index, q.query, {}) for q in queries]
-    rows += [dump_query(index, text, options) for text, options in EXTRA_QUERIES]
-    rows += [dump_terms(index, q.query) for q in queries if q.type == "term"]
+    rows = [dump_query(engine, q.query, {}) for q in queries]
+    rows += [dump_query(engine, text, options) for text, options in EXTRA_QUERIES]
+    rows += [dump_terms(engine, q.query) for q in queries if q.type == "term"]
     for q in queries:
         if q.clause_no:
-            row = dump_similar(index, library, q.std_no, q.clause_no)
+            row = dump_similar(engine, library, q.std_no, q.clause_no)
             if row is not None:
                 rows.append(row)
     for row in rows:

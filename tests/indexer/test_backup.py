@@ -14,11 +14,18 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from indexer.engine.whoosh.index import SearchIndex
-from indexer.library.backup import MANIFEST, BackupError, TargetInUse, backup, restore
+from indexer.engine.whoosh.engine import WhooshEngine
+from indexer.ingest.reindex import rebuild_index
+from indexer.library import backup as backups
+from indexer.library.backup import MANIFEST, BackupError, TargetInUse, backup
 from indexer.library.catalogue import Catalogue
 from indexer.library.store import Library
 from search_app.cli import main
+
+
+def restore(source, data_dir, force: bool = False):
+    """A restore that rebuilds the index as `stdsearch restore` does."""
+    return backups.restore(source, data_dir, rebuild_index, force=force)
 
 
 @pytest.fixture
@@ -47,7 +54,7 @@ def leftovers(folder) -> list[str]:
 
 
 def test_backup_then_restore_gives_the_same_library_with_a_rebuilt_index(library, tmp_path):
-    from search_app.search.searching import search
+    from search_app.search import search
 
     with Catalogue(library.catalogue_path) as catalogue:
         sha = catalogue.shas()[0]
@@ -64,8 +71,8 @@ def test_backup_then_restore_gives_the_same_library_with_a_rebuilt_index(library
     assert restored.indexed == 4 and not restored.replaced_library
     assert entries(tmp_path / "restored") == entries(library.root)
     new = Library.open(tmp_path / "restored")
-    assert SearchIndex(new.index_root).indexed_shas() == set(Catalogue(new.catalogue_path).shas())
-    hits = search(SearchIndex(new.index_root).open(), "馆员改过的标题").hits
+    assert WhooshEngine(new).indexed_shas() == set(Catalogue(new.catalogue_path).shas())
+    hits = search(WhooshEngine(new), "馆员改过的标题").hits
     assert hits and hits[0].title_zh == "馆员改过的标题"
     assert leftovers(tmp_path) == []
 
@@ -86,7 +93,7 @@ def test_restore_refuses_a_library_without_force_and_replaces_it_with(library, t
     # An empty library (as `serve` leaves a fresh data directory) is no library to protect,
     # and what else its folder holds stays there.
     empty = Library.open(tmp_path / "empty")
-    SearchIndex(empty.index_root).open()
+    WhooshEngine(empty).index()
     Catalogue(empty.catalogue_path).close()
     (empty.root / "secret_key").write_bytes(b"0123")
     assert restore(tmp_path / "backup", empty.root).standards == 4

@@ -17,11 +17,11 @@ import threading
 
 import pytest
 
-from indexer.engine.whoosh.index import SearchIndex
+from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.library.catalogue import Catalogue
 from indexer.library.corrections import apply_corrections
 from indexer.library.store import Library
-from search_app.search.searching import search
+from search_app.search import search
 from tests.conftest import ROOT, stdsearch_process
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
@@ -80,7 +80,13 @@ def test_reindex_during_ingest_and_edits_loses_nothing(tmp_path, samples_library
         while not stop.is_set():
             for sha in samples:
                 try:
-                    apply_corrections(library, sha, {"title_en": f"Edition {edits}"}, "tester")
+                    apply_corrections(
+                        library,
+                        WhooshEngine(library),
+                        sha,
+                        {"title_en": f"Edition {edits}"},
+                        "tester",
+                    )
                 except Exception as error:  # any failure is what this test looks for
                     edit_errors.append(repr(error))
                     return
@@ -112,12 +118,12 @@ def test_reindex_during_ingest_and_edits_loses_nothing(tmp_path, samples_library
     assert int(reindex_out) > 1 and edits > 1, (reindex_out, edits)
     print(f"{reindex_out.strip()} rebuilds and {edits} rounds of edits during the ingest")
 
-    index = SearchIndex(library.index_root)
+    index = WhooshEngine(library)
     with Catalogue(library.catalogue_path) as catalogue:
         entries = {entry["sha256"]: entry for entry in catalogue.all_metadata()}
     assert len(entries) == len(samples) + len(FILES)
     assert index.indexed_shas() == set(entries)
-    ix = index.open()
+    ix = index.index()
     with ix.searcher() as searcher:
         for sha in samples:
             (document,) = searcher.documents(doc_id=f"{sha}:std")
@@ -127,5 +133,5 @@ def test_reindex_during_ingest_and_edits_loses_nothing(tmp_path, samples_library
             clauses = len(library.load_extracted(sha).clauses)
             assert len(list(searcher.document_numbers(sha256=sha))) == clauses + 1, sha
     for entry in entries.values():
-        hits = search(ix, entry["std_no"], limit=3).hits
+        hits = search(index, entry["std_no"], limit=3).hits
         assert hits and hits[0].std_no == entry["std_no"], entry["std_no"]

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from indexer.engine import open_engine
 from indexer.library.catalogue import Catalogue
 from indexer.library.corrections import CorrectionRejected, apply_corrections, parse_corrections
 from indexer.library.lookup import resolve_sha
@@ -95,13 +96,19 @@ def test_rederiving_every_status_keeps_the_librarians(samples_library, tmp_path)
     with Catalogue(library.catalogue_path) as catalogue:
         old = resolve_sha(catalogue, "T/STDS 001-2024")
         upcoming = resolve_sha(catalogue, "T/STDS 003-2026")
-    apply_corrections(library, old, {"status": "现行"}, "librarian")
-    apply_corrections(library, upcoming, {"status": "废止", "withdrawn": "2026-06-30"}, "librarian")
+    apply_corrections(library, open_engine(library), old, {"status": "现行"}, "librarian")
+    apply_corrections(
+        library,
+        open_engine(library),
+        upcoming,
+        {"status": "废止", "withdrawn": "2026-06-30"},
+        "librarian",
+    )
     with Catalogue(library.catalogue_path) as catalogue:
         update_statuses(catalogue, date(2030, 1, 1))
         assert catalogue.metadata(old)["status"] == "现行"
         assert catalogue.metadata(upcoming)["status"] == "废止"
     # Back to automatic: derived again.
-    apply_corrections(library, old, {"status": ""}, "librarian")
+    apply_corrections(library, open_engine(library), old, {"status": ""}, "librarian")
     with Catalogue(library.catalogue_path) as catalogue:
         assert catalogue.metadata(old)["status"] == "被代替"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.engine.whoosh.index import SearchIndex
+from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.ingest.consistency import check_and_repair
 from indexer.library.catalogue import Catalogue
 from indexer.library.store import Library, sha256_file
@@ -101,8 +101,8 @@ def assert_consistent(library: Library, batch: list[Path]) -> dict[str, str]:
     std_nos = [entry["std_no"] for entry in entries if entry["std_no"]]
     assert len(set(std_nos)) == len(std_nos), "a standard is in the catalogue twice"
 
-    index = SearchIndex(library.index_root)
-    with index.open().searcher() as searcher:
+    index = WhooshEngine(library)
+    with index.index().searcher() as searcher:
         documents = list(searcher.all_stored_fields())
     doc_ids = [d["doc_id"] for d in documents]
     assert len(set(doc_ids)) == len(doc_ids), "an index document is there twice"
@@ -126,8 +126,8 @@ def assert_consistent(library: Library, batch: list[Path]) -> dict[str, str]:
     ]
     assert not leftovers, f"temporary files left behind: {leftovers}"
     # No stale lock: a new writer gets the library's locks and Whoosh's at once.
-    with library.store_lock(timeout=1), index.write_lock(timeout=1):
-        index.open().writer(timeout=1).cancel()
+    with library.store_lock(timeout=1), library.write_lock(timeout=1):
+        index.index().writer(timeout=1).cancel()
     return by_file
 
 
@@ -178,7 +178,7 @@ def test_killed_ingest_leaves_a_consistent_library_and_a_rerun_completes_it(tmp_
     by_file = assert_consistent(library, batch)
     assert set(by_file) == {p.name for p in batch}
     assert check_and_repair(library).changed is False
-    assert SearchIndex(library.index_root).indexed_shas() == set(by_file.values())
+    assert WhooshEngine(library).indexed_shas() == set(by_file.values())
 
 
 def test_killed_reindex_keeps_the_old_index_and_leaves_no_partial_generation(
@@ -188,7 +188,7 @@ def test_killed_reindex_keeps_the_old_index_and_leaves_no_partial_generation(
     keep the old one and the next rebuild clears the half-built one away."""
     shutil.copytree(samples_library.root, tmp_path / "library")
     library = Library.open(tmp_path / "library")
-    index = SearchIndex(library.index_root)
+    index = WhooshEngine(library)
     current = index.current_dir()
 
     def generations() -> set[str]:

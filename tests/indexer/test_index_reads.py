@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import shutil
 
-from indexer.engine.whoosh.index import SearchIndex, read_latest
+from indexer.engine.whoosh.engine import WhooshEngine, read_latest
 from indexer.library.store import Library
-from search_app.search.searching import search
+from search_app.search import search
 
 
-def _commit_merging_every_segment(index: SearchIndex) -> None:
+def _commit_merging_every_segment(index: WhooshEngine) -> None:
     """A commit whose merge rewrites every segment, as Whoosh's merge policy does to the
     small segments an ingest leaves."""
-    with index.write_lock():
-        index.open().writer().commit(optimize=True)
+    with index.library.write_lock():
+        index.index().writer().commit(optimize=True)
 
 
 def test_a_read_is_done_again_on_the_index_a_commit_left(tmp_path, samples_library):
     shutil.copytree(samples_library.root, tmp_path / "library")
     library = Library.open(tmp_path / "library")
-    index = SearchIndex(library.index_root)
-    ix = index.open()
+    index = WhooshEngine(library)
+    ix = index.index()
     expected = index.indexed_shas()
     attempts = []
 
@@ -47,17 +47,18 @@ def test_search_after_a_commit_removed_a_standard_and_merged(tmp_path, samples_l
     per index generation) must be that of the generation it reads."""
     shutil.copytree(samples_library.root, tmp_path / "library")
     library = Library.open(tmp_path / "library")
-    index = SearchIndex(library.index_root)
-    ix = index.open()
-    first = search(ix, "标准", limit=5).hits[0]
-    index.replace_many([], removed=[first.sha256])
+    index = WhooshEngine(library)
+    first = search(index, "标准", limit=5).hits[0]
+    index.update([], removed=[first.sha256])
     _commit_merging_every_segment(index)
-    after = search(ix, "标准", limit=20).hits
+    after = search(index, "标准", limit=20).hits
     assert after
     assert first.sha256 not in {hit.sha256 for hit in after}
     standards = {stored["sha256"]: stored["std_no"] for stored in _standards(index)}
     assert all(standards[hit.sha256] == hit.std_no for hit in after)
 
 
-def _standards(index: SearchIndex) -> list[dict]:
-    return read_latest(index.open(), lambda searcher: list(searcher.documents(doc_type="standard")))
+def _standards(index: WhooshEngine) -> list[dict]:
+    return read_latest(
+        index.index(), lambda searcher: list(searcher.documents(doc_type="standard"))
+    )

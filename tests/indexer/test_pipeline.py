@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.engine.whoosh.index import SearchIndex
+from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.ingest.pipeline import FAILED, INGESTED, UNCHANGED, ingest
 from indexer.library.catalogue import Catalogue
 from indexer.library.store import Library
@@ -83,7 +83,7 @@ def test_bad_files_are_reported_and_the_batch_goes_on(bad_batch, tmp_path):
         assert len(catalogue.shas()) == 1
         logged = {e.file: e for e in catalogue.ingest_log()}
         assert all(logged[name].outcome == FAILED for name in expected)
-    assert SearchIndex(library.index_root).indexed_shas() == {by_file[SMALL].sha256}
+    assert WhooshEngine(library).indexed_shas() == {by_file[SMALL].sha256}
 
 
 def test_page_limit_and_time_limit(tmp_path, corpus_pdf):
@@ -134,7 +134,7 @@ def test_reingest_is_idempotent_and_reindex_needs_no_pdf(tmp_path, corpus_pdf):
     from indexer.ingest.reindex import rebuild_index
 
     assert rebuild_index(library) == 1
-    assert SearchIndex(library.index_root).indexed_shas() == {first.outcomes[0].sha256}
+    assert WhooshEngine(library).indexed_shas() == {first.outcomes[0].sha256}
 
 
 def test_changed_file_replaces_its_entry_and_new_edition_links(tmp_path):
@@ -156,7 +156,7 @@ def test_changed_file_replaces_its_entry_and_new_edition_links(tmp_path):
     assert outcome.outcome == INGESTED and len(outcome.replaced) == 1
     with Catalogue(library.catalogue_path) as catalogue:
         assert catalogue.shas() == [outcome.sha256]
-    assert SearchIndex(library.index_root).indexed_shas() == {outcome.sha256}
+    assert WhooshEngine(library).indexed_shas() == {outcome.sha256}
     assert library.trash_path(outcome.replaced[0]).exists()
 
     ingest([SAMPLES / "T_STDS_001-2024.pdf", SAMPLES / "T_STDS_001-2026.pdf"], library)
@@ -170,7 +170,7 @@ def test_changed_file_replaces_its_entry_and_new_edition_links(tmp_path):
 def test_index_columns_survive_standards_without_clauses(tmp_path, corpus_pdf):
     """Regression: a scanned standard (no clauses until OCR) indexed after others made
     Whoosh 2.7.4's column reader fail with "array index out of range"."""
-    from search_app.search.searching import search
+    from search_app.search import search
 
     library = Library.open(tmp_path / "lib")
     from tests.conftest import SAMPLES
@@ -183,6 +183,6 @@ def test_index_columns_survive_standards_without_clauses(tmp_path, corpus_pdf):
     ]:
         ingest([path], library, use_ocr=False)
     ingest([SAMPLES / "T_STDS_002-2025.pdf"], library, use_ocr=False)
-    index = SearchIndex(library.index_root).open()
+    index = WhooshEngine(library)
     for query in ("gb3838", "检索请求", "gb8978", "元数据"):
         assert search(index, query).hits, query

@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from indexer.engine.whoosh.index import SearchIndex
+from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.library.catalogue import Catalogue
 from indexer.library.store import Library
 from search_app.web.app import create_app
@@ -72,7 +72,7 @@ def test_searches_never_fail_while_two_ingests_write(tmp_path, samples_library, 
 
 
 def check_searches_during_ingests(base, library, errors, corpus_pdf) -> None:
-    before = set(SearchIndex(library.index_root).indexed_shas())
+    before = set(WhooshEngine(library).indexed_shas())
     stop = threading.Event()
     statuses: list[int] = []
     failures: list[str] = []

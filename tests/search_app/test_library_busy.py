@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from indexer.engine.whoosh.index import SearchIndex
+from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.library import audit
 from indexer.library.accounts import Accounts
 from indexer.library.catalogue import Catalogue
@@ -60,7 +60,7 @@ def first_standard(library: Library) -> dict:
 
 
 def indexed_title_en(library: Library, sha: str) -> str:
-    with SearchIndex(library.index_root).open().searcher() as searcher:
+    with WhooshEngine(library).index().searcher() as searcher:
         (document,) = searcher.documents(doc_id=f"{sha}:std")
     return document.get("title_en", "")
 
@@ -73,7 +73,7 @@ def test_edits_and_deletions_answer_503_and_change_nothing_while_the_index_is_bu
     browser = signed_in(base)
     delete_form = browser.get(f"{base}/std/{std_no}/delete").text
 
-    with SearchIndex(library.index_root).write_lock():
+    with library.write_lock():
         edited = requests.post(api, json={"title_en": "Changed while busy"}, headers=token)
         deleted = requests.delete(api, headers=token)
         page = browser.post(
@@ -102,7 +102,7 @@ def test_edits_and_deletions_answer_503_and_change_nothing_while_the_index_is_bu
         audit.ensure_schema(catalogue.db)
         assert audit.entries(catalogue.db, std_no=std_no, shas=[sha]) == []
     assert library.has_extracted(sha)
-    assert sha in SearchIndex(library.index_root).indexed_shas()
+    assert sha in WhooshEngine(library).indexed_shas()
 
     # Once the lock is free the same request goes through, index included.
     again = requests.post(api, json={"title_en": "Changed after"}, headers=token)
@@ -122,7 +122,7 @@ def test_command_line_writers_end_with_one_line_and_status_1(samples_library, tm
             command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
         )
 
-    with SearchIndex(library.index_root).write_lock():
+    with library.write_lock():
         ingest = stdsearch("ingest", str(corpus_pdf(NEW_FILE)), "--no-ocr", "--workers", "1")
         reindex = stdsearch("reindex")
 
@@ -144,8 +144,7 @@ def test_command_line_writers_end_with_one_line_and_status_1(samples_library, tm
 @pytest.mark.corpus
 def test_upload_queue_waits_for_a_busy_library_then_ingests_the_file(site, corpus_pdf):
     base, library, token = site
-    index = SearchIndex(library.index_root)
-    with index.write_lock():
+    with library.write_lock():
         sent = requests.post(
             f"{base}/admin/upload",
             files=[("file", (NEW_FILE, corpus_pdf(NEW_FILE).read_bytes(), "application/pdf"))],

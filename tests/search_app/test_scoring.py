@@ -7,7 +7,8 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.scoring import BM25F
 
-from indexer.engine.whoosh.scoring import WeightedTerm, bm25f, length_norms, posting_blocks
+from indexer.engine.plan import Bm25, WeightedTerm
+from indexer.engine.whoosh.scoring import bm25f, length_norms, posting_blocks
 
 WORDS = ["noise", "night", "day", "limit", "level", "measure"]
 
@@ -53,9 +54,9 @@ def test_field_lengths_read_once_give_the_same_scores(segmented):
         def norms(field, b):
             return cache.setdefault((field, b), length_norms(searcher, field, 1.2, b))
 
-        options = {"coordination": 3.0, "field_B": {"title": 0.3}, "max_df_share": 1.0}
-        each = bm25f(searcher, _terms(), **options)
-        once = bm25f(searcher, _terms(), norms=norms, **options)
+        model = Bm25(coordination=3.0, field_B={"title": 0.3}, max_df_share=1.0)
+        each = bm25f(searcher, _terms(), model)
+        once = bm25f(searcher, _terms(), model, norms=norms)
         assert set(each) == set(once)
         assert each == pytest.approx(once, rel=1e-12)
         # Deleted documents are not scored.
@@ -90,36 +91,30 @@ def test_posting_blocks_cover_the_whole_posting_list(segmented):
             assert got == expected and len(got) > 128
 
 
-def test_kept_postings_give_the_same_answers_and_stay_within_their_budget(
-    samples_library, monkeypatch
-):
-    from indexer.engine.whoosh.index import SearchIndex
-    from search_app.search import searching as search_module
+def test_kept_postings_give_the_same_answers_and_stay_within_their_budget(samples_library):
+    from indexer.engine.whoosh.engine import WhooshEngine
+    from search_app.search import search
 
-    index = SearchIndex(samples_library.index_root).open()
     queries = ["夜间噪声", "排放限值 测定方法", "术语和定义"]
 
-    def answers():
-        return [
-            [(h.std_no, h.clause_no, h.score) for h in search_module.search(index, q).hits]
-            for q in queries
-        ]
+    def answers(engine):
+        return [[(h.std_no, h.clause_no, h.score) for h in search(engine, q).hits] for q in queries]
 
-    search_module._cache.clear()
-    first = answers()  # read from the index
-    again = answers()  # the same postings, kept
+    def table(engine):
+        return engine.read(lambda snapshot: snapshot.table)
+
+    engine = WhooshEngine(samples_library)
+    first = answers(engine)  # read from the index
+    again = answers(engine)  # the same postings, kept
     assert first == again and any(first)
-    with index.searcher() as searcher:
-        catalogue = search_module._catalogue(index, searcher)
-    assert 0 < catalogue._postings_kept == sum(len(ids) for ids, _ in catalogue._postings.values())
+    kept = table(engine)
+    assert 0 < kept._postings_kept == sum(len(ids) for ids, _ in kept._postings.values())
 
-    monkeypatch.setattr(search_module, "POSTINGS_KEPT", 10)
-    search_module._cache.clear()
-    assert answers() == first
-    with index.searcher() as searcher:
-        catalogue = search_module._catalogue(index, searcher)
+    frugal = WhooshEngine(samples_library, postings_kept=10)
+    assert answers(frugal) == first
+    kept = table(frugal)
     # The most recent posting list stays even when it alone is over the budget.
-    assert len(catalogue._postings) == 1 or catalogue._postings_kept <= 10
+    assert len(kept._postings) == 1 or kept._postings_kept <= 10
 
 
 def test_common_words_are_left_to_rarer_ones(tmp_path):
@@ -134,14 +129,14 @@ def test_common_words_are_left_to_rarer_ones(tmp_path):
     common = [WeightedTerm("body", "common", 1.0, 0), WeightedTerm("title", "common", 1.0, 0)]
     rare = [WeightedTerm("body", "rare", 1.0, 1)]
     with ix.searcher() as searcher:
-        everything = bm25f(searcher, common + rare, max_df_share=1.0)
+        everything = bm25f(searcher, common + rare, Bm25(max_df_share=1.0))
         assert len(everything) == 200
         # With a rarer word in the query, the common word counts only where it is rare.
-        chosen = bm25f(searcher, common + rare, max_df_share=1.0, common_share=0.05)
+        chosen = bm25f(searcher, common + rare, Bm25(max_df_share=1.0, common_share=0.05))
         assert set(chosen) == {0, 1, 2, 40, 80, 120, 160}
         # A query of common words alone finds what it did, in every field.
-        alone = bm25f(searcher, common, max_df_share=1.0, common_share=0.05)
-        assert alone == bm25f(searcher, common, max_df_share=1.0) and len(alone) == 200
+        alone = bm25f(searcher, common, Bm25(max_df_share=1.0, common_share=0.05))
+        assert alone == bm25f(searcher, common, Bm25(max_df_share=1.0)) and len(alone) == 200
 
 
 def test_scores_read_as_a_mapping_and_give_their_best_first():

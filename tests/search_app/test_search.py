@@ -19,11 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from analyzers.stdno import parse_filename
-from indexer.engine.whoosh.index import SearchIndex
+from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.library.model import Clause, Standard
+from indexer.library.store import Library
+from search_app.search import search
 from search_app.search.evaluate import normalise_std_no
 from search_app.search.query import QueryError
-from search_app.search.searching import search
 from tests.conftest import HOSTILE_QUERIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ def sample_library(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sample_index(sample_library):
-    return SearchIndex(sample_library.index_root).open()
+    return WhooshEngine(sample_library)
 
 
 def _standard(
@@ -124,9 +125,9 @@ def catalogue_index(tmp_path_factory, eval_dir):
             ],
         ),
     ]
-    root = tmp_path_factory.mktemp("catalogue")
-    SearchIndex(root).rebuild(iter(standards))
-    return SearchIndex(root).open()
+    engine = WhooshEngine(Library.open(tmp_path_factory.mktemp("catalogue")))
+    engine.rebuild(iter(standards))
+    return engine
 
 
 # ---------------------------------------------------------------------------
@@ -347,7 +348,7 @@ def corpus_index(tmp_path_factory, corpus_pdf):
     library = _ingest(
         [corpus_pdf(name) for name in CORPUS_FILES], tmp_path_factory.mktemp("corpus")
     )
-    return SearchIndex(library.index_root).open()
+    return WhooshEngine(library)
 
 
 @pytest.mark.corpus
@@ -375,7 +376,7 @@ def test_real_clause_has_page_and_snippet(corpus_index):
 
 
 def test_counts_in_chinese_numerals_also_search_digits():
-    from search_app.search.searching import arabic_numerals
+    from search_app.search.query_terms import arabic_numerals
 
     assert arabic_numerals("作者超过三个人时") == "作者超过3个人时"
     assert arabic_numerals("保存十五年") == "保存15年"
@@ -388,7 +389,8 @@ def test_bm25f_matches_whoosh_and_rewards_coordination(tmp_path):
     from whoosh.fields import ID, TEXT, Schema
     from whoosh.scoring import BM25F
 
-    from indexer.engine.whoosh.scoring import WeightedTerm, bm25f
+    from indexer.engine.plan import Bm25, WeightedTerm
+    from indexer.engine.whoosh.scoring import bm25f
 
     ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT))
     writer = ix.writer()
@@ -407,7 +409,7 @@ def test_bm25f_matches_whoosh_and_rewards_coordination(tmp_path):
             assert plain[doc] == pytest.approx(
                 score, rel=0.05
             )  # field lengths are stored approximately
-        coordinated = bm25f(searcher, terms, coordination=3.0)
+        coordinated = bm25f(searcher, terms, Bm25(coordination=3.0))
         assert max(coordinated, key=coordinated.get) == 0
         assert set(bm25f(searcher, terms, allowed={1, 3})) == {1}
 

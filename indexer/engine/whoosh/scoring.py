@@ -23,21 +23,15 @@ import math
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
+from indexer.engine.plan import Bm25, Condition, WeightedTerm
 
-@dataclass(frozen=True)
-class WeightedTerm:
-    field: str
-    text: str
-    boost: float
-    group: int  # which query term this is a form of: coordination counts groups; -1: a bonus
-    only: np.ndarray | None = None  # a mask: score only these documents (standards' own)
+DEFAULT_MODEL = Bm25()
 
 
 class Scores(Mapping[int, float]):
@@ -94,48 +88,29 @@ class Scores(Mapping[int, float]):
 def bm25f(
     searcher,
     terms: Iterable[WeightedTerm],
+    model: Bm25 = DEFAULT_MODEL,
     *,
-    K1: float = 1.2,
-    B: float = 0.75,
-    field_B: dict[str, float] | None = None,
-    coordination: float = 0.0,
-    groups: int | None = None,
     allowed: Collection[int] | np.ndarray | None = None,
-    max_df_share: float = 0.5,
-    common_share: float | None = None,
+    only: Callable[[Condition], np.ndarray] | None = None,
     norms: Callable[[str, float], Sequence[float]] | None = None,
     postings: Callable[[str, str], Postings] | None = None,
+    require_all: bool = False,
 ) -> Scores:
     """Score of every document matching any term (restricted to `allowed`, document
-    numbers or a mask over them, when given).
+    numbers or a mask over them, when given), as `model` says (`plan.Bm25`); with
+    `require_all`, only documents matching every group of terms.
 
-    Terms in more than `max_df_share` of the documents are skipped: their idf is near
-    nothing, and on a large library their posting lists are most of the work. When the
-    query has a word in at most `common_share` of the documents in all of its fields,
-    terms in more than that share are skipped too: the rarer word chooses the documents
-    (a common word still counts in the fields where it is rare, such as headings), and a
-    question of common words only finds all it did.
-
+    `only(condition)` gives the mask of documents meeting a term's `only` condition.
     `norms(field, b)` gives `length_norms` of the field by document number; a caller that
     searches the same index many times keeps them (they change only with the index).
     `postings(field, text)` likewise gives `read_postings` of a term, kept or read anew.
     """
-    field_B = field_B or {}
     reader = searcher.reader()
-    schema = searcher.schema
     size = reader.doc_count_all()
     total_docs = max(searcher.doc_count_all(), 1)
-    counted = [
-        (term, reader.doc_frequency(term.field, term.text))
-        for term in terms
-        if term.boost and term.field in schema and schema[term.field].scorable
-    ]
-    limit = max_df_share * total_docs if total_docs > 100 else math.inf
-    if common_share is not None and total_docs > 100:
-        common = {term.group for term, df in counted if df > common_share * total_docs}
-        if any(df and term.group not in common for term, df in counted):
-            limit = min(limit, common_share * total_docs)
-    norms = norms or partial(_norms_once, {}, searcher, K1)
+    counted = _counted_terms(searcher, terms)
+    limit = _df_limit(model, counted, total_docs)
+    norms = norms or partial(_norms_once, {}, searcher, model.K1)
     postings = postings or partial(read_postings, reader)
     allowed = None if allowed is None else doc_mask(allowed, size)
     scores = np.zeros(size)
@@ -150,13 +125,14 @@ def bm25f(
         if not df:
             continue
         idf = math.log(total_docs / (df + 1)) + 1
-        b = field_B.get(term.field, B)
-        gain = term.boost * idf * (K1 + 1)
+        b = model.field_B.get(term.field, model.B)
+        gain = term.boost * idf * (model.K1 + 1)
         norm = np.asarray(norms(term.field, b))
         ids, weights = postings(term.field, term.text)
-        for within in (allowed, term.only):
-            if within is not None and len(ids):
-                keep = within[ids]
+        within = None if term.only is None or only is None else only(term.only)
+        for mask in (allowed, within):
+            if mask is not None and len(ids):
+                keep = mask[ids]
                 ids, weights = ids[keep], weights[keep]
         weights = weights.astype(np.float64)
         scores[ids] += gain * weights / (weights + norm[ids])
@@ -164,14 +140,48 @@ def bm25f(
         matched[term.group].append(ids)
     docs = np.flatnonzero(hit)
     values = scores[docs]
-    if coordination and len(docs):
-        n = groups or len(asked) or 1
-        count = np.zeros(size, dtype=np.int32)
-        for parts in matched.values():
-            count[np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]] += 1
-        factor = np.array([min(1.0, k / n) ** coordination for k in range(count.max() + 1)])
-        values = values * factor[count[docs]]
+    if (model.coordination or require_all) and len(docs):
+        count = _groups_matched(matched, size)[docs]
+        n = len(asked) or 1
+        if model.coordination:
+            factor = np.array(
+                [min(1.0, k / n) ** model.coordination for k in range(count.max() + 1)]
+            )
+            values = values * factor[count]
+        if require_all:
+            every = count >= n
+            docs, values = docs[every], values[every]
     return Scores(docs, values)
+
+
+def _counted_terms(searcher, terms: Iterable[WeightedTerm]) -> list[tuple[WeightedTerm, int]]:
+    """The terms that can score, with their document frequencies."""
+    reader, schema = searcher.reader(), searcher.schema
+    return [
+        (term, reader.doc_frequency(term.field, term.text))
+        for term in terms
+        if term.boost and term.field in schema and schema[term.field].scorable
+    ]
+
+
+def _df_limit(model: Bm25, counted: list[tuple[WeightedTerm, int]], total_docs: int) -> float:
+    """Terms in more documents than this are not looked up (`Bm25.max_df_share`,
+    `Bm25.common_share`)."""
+    limit = model.max_df_share * total_docs if total_docs > 100 else math.inf
+    if model.common_share is not None and total_docs > 100:
+        common = {term.group for term, df in counted if df > model.common_share * total_docs}
+        if any(df and term.group not in common for term, df in counted):
+            limit = min(limit, model.common_share * total_docs)
+    return limit
+
+
+def _groups_matched(matched: dict[int, list[np.ndarray]], size: int) -> np.ndarray:
+    """How many of the query's groups each document matched. A bonus (group -1) counts
+    as one more, as it always has: the share is capped at 1."""
+    count = np.zeros(size, dtype=np.int32)
+    for parts in matched.values():
+        count[np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]] += 1
+    return count
 
 
 def doc_mask(docs: Collection[int] | np.ndarray, size: int) -> np.ndarray:

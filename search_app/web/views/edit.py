@@ -42,6 +42,10 @@ def _library():
     return current_app.extensions["stdsearch.library"]
 
 
+def _engine():
+    return current_app.extensions["stdsearch.engine"]
+
+
 def _entry(std_no: str) -> tuple[str, dict]:
     with Catalogue(_library().catalogue_path) as catalogue:
         sha = resolve_sha(catalogue, std_no)
@@ -96,7 +100,7 @@ def edit_page(std_no: str):
         # refuse (an odd CCS code from a cover) does not block correcting another field.
         changed = {f: v for f, v in submitted.items() if _same(v) != _same(before[f])}
         try:
-            apply_corrections(_library(), sha, changed, current_user())
+            apply_corrections(_library(), _engine(), sha, changed, current_user())
         except LookupError:
             raise _vanished(std_no) from None
         except CorrectionRejected as rejected:
@@ -134,7 +138,7 @@ def edit_api(std_no: str):
     if unknown:
         abort(400, description=f"fields that cannot be edited: {', '.join(unknown)}")
     try:
-        changes = apply_corrections(_library(), sha, body, current_user())
+        changes = apply_corrections(_library(), _engine(), sha, body, current_user())
     except LookupError:
         raise _vanished(std_no) from None
     except CorrectionRejected as rejected:
@@ -160,7 +164,7 @@ def delete_page(std_no: str):
 
 def _delete(sha: str, std_no: str) -> audit.Change:
     try:
-        return delete_standard(_library(), sha, current_user())
+        return delete_standard(_library(), _engine(), sha, current_user())
     except LookupError:
         raise _vanished(std_no) from None
 

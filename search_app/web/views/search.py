@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from search_app.search import search
 from search_app.search.query import QueryError
-from search_app.search.searching import MAX_OFFSET, search
+from search_app.search.searching import MAX_OFFSET
 from search_app.web.user_errors import error_fields
 
 blueprint = Blueprint("search", __name__)
@@ -44,9 +45,9 @@ def _search_data() -> tuple[dict, int]:
         return {**data, **error_fields("page_too_far")}, 400
     if not q.strip() and not filters:
         return data, 200
-    state = current_app.extensions["stdsearch.state"]
+    engine = current_app.extensions["stdsearch.engine"]
     try:
-        result = search(state.index(), q, limit=limit, offset=(page - 1) * limit, filters=filters)
+        result = search(engine, q, limit=limit, offset=(page - 1) * limit, filters=filters)
     except QueryError as error:
         return {**data, **_query_error(error)}, 400
     data.update(result.to_dict())

@@ -159,14 +159,14 @@ def clause_data(std_no: str, clause_no: str) -> dict:
         raise not_found("no_such_clause", std_no=standard.std_no, clause_no=clause_no)
     from search_app.search.similar import similar_clauses
 
-    state = current_app.extensions["stdsearch.state"]
+    engine = current_app.extensions["stdsearch.engine"]
     return {
         "std_no": standard.std_no,
         "title_zh": standard.title_zh,
         "status": standard.status,
         "ocr_pages": standard.ocr_pages,
         "clause": clause.__dict__,
-        "similar": similar_clauses(state.index(), standard.sha256, clause),
+        "similar": similar_clauses(engine, standard.sha256, clause),
         "editions": _editions_with_clause(standard, clause_no),
     }
 

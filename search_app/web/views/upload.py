@@ -66,6 +66,7 @@ def init_uploads(app: Flask, library: Library) -> UploadQueue:
     use_ocr = app.config["UPLOAD_OCR"]
     queue = UploadQueue(
         library,
+        engine=app.extensions.get("stdsearch.engine"),
         limits=upload_limits(app.config),
         use_ocr=None if use_ocr is None else bool(use_ocr),
         workers=app.config["UPLOAD_WORKERS"],

@@ -1,0 +1,122 @@
+"""What an engine indexes: the documents of one standard, the same for every engine.
+
+One document per clause, carrying its standard's metadata for filtering and display,
+plus one per standard (number, titles) so that number and title queries rank the
+standard itself. Text fields come in pairs analysed two ways (`analyzers.chinese`):
+jieba words (`title`, `heading`, `context`, `body`) and character bigrams (`*_bi`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from analyzers.normalize import fold_width
+from analyzers.stdno import parse_std_no
+from indexer.library.model import Clause, Standard
+
+STANDARD = "standard"  # doc_type of a standard's own document
+CLAUSE = "clause"
+TERM = "term"  # clause_kind of a definition in 术语和定义
+FACETS = ("level", "kind", "status", "region", "ics", "year")
+
+
+def std_keys(std_no: str) -> str:
+    number = parse_std_no(std_no) if std_no else None
+    return " ".join(number.variants()) if number else std_no.lower().replace(" ", "")
+
+
+def standard_fields(standard: Standard) -> dict:
+    """The metadata every index document of one standard carries."""
+    number = parse_std_no(standard.std_no) if standard.std_no else None
+    return {
+        "sha256": standard.sha256,
+        "std_no": standard.std_no,
+        "title": standard.title_zh,
+        "status": standard.status,
+        "level": standard.level,
+        "kind": standard.kind,
+        "region": standard.region,
+        "prefix": standard.prefix,
+        "ics": ",".join(standard.ics),
+        "ccs": standard.ccs,
+        "year": int(number.year) if number and number.year else 0,
+        "issued": standard.issued,
+        "effective": standard.effective,
+    }
+
+
+def index_documents(standard: Standard) -> Iterator[dict]:
+    common = standard_fields(standard)
+    yield {
+        **common,
+        "doc_id": f"{standard.sha256}:std",
+        "doc_type": STANDARD,
+        # Every column gets a value in every document: Whoosh 2.7.4's column writer drops
+        # the rows of documents at the end of a segment that lack one, and reading them
+        # then fails with "array index out of range".
+        "clause_no": "",
+        "heading": "",
+        "clause_kind": "",
+        "std_keys": std_keys(standard.std_no),
+        "title_bi": standard.title_zh,
+        "title_en": standard.title_en,
+        "order": -1,
+        "page": 1,
+    }
+    terms = {term.clause_no: term for term in standard.terms}
+    for clause in standard.clauses:
+        document = {**common, **clause_fields(standard, clause)}
+        term = terms.get(clause.clause_no)
+        if term is not None:
+            document["term_en"] = term.term_en
+        yield document
+
+
+def clause_fields(standard: Standard, clause: Clause) -> dict:
+    return {
+        "doc_id": f"{standard.sha256}:{clause.order}",
+        "doc_type": CLAUSE,
+        "clause_no": clause.clause_no,
+        "heading": clause.heading,
+        "heading_bi": clause.heading,
+        "body": clause.text,
+        "body_bi": clause.text,
+        "path": " / ".join(clause.path),
+        "context": " ".join(clause.path),
+        "context_bi": " ".join(clause.path),
+        "page": clause.page_start,
+        "page_end": clause.page_end,
+        "clause_kind": clause.kind,
+        "order": clause.order,
+        "ocr": clause.ocr,
+    }
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def heading_key(text: str) -> str:
+    """Text compared as a heading: folded, lower case, letters and digits only."""
+    return _NOT_WORD.sub("", fold_width(text or "").lower())
+
+
+def lead_key(clause_no: str, order: int) -> tuple:
+    """The clause that stands for its standard sorts first: clause 1 (范围, scope), else
+    the first clause printed."""
+    return (clause_no != "1", order or 0)
+
+
+def facet_values(standard: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(facet, value) pairs one standard counts in; an ICS code by its first two parts."""
+    pairs = []
+    for name in FACETS:
+        value = standard.get(name)
+        if name == "ics":
+            pairs.extend(
+                (name, code.strip()[:6]) for code in (value or "").split(",") if code.strip()
+            )
+        elif value not in (None, "", 0):
+            pairs.append((name, str(value)))
+    return tuple(pairs)

@@ -1,0 +1,40 @@
+"""Opening a library to search it: what the site and the command line both do first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from analyzers.chinese import initialize
+from indexer.engine import SearchEngine, open_engine
+from indexer.ingest.consistency import check_and_repair, refresh_statuses
+from indexer.library.store import Library, LibraryBusy
+
+
+def open_search(
+    library: Library,
+    *,
+    engine: str = "whoosh",
+    repair: bool = False,
+    on_busy: Callable[[LibraryBusy], None] | None = None,
+) -> SearchEngine:
+    """The library's search engine, ready for queries.
+
+    With `repair`, the start-up check runs first: the index is made to hold exactly what
+    the catalogue lists, and statuses follow the calendar (即将实施 becomes 现行). A writer
+    holding the lock leaves the library as consistent as the check would (a rebuild
+    indexes what the catalogue lists; an ingest runs this check first), so `on_busy`
+    hears of it and searching goes on.
+
+    jieba then learns the domain words the index was cut with, so that queries are cut
+    as the indexed text was."""
+    opened = open_engine(library, engine)
+    if repair:
+        try:
+            check_and_repair(library, opened)
+            refresh_statuses(library, opened)
+        except LibraryBusy as busy:
+            if on_busy is None:
+                raise
+            on_busy(busy)
+    initialize(user_words=opened.dictionary_words())
+    return opened
