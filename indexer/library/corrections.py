@@ -185,7 +185,6 @@ def apply_corrections(
     """
     corrected = parse_corrections(values)
     with Catalogue(library.catalogue_path) as catalogue:
-        audit.ensure_schema(catalogue.db)
         metadata = catalogue.metadata(sha256)
         if metadata is None:
             raise LookupError(sha256)
