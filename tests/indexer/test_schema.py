@@ -17,12 +17,14 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from indexer.library import schema
 from indexer.library.accounts import Accounts
 from indexer.library.catalogue import Catalogue
 from indexer.library.feedback import FeedbackStore
 from indexer.library.schema import CURRENT, CatalogueTooNew, migrate
+from search_app.cli import main
 from search_app.web.uploads import UploadStore
 
 # -- the releases before versioning ----------------------------------------------------
@@ -403,6 +405,14 @@ def test_a_catalogue_of_a_newer_stdsearch_is_refused_and_left_as_it_is(newer_cat
     assert "has not been changed" in message
     assert file_digest(newer_catalogue) == before
     assert not Path(f"{newer_catalogue}-wal").exists()
+
+
+def test_a_command_on_a_newer_catalogue_ends_with_one_line_saying_so(newer_catalogue):
+    result = CliRunner().invoke(main, ["--data", str(newer_catalogue.parent), "list", "--json"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: the catalogue ") and "newer stdsearch" in line
 
 
 # -- processes opening an old catalogue at once -----------------------------------------
