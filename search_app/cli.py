@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from indexer.library.catalogue import Catalogue
+from indexer.library.schema import CatalogueTooNew
 from indexer.library.store import Library, LibraryBusy
 
 DEFAULT_DATA = "instance"
@@ -20,13 +21,14 @@ DEFAULT_DATA = "instance"
 class Commands(click.Group):
     """The subcommands; a writer kept waiting too long for the library's lock (a reindex
     or another ingest holds it) ends with one line saying so and exit status 1. Writers
-    take the lock before changing anything, so the command can simply be run again."""
+    take the lock before changing anything, so the command can simply be run again. So
+    does a command on a catalogue written by a newer stdsearch, which it leaves alone."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except LibraryBusy as busy:
-            click.echo(f"error: {busy}", err=True)
+        except (LibraryBusy, CatalogueTooNew) as error:
+            click.echo(f"error: {error}", err=True)
             ctx.exit(1)
 
 

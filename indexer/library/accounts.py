@@ -20,25 +20,7 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    name          TEXT PRIMARY KEY,
-    password_hash TEXT NOT NULL,
-    created_at    TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS api_tokens (
-    token_hash TEXT PRIMARY KEY,
-    name       TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
-    label      TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS failed_logins (
-    name    TEXT NOT NULL,
-    address TEXT NOT NULL,
-    at      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS failed_logins_at ON failed_logins(at);
-"""
+from .schema import migrate
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MIN_PASSWORD = 8
@@ -73,8 +55,7 @@ class Accounts:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA busy_timeout = 30000")
-        with self.db:
-            self.db.executescript(SCHEMA)
+        migrate(self.db)
 
     def close(self) -> None:
         self.db.close()

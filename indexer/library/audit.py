@@ -14,21 +14,6 @@ from typing import Any
 
 from .catalogue import now_iso
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_log (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    sha256     TEXT NOT NULL,
-    std_no     TEXT NOT NULL,
-    field      TEXT NOT NULL,
-    old_value  TEXT NOT NULL,
-    new_value  TEXT NOT NULL,
-    changed_by TEXT NOT NULL,
-    changed_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_log_std_no ON audit_log(std_no);
-CREATE INDEX IF NOT EXISTS audit_log_sha256 ON audit_log(sha256);
-"""
-
 
 @dataclass(frozen=True)
 class Change:
@@ -41,10 +26,6 @@ class Change:
     new_value: Any
     changed_by: str = ""
     changed_at: str = ""
-
-
-def ensure_schema(db: sqlite3.Connection) -> None:
-    db.executescript(SCHEMA)
 
 
 def record(db: sqlite3.Connection, changes: list[Change]) -> None:

@@ -19,45 +19,7 @@ from typing import Any
 from analyzers.stdno import parse_std_no
 
 from .model import Standard
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS standards (
-    sha256      TEXT PRIMARY KEY,
-    std_no      TEXT NOT NULL,
-    source_file TEXT NOT NULL,
-    status      TEXT NOT NULL DEFAULT '',
-    metadata    TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS standards_std_no ON standards(std_no);
-CREATE TABLE IF NOT EXISTS citations (
-    sha256   TEXT NOT NULL,
-    cited    TEXT NOT NULL,
-    undated  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS citations_undated ON citations(undated);
-CREATE TABLE IF NOT EXISTS replacements (
-    sha256   TEXT NOT NULL,
-    replaced TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS replacements_replaced ON replacements(replaced);
-CREATE TABLE IF NOT EXISTS overrides (
-    sha256     TEXT NOT NULL,
-    field      TEXT NOT NULL,
-    value      TEXT NOT NULL,
-    changed_by TEXT NOT NULL,
-    changed_at TEXT NOT NULL,
-    PRIMARY KEY (sha256, field)
-);
-CREATE TABLE IF NOT EXISTS ingest_log (
-    id       INTEGER PRIMARY KEY AUTOINCREMENT,
-    file     TEXT NOT NULL,
-    sha256   TEXT,
-    at       TEXT NOT NULL,
-    outcome  TEXT NOT NULL,
-    reason   TEXT NOT NULL DEFAULT ''
-);
-"""
+from .schema import migrate
 
 
 def _undated(std_no: str) -> str:
@@ -85,9 +47,10 @@ class Catalogue:
         self.path = Path(path)
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.row_factory = sqlite3.Row
+        # Before anything else, so a catalogue of a newer stdsearch is left untouched.
+        migrate(self.db)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
 
     def close(self) -> None:
         self.db.close()

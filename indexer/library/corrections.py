@@ -186,7 +186,6 @@ def apply_corrections(
     """
     corrected = parse_corrections(values)
     with Catalogue(library.catalogue_path) as catalogue:
-        audit.ensure_schema(catalogue.db)
         metadata = catalogue.metadata(sha256)
         if metadata is None:
             raise LookupError(sha256)

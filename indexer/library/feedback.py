@@ -14,22 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from .catalogue import now_iso
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    std_no      TEXT NOT NULL,
-    clause_no   TEXT NOT NULL,
-    text        TEXT NOT NULL,
-    contact     TEXT NOT NULL DEFAULT '',
-    client      TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    resolved_at TEXT,
-    resolved_by TEXT
-);
-CREATE INDEX IF NOT EXISTS feedback_clause ON feedback(std_no, clause_no, resolved_at);
-CREATE INDEX IF NOT EXISTS feedback_client ON feedback(client, created_at);
-"""
+from .schema import migrate
 
 MAX_TEXT = 2000
 MAX_CONTACT = 200
@@ -76,7 +61,7 @@ class FeedbackStore:
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db
-        self.db.executescript(SCHEMA)
+        migrate(self.db)
 
     def recent_from(self, client: str, window: timedelta) -> int:
         since = (datetime.now(UTC) - window).isoformat(timespec="seconds")

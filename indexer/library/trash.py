@@ -37,7 +37,6 @@ def delete_standard(
     library: Library, index: IndexUpdates, sha256: str, user: str, today: date | None = None
 ) -> Change:
     with Catalogue(library.catalogue_path) as catalogue:
-        audit.ensure_schema(catalogue.db)
         metadata = catalogue.metadata(sha256)
         if metadata is None:
             raise LookupError(sha256)
@@ -70,7 +69,6 @@ def trash_entries(library: Library) -> list[TrashEntry]:
     """Oldest first. A file's change time is when it was moved in (a rename sets it)."""
     files = sorted((library.root / "trash").glob("*.pdf"), key=lambda p: p.stat().st_ctime)
     with Catalogue(library.catalogue_path) as catalogue:
-        audit.ensure_schema(catalogue.db)
         return [
             TrashEntry(
                 sha256=path.stem,

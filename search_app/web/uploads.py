@@ -33,6 +33,7 @@ from indexer.engine import SearchEngine
 from indexer.ingest import pipeline
 from indexer.ingest.checks import check_pdf_in_time
 from indexer.library.model import IngestError
+from indexer.library.schema import migrate
 from indexer.library.store import Library, LibraryBusy
 from indexer.pdf.validate import Limits
 
@@ -56,29 +57,7 @@ OUTCOME_STATES = {
     pipeline.FAILED: FAILED,
 }
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS uploads (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    batch       TEXT NOT NULL,
-    file        TEXT NOT NULL,
-    sha256      TEXT NOT NULL DEFAULT '',
-    pages       INTEGER NOT NULL DEFAULT 0,
-    state       TEXT NOT NULL,
-    reason      TEXT NOT NULL DEFAULT '',
-    std_no      TEXT NOT NULL DEFAULT '',
-    uploaded_by TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS uploads_batch ON uploads(batch);
-CREATE INDEX IF NOT EXISTS uploads_state ON uploads(state);
-"""
-# Added after the table first shipped: catalogues made before get them on opening.
-PROGRESS_COLUMNS = {
-    "progress_stage": "TEXT NOT NULL DEFAULT ''",  # "OCR"; '' when there is nothing to tell
-    "progress_done": "INTEGER NOT NULL DEFAULT 0",
-    "progress_total": "INTEGER NOT NULL DEFAULT 0",
-}
+# What the progress columns (see indexer/library/schema.py) say when there is nothing to tell.
 NO_PROGRESS = "progress_stage = '', progress_done = 0, progress_total = 0"
 # Progress is written at most this often per file (an OCR page takes seconds anyway).
 PROGRESS_WRITE_SECONDS = 1.0
@@ -250,22 +229,7 @@ class UploadStore:
         self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA busy_timeout = 30000")
-        with self.db:
-            self.db.executescript(SCHEMA)
-        self._add_progress_columns()
-
-    def _add_progress_columns(self) -> None:
-        have = {row["name"] for row in self.db.execute("PRAGMA table_info(uploads)")}
-        for name, definition in PROGRESS_COLUMNS.items():
-            if name in have:
-                continue
-            try:
-                with self.db:
-                    self.db.execute(f"ALTER TABLE uploads ADD COLUMN {name} {definition}")
-            except sqlite3.OperationalError as error:
-                # Another server process opening the same catalogue added it first.
-                if "duplicate column" not in str(error):
-                    raise
+        migrate(self.db)
 
     def close(self) -> None:
         self.db.close()

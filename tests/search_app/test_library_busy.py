@@ -99,7 +99,6 @@ def test_edits_and_deletions_answer_503_and_change_nothing_while_the_index_is_bu
     with Catalogue(library.catalogue_path) as catalogue:
         assert catalogue.metadata(sha)["title_en"] == entry["title_en"]
         assert catalogue.overrides(sha) == {}
-        audit.ensure_schema(catalogue.db)
         assert audit.entries(catalogue.db, std_no=std_no, shas=[sha]) == []
     assert library.has_extracted(sha)
     assert sha in WhooshEngine(library).indexed_shas()

@@ -62,7 +62,6 @@ def _vanished(std_no: str):
 
 def _history(std_no: str, sha: str) -> list[dict]:
     with Catalogue(_library().catalogue_path) as catalogue:
-        audit.ensure_schema(catalogue.db)
         return [vars(c) for c in audit.entries(catalogue.db, std_no=std_no, shas=[sha])]
 
 
@@ -182,7 +181,6 @@ def delete_api(std_no: str):
 def audit_page():
     std_no = request.args.get("std", "").strip()
     with Catalogue(_library().catalogue_path) as catalogue:
-        audit.ensure_schema(catalogue.db)
         sha = resolve_sha(catalogue, std_no) if std_no else None
         if sha:
             std_no = (catalogue.metadata(sha) or {}).get("std_no") or std_no

@@ -1,0 +1,225 @@
+"""The tables of the catalogue (`catalogue.sqlite`), and how a catalogue written by an
+earlier stdsearch is brought up to them.
+
+Several modules keep rows in the catalogue: the standards and their ingest log
+(catalogue.py), the audit log, implementation feedback, librarian accounts and the
+upload queue. None of them creates or alters a table; each calls `migrate` when it opens
+the file. The catalogue's version is SQLite's `PRAGMA user_version`: version n has had
+the first n entries of `MIGRATIONS` applied. A catalogue that is current costs one
+PRAGMA read; an older one is upgraded in one write transaction, so a process either
+sees the whole upgrade or none of it.
+
+To change the tables, append a migration (never edit one that has shipped: catalogues
+out there have already run it) and say in its docstring what it adds and why.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# The tables of catalogue.py: one row per ingested original with its metadata as JSON,
+# the normative citations and 代替 lists (for cited-by and edition look-ups), librarian
+# overrides re-applied on every read, and the log of every ingest.
+STANDARDS = (
+    """CREATE TABLE IF NOT EXISTS standards (
+        sha256      TEXT PRIMARY KEY,
+        std_no      TEXT NOT NULL,
+        source_file TEXT NOT NULL,
+        status      TEXT NOT NULL DEFAULT '',
+        metadata    TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS standards_std_no ON standards(std_no)",
+    """CREATE TABLE IF NOT EXISTS citations (
+        sha256   TEXT NOT NULL,
+        cited    TEXT NOT NULL,
+        undated  TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS citations_undated ON citations(undated)",
+    """CREATE TABLE IF NOT EXISTS replacements (
+        sha256   TEXT NOT NULL,
+        replaced TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS replacements_replaced ON replacements(replaced)",
+    """CREATE TABLE IF NOT EXISTS overrides (
+        sha256     TEXT NOT NULL,
+        field      TEXT NOT NULL,
+        value      TEXT NOT NULL,
+        changed_by TEXT NOT NULL,
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, field)
+    )""",
+    """CREATE TABLE IF NOT EXISTS ingest_log (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        file     TEXT NOT NULL,
+        sha256   TEXT,
+        at       TEXT NOT NULL,
+        outcome  TEXT NOT NULL,
+        reason   TEXT NOT NULL DEFAULT ''
+    )""",
+)
+
+# audit.py: every librarian change, kept for good; looked up by number and by file.
+AUDIT = (
+    """CREATE TABLE IF NOT EXISTS audit_log (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        sha256     TEXT NOT NULL,
+        std_no     TEXT NOT NULL,
+        field      TEXT NOT NULL,
+        old_value  TEXT NOT NULL,
+        new_value  TEXT NOT NULL,
+        changed_by TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS audit_log_std_no ON audit_log(std_no)",
+    "CREATE INDEX IF NOT EXISTS audit_log_sha256 ON audit_log(sha256)",
+)
+
+# feedback.py: readers' reports on clauses; indexed for a clause's open items and for
+# the per-client rate limit.
+FEEDBACK = (
+    """CREATE TABLE IF NOT EXISTS feedback (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        std_no      TEXT NOT NULL,
+        clause_no   TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        contact     TEXT NOT NULL DEFAULT '',
+        client      TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        resolved_at TEXT,
+        resolved_by TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS feedback_clause ON feedback(std_no, clause_no, resolved_at)",
+    "CREATE INDEX IF NOT EXISTS feedback_client ON feedback(client, created_at)",
+)
+
+# accounts.py: librarians, their API tokens (gone with the user) and the login throttle.
+ACCOUNTS = (
+    """CREATE TABLE IF NOT EXISTS users (
+        name          TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at    TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS api_tokens (
+        token_hash TEXT PRIMARY KEY,
+        name       TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        label      TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS failed_logins (
+        name    TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at      TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS failed_logins_at ON failed_logins(at)",
+)
+
+# The web site's upload queue (search_app/web/uploads.py): one row per uploaded file,
+# its state, and how far its parse has got while it is parsed.
+UPLOADS = (
+    """CREATE TABLE IF NOT EXISTS uploads (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch          TEXT NOT NULL,
+        file           TEXT NOT NULL,
+        sha256         TEXT NOT NULL DEFAULT '',
+        pages          INTEGER NOT NULL DEFAULT 0,
+        state          TEXT NOT NULL,
+        reason         TEXT NOT NULL DEFAULT '',
+        std_no         TEXT NOT NULL DEFAULT '',
+        uploaded_by    TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        progress_stage TEXT NOT NULL DEFAULT '',
+        progress_done  INTEGER NOT NULL DEFAULT 0,
+        progress_total INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX IF NOT EXISTS uploads_batch ON uploads(batch)",
+    "CREATE INDEX IF NOT EXISTS uploads_state ON uploads(state)",
+)
+
+# The uploads columns that came after the table first shipped, as they are defined above
+# (progress_stage is "OCR", or '' when there is nothing to tell).
+UPLOAD_PROGRESS_COLUMNS = {
+    "progress_stage": "TEXT NOT NULL DEFAULT ''",
+    "progress_done": "INTEGER NOT NULL DEFAULT 0",
+    "progress_total": "INTEGER NOT NULL DEFAULT 0",
+}
+
+
+class CatalogueTooNew(RuntimeError):
+    """The catalogue was written by a newer stdsearch, whose tables this one does not
+    know; it is left exactly as it was."""
+
+    def __init__(self, path: str, found: int, known: int):
+        super().__init__(
+            f"the catalogue {path or '(in memory)'} was written by a newer stdsearch"
+            f" (catalogue version {found}; this stdsearch knows versions up to {known})."
+            " It has not been changed. Upgrade stdsearch on this machine to use this"
+            " library, or restore a backup made with this version."
+        )
+        self.path, self.found, self.known = path, found, known
+
+
+# -- the migrations, oldest first --------------------------------------------------------
+
+
+def tables_of_the_first_releases(db: sqlite3.Connection) -> None:
+    """Version 1: every table and index the catalogue had when it started to be versioned.
+
+    Before, each module created its own tables on opening, so a catalogue at version 0
+    may have some of them or all: IF NOT EXISTS keeps what is there, rows included, and
+    adds the rest. The first uploads table lacked the progress columns, which the release
+    before versioning added on opening; they are added wherever they are missing."""
+    for statement in (*STANDARDS, *AUDIT, *FEEDBACK, *ACCOUNTS, *UPLOADS):
+        db.execute(statement)
+    have = {row[1] for row in db.execute("PRAGMA table_info(uploads)")}
+    for name, definition in UPLOAD_PROGRESS_COLUMNS.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE uploads ADD COLUMN {name} {definition}")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (tables_of_the_first_releases,)
+CURRENT = len(MIGRATIONS)
+
+
+# -- applying them ----------------------------------------------------------------------
+
+
+def version(db: sqlite3.Connection) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the catalogue open on `db` to the current version; returns the version it
+    was at (CURRENT when there was nothing to do).
+
+    Call it on a connection with no transaction open. Processes that open an old
+    catalogue at the same moment queue on the write lock (`BEGIN IMMEDIATE`, within the
+    connection's busy timeout) and read the version again once they hold it, so the
+    first one upgrades and the others find nothing left to do. A catalogue of a newer
+    version raises `CatalogueTooNew` before anything is written."""
+    found = version(db)
+    if found == CURRENT:
+        return found
+    _refuse_newer(db, found)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        found = version(db)
+        _refuse_newer(db, found)
+        for migration in MIGRATIONS[found:]:
+            migration(db)
+        # PRAGMA takes no parameters; CURRENT is ours, an int.
+        db.execute(f"PRAGMA user_version = {CURRENT}")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return found
+
+
+def _refuse_newer(db: sqlite3.Connection, found: int) -> None:
+    if found > CURRENT:
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        raise CatalogueTooNew(path, found, CURRENT)
