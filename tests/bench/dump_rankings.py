@@ -41,6 +41,11 @@ EXTRA_QUERIES: list[tuple[str, dict]] = [
     ("gb3838", {}),
     ("GB/T 28181", {"filters": {"status": "现行"}}),
     ("zzzz 不存在的词语", {}),
+    ("qqqq", {}),
+    ("gb 38380", {}),
+    ("地表水环境质量标", {"filters": {"level": "地方"}}),
+    ("\"地表水环境质量\" level:团体", {}),
+    ("\"噪声敏感建筑物\" level:团体", {}),
 ]
 
 
