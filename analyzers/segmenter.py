@@ -15,6 +15,7 @@ record which list it was built with.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -122,10 +123,26 @@ def user_words() -> frozenset[str]:
     return frozenset(_user_words)
 
 
+# Bumped when our analysis cuts the same text differently (a new filter, another rule
+# for domain words): an index cut before no longer agrees with queries cut after.
+ANALYSIS_VERSION = 1
+
+
 def dictionary_fingerprint() -> str:
-    """A short digest of the domain words, to tell whether query and index agree."""
-    digest = hashlib.sha256("\n".join(sorted(_user_words)).encode("utf-8"))
+    """A short digest of everything that decides how text is cut: jieba's version and
+    main dictionary, our analysis rules and the domain words loaded. An index records the
+    one it was cut with; a process about to search it compares its own."""
+    digest = hashlib.sha256(_base_dictionary_digest().encode("ascii"))
+    digest.update(f"{jieba.__version__}:{ANALYSIS_VERSION}:{MAX_USER_WORD}:{COMMON_FREQ}".encode())
+    digest.update("\n".join(sorted(user_words())).encode("utf-8"))
     return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _base_dictionary_digest() -> str:
+    """SHA-256 of jieba's main dictionary file, read once per process."""
+    with segmenter().get_dict_file() as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def is_word(text: str) -> bool:

@@ -43,7 +43,9 @@ class Context:
         """The library's search engine, jieba loaded as the index was cut."""
         from search_app.startup import open_search
 
-        return open_search(self.library())
+        return open_search(
+            self.library(), on_mismatch=lambda error: click.echo(f"warning: {error}", err=True)
+        )
 
 
 def _echo_json(value) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from analyzers.chinese import initialize
-from indexer.engine import SearchEngine, open_engine
+from indexer.engine import DictionaryMismatch, SearchEngine, open_engine
 from indexer.ingest.consistency import check_and_repair, refresh_statuses
 from indexer.library.store import Library, LibraryBusy
 
@@ -16,6 +16,7 @@ def open_search(
     engine: str = "whoosh",
     repair: bool = False,
     on_busy: Callable[[LibraryBusy], None] | None = None,
+    on_mismatch: Callable[[DictionaryMismatch], None] | None = None,
 ) -> SearchEngine:
     """The library's search engine, ready for queries.
 
@@ -26,7 +27,9 @@ def open_search(
     hears of it and searching goes on.
 
     jieba then learns the domain words the index was cut with, so that queries are cut
-    as the indexed text was."""
+    as the indexed text was. Should the index have been cut with another dictionary
+    (another jieba, other analysis rules), `on_mismatch` hears of it: words may then not
+    be found as they were indexed, until a reindex."""
     opened = open_engine(library, engine)
     if repair:
         try:
@@ -37,4 +40,10 @@ def open_search(
                 raise
             on_busy(busy)
     initialize(user_words=opened.dictionary_words())
+    try:
+        opened.check_dictionary()
+    except DictionaryMismatch as mismatch:
+        if on_mismatch is None:
+            raise
+        on_mismatch(mismatch)
     return opened

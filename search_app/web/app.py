@@ -12,6 +12,9 @@ from indexer.library.store import Library, LibraryBusy
 
 from .i18n import translator
 
+# Shown with every search while the index and the queries are cut with other dictionaries.
+DICTIONARY_MISMATCH = "the index was cut with another dictionary; run stdsearch reindex"
+
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
@@ -27,10 +30,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     from search_app.startup import open_search
 
+    app.extensions["stdsearch.warnings"] = warnings = []
+
+    def mismatch(error) -> None:
+        app.logger.warning("%s", error)
+        warnings.append(DICTIONARY_MISMATCH)
+
     app.extensions["stdsearch.engine"] = open_search(
         library,
         repair=app.config.get("REPAIR_ON_START", True),
         on_busy=lambda busy: app.logger.warning("start-up check skipped: %s", busy),
+        on_mismatch=mismatch,
     )
 
     @app.before_request

@@ -114,6 +114,11 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "与代替它的版本对比",
         "en": "compare with the edition that replaces it",
     },
+    "the index was cut with another dictionary; run stdsearch reindex": {
+        "zh": "索引与检索所用的分词词典不一致，部分词语可能检索不到；请馆员运行 stdsearch reindex 重建索引。",
+        "en": "The index was cut with another dictionary than queries are, so some words may"
+        " not be found: a librarian should run stdsearch reindex.",
+    },
     "unbalanced quotation mark ignored": {
         "zh": "引号不成对，已忽略。",
         "en": "An unbalanced quotation mark was ignored.",

@@ -9,6 +9,7 @@ ingest and a rebuild queue up instead of failing with `LockError`.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -17,18 +18,24 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+import jieba
 from whoosh import index as whoosh_index
 
+from analyzers.segmenter import dictionary_fingerprint, user_words
 from indexer.engine.documents import CLAUSE, STANDARD, index_documents
+from indexer.engine.interface import DictionaryMismatch
 from indexer.library.dictionary import MAX_HEADING, learn_words
 from indexer.library.model import Standard
-from indexer.library.store import Library
+from indexer.library.store import Library, atomic_write_bytes
 
 from .schema import COMPOUND, build_schema
 from .snapshot import WhooshSnapshot
 from .table import POSTINGS_KEPT, TableCache
 
 POINTER = "CURRENT"
+# Beside each generation's segments: the domain words and the fingerprint of the
+# dictionary its text was cut with (`analyzers.segmenter.dictionary_fingerprint`).
+DICTIONARY = "dictionary.json"
 READ_ATTEMPTS = 3
 T = TypeVar("T")
 
@@ -117,6 +124,7 @@ class WhooshEngine:
                 writer.cancel()
                 raise
             writer.commit()
+            _record_dictionary(self.current_dir())
 
     def rebuild(
         self, standards: Iterable[Standard], progress: Callable[[Standard], None] | None = None
@@ -128,12 +136,16 @@ class WhooshEngine:
             writer = ix.writer(limitmb=256, procs=1, compound=COMPOUND)
             try:
                 for standard in standards:
+                    # A no-op for words a caller taught jieba first, as a reindex does so
+                    # that the first standard is cut like the last.
+                    learn_words([standard])
                     for document in index_documents(standard):
                         writer.add_document(**document)
                     count += 1
                     if progress:
                         progress(standard)
                 writer.commit(optimize=True)
+                _record_dictionary(generation)
             except BaseException:
                 writer.cancel()
                 shutil.rmtree(generation, ignore_errors=True)
@@ -173,8 +185,12 @@ class WhooshEngine:
         )
 
     def dictionary_words(self) -> set[str]:
-        """Defined terms and short clause headings, read back from the index (for
-        processes that hold no JSON): the words `learn_words` gave jieba."""
+        """The domain words the index was cut with, as its writer recorded them; from an
+        index written before they were recorded, read back from its documents (defined
+        terms and short headings: what `learn_words` gave jieba)."""
+        recorded = _recorded_dictionary(self.current_dir())
+        if recorded is not None:
+            return set(recorded["words"])
 
         def words(snapshot: WhooshSnapshot) -> set[str]:
             found = set()
@@ -187,4 +203,33 @@ class WhooshEngine:
         return self.read(words)
 
     def check_dictionary(self) -> None:
+        recorded = _recorded_dictionary(self.current_dir())
+        if recorded is None:
+            return
+        mine = dictionary_fingerprint()
+        if recorded["fingerprint"] != mine:
+            raise DictionaryMismatch(
+                f"the search index was cut with jieba dictionary {recorded['fingerprint']}"
+                f" (jieba {recorded.get('jieba', '?')}), queries with {mine}"
+                f" (jieba {jieba.__version__}): words may not be found as they were indexed;"
+                " run `stdsearch reindex`"
+            )
+
+
+def _record_dictionary(generation: Path | None) -> None:
+    """What the writer's jieba held when it cut the documents just committed."""
+    if generation is None:
+        return
+    record = {
+        "fingerprint": dictionary_fingerprint(),
+        "jieba": jieba.__version__,
+        "words": sorted(user_words()),
+    }
+    atomic_write_bytes(generation / DICTIONARY, json.dumps(record, ensure_ascii=False).encode())
+
+
+def _recorded_dictionary(generation: Path | None) -> dict | None:
+    try:
+        return json.loads((generation / DICTIONARY).read_text(encoding="utf-8"))
+    except (TypeError, OSError, ValueError):
         return None

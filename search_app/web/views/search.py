@@ -51,6 +51,7 @@ def _search_data() -> tuple[dict, int]:
     except QueryError as error:
         return {**data, **_query_error(error)}, 400
     data.update(result.to_dict())
+    data["warnings"] += current_app.extensions["stdsearch.warnings"]
     data.update(page=page, limit=limit, filters=filters)
     return data, 200
 
