@@ -28,6 +28,8 @@ once at start-up, with the same words when indexing and when searching.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from whoosh.analysis import Analyzer, LowercaseFilter, StemmingAnalyzer
 
 from analyzers.filters import PARTICLES, QUESTION_WORDS, ChineseStopFilter
@@ -41,6 +43,7 @@ from analyzers.segmenter import (
 from analyzers.tokenizers import BigramTokenizer, ChineseTokenizer, StdNoTokenizer
 
 __all__ = [
+    "ANALYSES",
     "PARTICLES",
     "QUESTION_WORDS",
     "BigramTokenizer",
@@ -56,6 +59,7 @@ __all__ = [
     "query_word_analyzer",
     "segmenter",
     "std_no_analyzer",
+    "tokens",
     "user_words",
     "word_analyzer",
 ]
@@ -99,3 +103,21 @@ def std_no_analyzer() -> Analyzer:
 def english_analyzer() -> Analyzer:
     """English titles and terms: words, lower case, stop words dropped, stemmed."""
     return StemmingAnalyzer()
+
+
+# The ways a text field is analysed, by name: what `indexer.engine.documents` says of
+# each field, and what an engine that does not run these pipelines indexes instead.
+ANALYSES: dict[str, Callable[[], Analyzer]] = {
+    "words": word_analyzer,
+    "bigrams": bigram_analyzer,
+    "english": english_analyzer,
+}
+
+
+def tokens(analysis: str, text: str, query: bool = False) -> list[tuple[int, str]]:
+    """(position, token) of `text` as a field of this analysis indexes it (or, with
+    `query`, as a query is cut): the very tokens of the Whoosh pipeline, for an engine
+    that indexes text cut here. Sub-words stacked on a word share its position."""
+    analyzer = ANALYSES[analysis]()
+    mode = "query" if query else "index"
+    return [(t.pos, t.text) for t in analyzer(text, positions=True, mode=mode) if t.text]

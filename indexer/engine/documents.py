@@ -20,6 +20,21 @@ STANDARD = "standard"  # doc_type of a standard's own document
 CLAUSE = "clause"
 TERM = "term"  # clause_kind of a definition in 术语和定义
 FACETS = ("level", "kind", "status", "region", "ics", "year")
+# Searchable text fields and how each is cut (`analyzers.chinese.ANALYSES`): jieba words,
+# character bigrams, stemmed English. `std_keys` holds standard-number keys, one per
+# space-separated word, lower case.
+TEXT_FIELDS = {
+    "title": "words",
+    "title_bi": "bigrams",
+    "title_en": "english",
+    "heading": "words",
+    "heading_bi": "bigrams",
+    "context": "words",
+    "context_bi": "bigrams",
+    "body": "words",
+    "body_bi": "bigrams",
+    "term_en": "english",
+}
 
 
 def std_keys(std_no: str) -> str:
