@@ -120,70 +120,94 @@ def ingest(
         # An entry a killed batch committed but never indexed counts as unchanged below, so
         # it would stay out of the index: repair first, as the site does when it starts.
         check_and_repair(library, engine)
-    report = IngestReport()
-    names = {Path(path): name for path, name in (source_names or {}).items()}
-    limits = limits or Limits()
-    files = collect_pdfs(paths)
     workers = workers or os.cpu_count() or 1
-
-    def done(outcome: FileOutcome) -> None:
-        report.outcomes.append(outcome)
-        if progress:
-            progress(outcome)
-
-    def parsing(key: str, count: int, total: int, stage: str) -> None:
-        page_progress(names.get(Path(key), Path(key).name), count, total, stage)
-
-    catalogue = Catalogue(library.catalogue_path)
-    try:
-        new_files = []
-        for path in files:
-            name = names.get(path, path.name)
-            if not path.exists():
-                done(FileOutcome(name, FAILED, "file not found"))
-                continue
-            sha = sha256_file(path)
-            if catalogue.has(sha) and library.has_extracted(sha):
-                done(FileOutcome(name, UNCHANGED, sha256=sha, std_no=_std_no_of(catalogue, sha)))
-                continue
-            new_files.append((path, name, sha))
-
-        jobs = []
-        checked = check_pdfs_in_time([(path, name) for path, name, _ in new_files], limits, workers)
-        for (path, name, sha), pages in zip(new_files, checked, strict=True):
-            if isinstance(pages, IngestError):
-                if not dry_run:
-                    catalogue.log(name, FAILED, pages.reason, sha)
-                done(FileOutcome(name, FAILED, pages.reason, sha256=sha))
-                continue
-            if dry_run:
-                done(_predicted(catalogue, name, sha))
-                continue
-            deadline = limits.deadline(pages, use_ocr)
-            jobs.append((str(path), name, _parse_job, (str(path), name, use_ocr), deadline))
-
+    with closing(Catalogue(library.catalogue_path)) as catalogue:
+        batch = _Batch(library, catalogue, engine, limits or Limits(), use_ocr, progress)
+        batch.names = {Path(path): name for path, name in (source_names or {}).items()}
+        new_files = batch.new_files(collect_pdfs(paths))
+        jobs = batch.jobs(new_files, workers, dry_run)
         if jobs:
             initialize(user_words=engine.dictionary_words())
-        on_progress = parsing if page_progress else None
+        on_progress = batch.parsing(page_progress) if page_progress else None
         # Closed at once should a file stop the run (LibraryBusy): no parse outlives it.
         with closing(run_in_workers(jobs, workers, on_progress)) as results:
             for key, result in results:
-                path = Path(key)
-                name = names.get(path, path.name)
-                if isinstance(result, IngestError):
-                    catalogue.log(name, FAILED, result.reason)
-                    done(FileOutcome(name, FAILED, result.reason))
-                    continue
-                with library.store_lock(), library.write_lock():
-                    outcome = _store(
-                        library, catalogue, engine, path, name, result, today or date.today()
-                    )
-                if outcome.outcome == NEEDS_OCR or result.needs_ocr:
-                    outcome.reason += "; " + _ocr_note(use_ocr)
-                done(outcome)
-    finally:
-        catalogue.close()
-    return report
+                batch.store(Path(key), result, today or date.today())
+    return batch.report
+
+
+class _Batch:
+    """One ingest run: what it has reported so far, and the steps a file goes through."""
+
+    def __init__(self, library, catalogue, engine, limits, use_ocr, progress):
+        self.library = library
+        self.catalogue = catalogue
+        self.engine = engine
+        self.limits = limits
+        self.use_ocr = use_ocr
+        self.progress = progress
+        self.names: dict[Path, str] = {}
+        self.report = IngestReport()
+
+    def name(self, path: Path) -> str:
+        return self.names.get(path, path.name)
+
+    def done(self, outcome: FileOutcome) -> None:
+        self.report.outcomes.append(outcome)
+        if self.progress:
+            self.progress(outcome)
+
+    def parsing(self, page_progress: PageProgress):
+        def report(key: str, count: int, total: int, stage: str) -> None:
+            page_progress(self.name(Path(key)), count, total, stage)
+
+        return report
+
+    def new_files(self, files: list[Path]) -> list[tuple[Path, str, str]]:
+        """(path, name, sha256) of the files the library does not hold yet."""
+        found = []
+        for path in files:
+            name = self.name(path)
+            if not path.exists():
+                self.done(FileOutcome(name, FAILED, "file not found"))
+                continue
+            sha = sha256_file(path)
+            if self.catalogue.has(sha) and self.library.has_extracted(sha):
+                std_no = _std_no_of(self.catalogue, sha)
+                self.done(FileOutcome(name, UNCHANGED, sha256=sha, std_no=std_no))
+                continue
+            found.append((path, name, sha))
+        return found
+
+    def jobs(self, new_files: list[tuple[Path, str, str]], workers: int, dry_run: bool) -> list:
+        """A parse job per file that passes its checks; a dry run only says what it would do."""
+        jobs = []
+        files = [(path, name) for path, name, _ in new_files]
+        checked = check_pdfs_in_time(files, self.limits, workers)
+        for (path, name, sha), pages in zip(new_files, checked, strict=True):
+            if isinstance(pages, IngestError):
+                if not dry_run:
+                    self.catalogue.log(name, FAILED, pages.reason, sha)
+                self.done(FileOutcome(name, FAILED, pages.reason, sha256=sha))
+            elif dry_run:
+                self.done(_predicted(self.catalogue, name, sha))
+            else:
+                deadline = self.limits.deadline(pages, self.use_ocr)
+                args = (str(path), name, self.use_ocr)
+                jobs.append((str(path), name, _parse_job, args, deadline))
+        return jobs
+
+    def store(self, path: Path, result: Standard | IngestError, today: date) -> None:
+        name = self.name(path)
+        if isinstance(result, IngestError):
+            self.catalogue.log(name, FAILED, result.reason)
+            self.done(FileOutcome(name, FAILED, result.reason))
+            return
+        with self.library.store_lock(), self.library.write_lock():
+            outcome = _store(self.library, self.catalogue, self.engine, path, name, result, today)
+        if outcome.outcome == NEEDS_OCR or result.needs_ocr:
+            outcome.reason += "; " + _ocr_note(self.use_ocr)
+        self.done(outcome)
 
 
 def _predicted(catalogue: Catalogue, name: str, sha: str) -> FileOutcome:

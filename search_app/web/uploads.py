@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -453,63 +453,78 @@ class UploadQueue:
                 store.finish(upload.id, FAILED, "the uploaded file is missing from the library")
             else:
                 paths[path] = upload
-        by_name = {upload.file: upload for upload in paths.values()}
-        finished: set[int] = set()
-        written: dict[int, float] = {}
-
-        def done(outcome: pipeline.FileOutcome) -> None:
-            upload = by_name.get(outcome.file)
-            if upload is not None:
-                state = OUTCOME_STATES.get(outcome.outcome, FAILED)
-                store.finish(upload.id, state, outcome.reason, outcome.std_no)
-                finished.add(upload.id)
-
-        def parsing(name: str, count: int, total: int, stage: str) -> None:
-            upload = by_name.get(name)
-            if upload is None:
-                return
-            now = time.monotonic()
-            # The last page is always written: the count must not stop one short of the end.
-            if count < total and now - written.get(upload.id, -math.inf) < PROGRESS_WRITE_SECONDS:
-                return
-            written[upload.id] = now
-            try:
-                store.report_progress(upload.id, count, total, stage)
-            except sqlite3.Error:  # the page count is a courtesy: never a reason to fail a file
-                log.warning("upload %s: progress not recorded", upload.id, exc_info=True)
-
+        run = _Run(store, paths, {upload.file: upload for upload in paths.values()})
         result = DONE
         try:
-            if paths:
+            if run.paths:
                 pipeline.ingest(
-                    list(paths),
+                    list(run.paths),
                     self.library,
                     engine=self.engine,
                     workers=self.workers,
                     limits=self.limits,
                     use_ocr=self.use_ocr,
-                    source_names={path: upload.file for path, upload in paths.items()},
-                    progress=done,
-                    page_progress=parsing,
+                    source_names={path: upload.file for path, upload in run.paths.items()},
+                    progress=run.done,
+                    page_progress=run.parsing,
                 )
         except LibraryBusy as busy:
             log.warning("uploads %s wait: %s", [u.id for u in uploads], busy)
             result = BUSY
-            for upload in paths.values():
-                if upload.id not in finished:
-                    store.requeue(upload.id, f"waiting: {busy}")
+            for upload in run.unfinished():
+                store.requeue(upload.id, f"waiting: {busy}")
         except Exception as error:  # the queue must outlive a run it cannot finish
             log.exception("uploads %s could not be ingested", [u.id for u in uploads])
             reason = f"ingest error: {type(error).__name__}: {error}"
-            for upload in paths.values():
-                if upload.id not in finished:
-                    store.finish(upload.id, FAILED, reason)
+            for upload in run.unfinished():
+                store.finish(upload.id, FAILED, reason)
         finally:
-            for upload in paths.values():
-                if upload.id not in finished and store.get(upload.id).state == PARSING:
+            for upload in run.unfinished():
+                if store.get(upload.id).state == PARSING:
                     store.finish(upload.id, FAILED, "the ingest gave no outcome for this file")
-            for upload in uploads:
-                if not store.waiting_for(upload.sha256):
-                    with contextlib.suppress(OSError):
-                        upload_path(self.library, upload.sha256).unlink(missing_ok=True)
+            self._clear_stored(store, uploads)
         return result
+
+    def _clear_stored(self, store: UploadStore, uploads: list[Upload]) -> None:
+        """Stored copies no queued upload still needs."""
+        for upload in uploads:
+            if not store.waiting_for(upload.sha256):
+                with contextlib.suppress(OSError):
+                    upload_path(self.library, upload.sha256).unlink(missing_ok=True)
+
+
+@dataclass
+class _Run:
+    """The uploads one ingest run takes, by the path and the name the pipeline knows them
+    by, and which of them it has finished."""
+
+    store: UploadStore
+    paths: dict[Path, Upload]
+    by_name: dict[str, Upload]
+    finished: set[int] = field(default_factory=set)
+    written: dict[int, float] = field(default_factory=dict)  # when progress was last stored
+
+    def unfinished(self) -> list[Upload]:
+        return [u for u in self.paths.values() if u.id not in self.finished]
+
+    def done(self, outcome: pipeline.FileOutcome) -> None:
+        upload = self.by_name.get(outcome.file)
+        if upload is not None:
+            state = OUTCOME_STATES.get(outcome.outcome, FAILED)
+            self.store.finish(upload.id, state, outcome.reason, outcome.std_no)
+            self.finished.add(upload.id)
+
+    def parsing(self, name: str, count: int, total: int, stage: str) -> None:
+        upload = self.by_name.get(name)
+        if upload is None:
+            return
+        now = time.monotonic()
+        # The last page is always written: the count must not stop one short of the end.
+        last = self.written.get(upload.id, -math.inf)
+        if count < total and now - last < PROGRESS_WRITE_SECONDS:
+            return
+        self.written[upload.id] = now
+        try:
+            self.store.report_progress(upload.id, count, total, stage)
+        except sqlite3.Error:  # the page count is a courtesy: never a reason to fail a file
+            log.warning("upload %s: progress not recorded", upload.id, exc_info=True)
