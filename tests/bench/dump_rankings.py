@@ -10,6 +10,9 @@ development query (`../shared/eval/dev.tsv`) and of filter, phrase, exclusion, b
 flat and paged queries, with totals, facets and suggestions; then the definitions of
 the term queries and the similar clauses of the gold clauses. Scores are written in
 full (`repr` of the float), so "identical" means identical to the last bit.
+
+`--index-only` reads a data directory that holds only an index, such as the one
+`bench_search --keep` builds at 100,000 clauses (link it in as DIR/index).
 """
 
 from __future__ import annotations
@@ -101,6 +104,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="an ingested data directory")
     parser.add_argument("--queries", type=Path, default=SHARED / "eval" / "dev.tsv")
+    parser.add_argument(
+        "--index-only",
+        action="store_true",
+        help="DIR holds an index and no catalogue (a benchmark's): similar clauses are skipped",
+    )
     args = parser.parse_args()
 
     from indexer.library.store import Library
@@ -113,7 +121,7 @@ def main() -> None:
     rows = [dump_query(engine, q.query, {}) for q in queries]
     rows += [dump_query(engine, text, options) for text, options in EXTRA_QUERIES]
     rows += [dump_terms(engine, q.query) for q in queries if q.type == "term"]
-    for q in queries:
+    for q in [] if args.index_only else queries:
         if q.clause_no:
             row = dump_similar(engine, library, q.std_no, q.clause_no)
             if row is not None:
