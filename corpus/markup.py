@@ -123,10 +123,59 @@ def _table_row(line: str) -> list[str]:
     return [cell.strip() for cell in cells]
 
 
+def _directive(line: str, line_no: int) -> Block:
+    """`.term`, `.table` or `.pagebreak`; any other `.word` is a mistake, not a paragraph."""
+    if line.startswith(".term"):
+        term = _TERM_RE.match(line)
+        if not term:
+            raise MarkupError(line_no, "expected '.term 3.1 术语 | English term'")
+        number, term_zh, term_en = term.groups()
+        return TermEntry(number, term_zh.strip(), (term_en or "").strip())
+    if line.startswith(".table"):
+        caption = _TABLE_RE.match(line)
+        if not caption:
+            raise MarkupError(line_no, "expected '.table 表1 标题'")
+        return Table(caption.group(1).strip())
+    if line == ".pagebreak":
+        return PageBreak()
+    raise MarkupError(line_no, f"unknown directive {line.split()[0]}")
+
+
+def _paragraph(line: str, in_references: bool) -> Paragraph:
+    """The paragraph a plain line is; its style decides how it is set."""
+    if line.startswith("- "):
+        return Paragraph("——" + line[2:].strip(), "item")
+    if _ITEM_RE.match(line):
+        return Paragraph(line, "item")
+    if _SMALL_RE.match(line):
+        return Paragraph(line, "note")
+    return Paragraph(line, "reference" if in_references else "body")
+
+
+def _block(line: str, line_no: int, in_references: bool) -> Block:
+    """A source line other than metadata: a heading, a directive or a paragraph."""
+    if heading := _HEADING_RE.match(line):
+        return _heading(len(heading.group(1)), heading.group(2), line_no)
+    if line.startswith("."):
+        return _directive(line, line_no)
+    return _paragraph(line, in_references)
+
+
+def _starts_references(block: Block) -> bool:
+    """The 参考文献 part: its paragraphs are bibliography entries."""
+    return block.kind == "part" and block.title.replace(" ", "") == "参考文献"
+
+
+def _require_rows(table: Table, line_no: int) -> None:
+    """A `.table` line must be followed by its `| … |` rows."""
+    if not table.rows:
+        raise MarkupError(line_no, f"table {table.caption!r} has no rows")
+
+
 def parse_source(text: str) -> SampleSource:
     """Blocks in reading order, and the cover metadata from the `@key:` lines."""
     source = SampleSource()
-    table: Table | None = None
+    table: Table | None = None  # the table whose rows are being read
     in_references = False
     for line_no, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -134,8 +183,7 @@ def parse_source(text: str) -> SampleSource:
             if line.startswith("|"):
                 table.rows.append(_table_row(line))
                 continue
-            if not table.rows:
-                raise MarkupError(line_no, f"table {table.caption!r} has no rows")
+            _require_rows(table, line_no)
             table = None
         if not line or line.startswith("%"):
             continue
@@ -144,34 +192,13 @@ def parse_source(text: str) -> SampleSource:
             if key not in METADATA_KEYS:
                 raise MarkupError(line_no, f"unknown metadata key @{key}")
             source.metadata[key] = value.strip()
-        elif heading := _HEADING_RE.match(line):
-            block = _heading(len(heading.group(1)), heading.group(2), line_no)
-            in_references = block.kind == "part" and block.title.replace(" ", "") == "参考文献"
-            source.blocks.append(block)
-        elif line.startswith(".term"):
-            term = _TERM_RE.match(line)
-            if not term:
-                raise MarkupError(line_no, "expected '.term 3.1 术语 | English term'")
-            number, term_zh, term_en = term.groups()
-            source.blocks.append(TermEntry(number, term_zh.strip(), (term_en or "").strip()))
-        elif line.startswith(".table"):
-            caption = _TABLE_RE.match(line)
-            if not caption:
-                raise MarkupError(line_no, "expected '.table 表1 标题'")
-            table = Table(caption.group(1).strip())
-            source.blocks.append(table)
-        elif line == ".pagebreak":
-            source.blocks.append(PageBreak())
-        elif line.startswith("."):
-            raise MarkupError(line_no, f"unknown directive {line.split()[0]}")
-        elif line.startswith("- "):
-            source.blocks.append(Paragraph("——" + line[2:].strip(), "item"))
-        elif _ITEM_RE.match(line):
-            source.blocks.append(Paragraph(line, "item"))
-        elif _SMALL_RE.match(line):
-            source.blocks.append(Paragraph(line, "note"))
-        else:
-            source.blocks.append(Paragraph(line, "reference" if in_references else "body"))
-    if table is not None and not table.rows:
-        raise MarkupError(len(text.splitlines()), f"table {table.caption!r} has no rows")
+            continue
+        block = _block(line, line_no, in_references)
+        if isinstance(block, Heading):
+            in_references = _starts_references(block)
+        elif isinstance(block, Table):
+            table = block
+        source.blocks.append(block)
+    if table is not None:
+        _require_rows(table, len(text.splitlines()))
     return source

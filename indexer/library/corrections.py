@@ -9,7 +9,7 @@ follows from it, are re-indexed at once, so searches show the change on the next
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -41,7 +41,6 @@ EDITABLE = (
     "notes",
 )
 LIST_FIELDS = ("replaces", "ics")
-DATE_FIELDS = ("issued", "effective", "withdrawn")
 # Follow from the number; corrected with it, so filters and facets agree with it.
 NUMBER_FIELDS = ("prefix", "level", "kind", "region")
 MAX_LENGTH = {"title_zh": 500, "title_en": 500, "adopts": 200, "notes": 2000}
@@ -80,6 +79,98 @@ def _iso_date(text: str, full: bool) -> bool:
     return True
 
 
+class _Invalid(ValueError):
+    """One submitted value its field does not allow, with the error code the form shows."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _std_no(value: Any) -> str:
+    number = parse_std_no(_text(value))
+    if number is None:
+        raise _Invalid("bad_std_no")
+    return str(number)
+
+
+def _std_nos(value: Any) -> list[str]:
+    numbers = [parse_std_no(item) for item in _items(value)]
+    if None in numbers:
+        raise _Invalid("bad_std_no")
+    return [str(n) for n in numbers]
+
+
+def _std_no_or_none(value: Any) -> str:
+    """One number, or "" to say there is none."""
+    return _std_no(value) if _text(value) else ""
+
+
+def _date(value: Any, *, full: bool) -> str:
+    text = _text(value)
+    if text and not _iso_date(text, full=full):
+        raise _Invalid("bad_date")
+    return text
+
+
+def _printed_date(value: Any) -> str:
+    """Issue and effective dates: `YYYY-MM-DD`, or `YYYY-MM` where only a month is printed."""
+    return _date(value, full=False)
+
+
+def _withdrawal_date(value: Any) -> str:
+    """The library records the day a standard was withdrawn."""
+    return _date(value, full=True)
+
+
+def _status(value: Any) -> str:
+    """A status the library knows, or "" to let it derive one."""
+    text = _text(value)
+    if text and text not in STATUSES:
+        raise _Invalid("bad_status")
+    return text
+
+
+def _ics_codes(value: Any) -> list[str]:
+    codes = _items(value)
+    if not all(ICS_PATTERN.match(code) for code in codes):
+        raise _Invalid("bad_ics")
+    return codes
+
+
+def _ccs_code(value: Any) -> str:
+    text = _text(value).upper()
+    if text and not CCS_PATTERN.match(text):
+        raise _Invalid("bad_ccs")
+    return text
+
+
+def _free_text(value: Any, limit: int) -> str:
+    text = _text(value)
+    if len(text) > limit:
+        raise _Invalid("too_long")
+    return text
+
+
+# How each field is checked and normalised; the others are free text (see MAX_LENGTH).
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "std_no": _std_no,
+    "replaces": _std_nos,
+    "replaced_by": _std_no_or_none,
+    "issued": _printed_date,
+    "effective": _printed_date,
+    "withdrawn": _withdrawal_date,
+    "status": _status,
+    "ics": _ics_codes,
+    "ccs": _ccs_code,
+}
+
+
+def _checked(field: str, value: Any) -> Any:
+    check = _CHECKS.get(field)
+    return check(value) if check else _free_text(value, MAX_LENGTH.get(field, 500))
+
+
 def parse_corrections(values: Mapping[str, Any]) -> dict[str, Any]:
     """Check and normalise submitted values (only the editable fields present).
 
@@ -92,51 +183,10 @@ def parse_corrections(values: Mapping[str, Any]) -> dict[str, Any]:
     for field in EDITABLE:
         if field not in values:
             continue
-        value = values[field]
-        if field == "std_no":
-            number = parse_std_no(_text(value))
-            if number is None:
-                errors[field] = "bad_std_no"
-            else:
-                result[field] = str(number)
-        elif field in ("replaces", "replaced_by"):
-            items = _items(value) if field == "replaces" else [_text(value)] * bool(_text(value))
-            numbers = [parse_std_no(item) for item in items]
-            if None in numbers:
-                errors[field] = "bad_std_no"
-            else:
-                canonical = [str(n) for n in numbers]
-                result[field] = canonical if field == "replaces" else "".join(canonical)
-        elif field in DATE_FIELDS:
-            text = _text(value)
-            if text and not _iso_date(text, full=field == "withdrawn"):
-                errors[field] = "bad_date"
-            else:
-                result[field] = text
-        elif field == "status":
-            text = _text(value)
-            if text and text not in STATUSES:
-                errors[field] = "bad_status"
-            else:
-                result[field] = text
-        elif field == "ics":
-            codes = _items(value)
-            if not all(ICS_PATTERN.match(code) for code in codes):
-                errors[field] = "bad_ics"
-            else:
-                result[field] = codes
-        elif field == "ccs":
-            text = _text(value).upper()
-            if text and not CCS_PATTERN.match(text):
-                errors[field] = "bad_ccs"
-            else:
-                result[field] = text
-        else:
-            text = _text(value)
-            if len(text) > MAX_LENGTH.get(field, 500):
-                errors[field] = "too_long"
-            else:
-                result[field] = text
+        try:
+            result[field] = _checked(field, values[field])
+        except _Invalid as invalid:
+            errors[field] = invalid.code
     if errors:
         raise CorrectionRejected(errors)
     return result

@@ -282,6 +282,28 @@ def _follows(prev: tuple, cand: tuple, gap: int = 1) -> bool:
     return prev[k - 1] < cand[-1] <= prev[k - 1] + gap
 
 
+# Where a numbered line stands when a clause may start on it (`_Splitter.heading_position`).
+MARGIN = "margin"
+INDENT = "indent"
+
+
+def _numbering_text(line: Line) -> str:
+    """The line's text as its clause number is read."""
+    text = line.text.strip()
+    if line.ocr:
+        # Specks read as punctuation: `.4.1标准分级`, `2引用标准,`, `4.2标准值.`
+        text = OCR_LEAD_RE.sub("", text).rstrip(" ,.、'`")
+    return text
+
+
+def _rules_out_clause(rest: str) -> bool:
+    """What follows a number shows it opens no clause: a unit (`5 mg/L`), a sign or
+    punctuation (`30%`, `6～9`, `1)`, `2/3`)."""
+    return bool(rest) and bool(
+        UNIT_RE.match(rest) or rest[0] in "%‰~～-－/:：)）、．.×xX*+=<>≤≥±,，。"
+    )
+
+
 # ---------------------------------------------------------------- text joining
 
 
@@ -470,60 +492,89 @@ class _Splitter:
         return match
 
     def numbered(self, line: Line) -> tuple[re.Match, tuple] | None:
-        text = line.text.strip()
-        if line.ocr:
-            # Specks read as punctuation: `.4.1标准分级`, `2引用标准,`, `4.2标准值.`
-            text = OCR_LEAD_RE.sub("", text).rstrip(" ,.、'`")
-        match = NUMBERED_RE.match(text)
+        """The number a clause starts with on this line, and its key; None for no clause.
+
+        Numbers start table cells, list items and values as well: only a number the
+        numbering expects, set where headings are set, opens a clause.
+        """
+        match = NUMBERED_RE.match(_numbering_text(line))
         if not match:
             return None
+        restored = self.restored_dots(line, match)
+        if restored is not None:
+            found = NUMBERED_RE.match(restored)
+            return found, _key_of(found)
+        key = _key_of(match)
+        match = self.without_enumeration_comma(match, key)
+        if _rules_out_clause(match.group("rest")):
+            return None
+        position = self.heading_position(line, match)
+        if position is None:
+            return None
+        numbers = self.numbers_in_scope(match, key)
+        if numbers is None:
+            return None
+        return (match, key) if self.due(line, match, numbers, position == INDENT) else None
+
+    def restored_dots(self, line: Line, match: re.Match) -> str | None:
+        """`31 术语` at the margin where 3.1 is due, not chapter 31: the line with its dot.
+
+        See `lost_dots`; only numbers printed like a chapter's are read so.
+        """
         rest = match.group("rest").strip()
         if (
-            "." not in match.group("no")
-            and not match.group("annex")
-            and self.chapters_seen
-            and (not rest or self.heading_like(rest, HEADING_MAX))
-            and not (self.annex is None and _follows(self.last, _key_of(match)))
+            "." in match.group("no")
+            or match.group("annex")
+            or not self.chapters_seen
+            or (rest and not self.heading_like(rest, HEADING_MAX))
+            or (self.annex is None and _follows(self.last, _key_of(match)))
         ):
-            lost = self.lost_dots(match.group("no"))
-            if lost and self.at_margin(line):
-                found = NUMBERED_RE.match(f"{lost} {rest}".strip())
-                return found, _key_of(found)
-        key = _key_of(match)
+            return None
+        lost = self.lost_dots(match.group("no"))
+        if not lost or not self.at_margin(line):
+            return None
+        return f"{lost} {rest}".strip()
+
+    def without_enumeration_comma(self, match: re.Match, key: tuple) -> re.Match:
+        """`1、范围`: an enumeration comma after the chapter number, as the 目次 confirms."""
         rest = match.group("rest")
         if rest.startswith("、") and self.listed_chapter(key, rest[1:]):
-            # `1、范围`: an enumeration comma after the chapter number, as the 目次 confirms.
-            match = NUMBERED_RE.match(f"{key[0]} {rest[1:]}")
-            rest = match.group("rest")
-        if rest and (UNIT_RE.match(rest) or rest[0] in "%‰~～-－/:：)）、．.×xX*+=<>≤≥±,，。"):
-            return None
-        indented = not self.at_margin(line)
-        if indented and not self.at_indent(line) and not self.centered_chapter(line, match):
-            return None
-        if indented and self.centered_chapter(line, match):
-            indented = False
+            return NUMBERED_RE.match(f"{key[0]} {rest[1:]}")
+        return match
+
+    def heading_position(self, line: Line, match: re.Match) -> str | None:
+        """MARGIN for a line at the margin or a centred chapter heading, INDENT for one at
+        a paragraph's first-line indent; None elsewhere, where no clause starts."""
+        if self.at_margin(line) or self.centered_chapter(line, match):
+            return MARGIN
+        return INDENT if self.at_indent(line) else None
+
+    def numbers_in_scope(self, match: re.Match, key: tuple) -> tuple | None:
+        """The clause numbers without the annex letter; None when the line cannot continue
+        the numbering in progress: another annex's, or the body's once an annex or the
+        back matter has begun."""
         letter = match.group("annex")
         if letter:
-            if letter != self.annex:
-                return None
-            numbers = key[1:]
-        else:
-            if self.annex is not None or self.back_matter:
-                return None
-            numbers = key
+            return key[1:] if letter == self.annex else None
+        if self.annex is not None or self.back_matter:
+            return None
+        return key
+
+    def due(self, line: Line, match: re.Match, numbers: tuple, indented: bool) -> bool:
+        """Does the numbering expect `numbers` next (allowing for headings lost before)?"""
         if indented:
             # Some layouts indent numbered paragraphs and term entries like body text;
             # only the clause due next, below chapter level, is read there.
-            return (match, key) if len(numbers) >= 2 and _follows(self.last, numbers) else None
+            return len(numbers) >= 2 and _follows(self.last, numbers)
         if _follows(self.last, numbers):
-            return match, key
+            return True
         if len(numbers) >= 2 and _follows(self.last, numbers, gap=2) and self.stands_alone(match):
             # One number skipped: its heading was lost (a misread scan, an unmapped glyph).
-            return match, key
+            return True
         clause_no = clause_no_of(match, line.text.strip())
-        if self.use_toc and clause_no in self.toc_numbers and _follows(self.last, numbers, gap=3):
-            return match, key
-        return None
+        return bool(
+            self.use_toc and clause_no in self.toc_numbers and _follows(self.last, numbers, gap=3)
+        )
 
     @staticmethod
     def stands_alone(match: re.Match) -> bool:

@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from enum import Enum, auto
 
 from analyzers.normalize import fold_dashes, is_cjk
 from analyzers.stdno import StandardNumber, find_std_nos, parse_filename
@@ -332,6 +334,9 @@ def find_cover(pages: list[Page]) -> Page | None:
 
 # ---------------------------------------------------------------------------
 # The cover, line by line
+#
+# The walk keeps to the layout: the part of the cover it has reached decides what a
+# line may be read as, and each part tries its readings in a fixed order of precedence.
 
 
 @dataclass
@@ -352,144 +357,401 @@ class _CoverReading:
     draft: str = ""
 
 
-def _read_cover(page: Page) -> _CoverReading:
-    found = _CoverReading()
-    lines = sorted(page.lines, key=lambda line: (round(line.top), line.x0))
-    state = "head"  # head → number → title → english → bottom
-    # With a banner on the page, nothing above it is the title (logos such as `JT`, `DB44`).
-    has_banner = any(_is_banner(line, page) for line in lines)
-    title_size = 0.0
-    previous_kind = ""
-    block_bottom = 0.0  # bottom of the title block so far: the English title follows closely
-    in_adoption = False
-    for line in lines:
-        text = line.text.strip()
+class _Part(Enum):
+    """The part of the cover the walk has reached, top to bottom.
+
+    A number below the title is not the standard's own, and a Latin line is an English
+    title only right under the Chinese one: what a line is depends on where it is.
+    """
+
+    HEAD = auto()  # classification codes and banner, above the number
+    NUMBER = auto()  # the number, and the standards it replaces
+    TITLE = auto()  # the Chinese title
+    ENGLISH = auto()  # the English title, and the note of an adopted standard
+    ADOPTION = auto()  # inside an adoption note whose parentheses span several lines
+    BOTTOM = auto()  # dates and issuers
+
+
+class _LineKind(Enum):
+    """What a cover line was read as: the next may depend on it (the English title comes
+    right after the Chinese title, stray punctuation belongs to the line before)."""
+
+    OTHER = auto()  # nothing the catalogue keeps
+    ICS = auto()
+    CCS = auto()
+    FILING = auto()  # 备案号
+    BANNER = auto()
+    NUMBER = auto()
+    REPLACES = auto()
+    TITLE = auto()
+    STAGE = auto()  # （报批稿）
+    ADOPTION = auto()
+    ENGLISH = auto()
+    DATES = auto()
+    ISSUER = auto()
+
+
+# The lines of the title block, whose bottom the English title must follow closely.
+_TITLE_BLOCK = (_LineKind.TITLE, _LineKind.ENGLISH, _LineKind.STAGE, _LineKind.ADOPTION)
+_CLOSING_PARENTHESIS = re.compile(r"[)）]\s*$")
+
+
+@dataclass(frozen=True)
+class _CoverLine:
+    """A cover line with the text tests several readings share, done once."""
+
+    printed: Line  # as printed: its position and type size
+    text: str  # stripped
+    flat: str  # without white space
+    labelled: dict[str, str]  # dates with their label: {"发布": …, "实施": …}
+    stage: re.Match | None  # the whole line is a draft stage: `（报批稿）`
+    draft: str  # the draft stage the line names, if any
+
+    @classmethod
+    def of(cls, printed: Line) -> _CoverLine:
+        text = printed.text.strip()
         flat = compact(text)
-        kind = "other"
-        if not flat:
-            continue
-        stage = _STAGE.match(flat)
-        draft = next((name for name in DRAFT_STAGES if name in flat), "")
-        labelled = find_labelled_dates(text)
-        if in_adoption and (_is_chinese(text) or labelled or len(found.adoption) >= 4):
-            in_adoption = False  # the closing parenthesis was lost
-        if in_adoption:
-            found.adoption.append(text)
-            in_adoption = not re.search(r"[)）]\s*$", text)
-            kind = "adoption"
-        elif _ICS.match(flat):
-            found.ics = parse_ics(text)
-            ccs = _CCS.search(text.strip()[3:].lstrip(" \t:：0123456789.;；"))
-            if ccs:
-                found.ccs = parse_ccs(ccs.group(0))
-            kind = "ics"
-        elif state == "head" and not found.ccs and (parse_ccs(text) or _CCS_LABEL.match(flat)):
-            found.ccs = parse_ccs(
-                re.sub(r"^(CCS|中国标准文献分类号)[:：]?", "", flat)
-            ) or parse_ccs(text)
-            kind = "ccs"
-        elif _FILING in flat:
-            kind = "filing"
-        elif state in ("head", "number") and not found.banner_level and _is_banner(line, page):
-            found.banner_level = banner_level(flat)
-            state = "number"
-            kind = "banner"
-        elif labelled:
-            found.dates.update({k: v for k, v in labelled.items() if k not in found.dates})
-            state = "bottom"
-            kind = "dates"
-            # Old layouts: `国家环境保护局 1996-10-04批准 1998-01-01实施`.
-            before = re.split(r"(?:19|20)\d", flat, maxsplit=1)[0]
-            found.issuers.extend(split_issuers(_issuer_name(before)))
-        elif stage:
-            if stage["stage"] in DRAFT_STAGES:
-                found.draft = found.draft or stage["stage"]
-            kind = "stage"
-        elif state in ("head", "number") and any(word in flat for word in _REPLACES_WORDS):
-            # `GB 5749—2006 代替 GB 5749—85`: the standard's own number may lead the line;
-            # `DB4426-1989 废止`: what is made void precedes the word.
-            head, word, tail = re.split(r"(代\s*替|废\s*止)", text, maxsplit=1)
-            if "代" in word:
-                found.numbers.extend((n, line) for n in _numbers_in(head))
-                found.replaces.extend(str(n) for n in _numbers_in(tail))
-            else:
-                found.replaces.extend(str(n) for n in _numbers_in(head + " " + tail))
-            kind = "replaces"
-            if "代" in word and sum(is_cjk(ch) for ch in head) >= 4 and not found.title_zh:
-                # Old single-page layouts print the title and 代替 side by side.
-                found.title_zh.append(replace(line, text=head.strip()))
-                title_size = line.size
-                state = "title"
-                kind = "title"
-        elif state in ("head", "number") and find_std_nos(text) and not _is_chinese(text):
-            if previous_kind == "replaces" and found.numbers and _only_numbers(text):
-                found.replaces.extend(str(n) for n in _numbers_in(text))
-                kind = "replaces"
-            else:
-                found.numbers.extend((n, line) for n in _numbers_in(text))
-                kind = "number"
-            state = "number"
-        elif state in ("head", "number") and _PLACEHOLDER.search(flat) and not _is_chinese(text):
-            kind = "number"  # a template placeholder (`SL/T XXXXX—XXXX`): no number printed
-        elif (
-            state in (("number", "title") if has_banner else ("head", "number", "title"))
-            and _is_chinese(text)
-            and _large(line, page, 13)
-            and not _NOTE.search(flat)
-            and not _PLACEHOLDER.search(flat)
-            and line.size >= 0.65 * title_size
-            and flat != "发布"
-        ):
-            title_size = max(title_size, line.size)
-            found.title_zh.append(line)
-            state = "title"
-            kind = "title"
-        elif (
-            state in ("title", "english")
-            and re.match(r"^[(（]", text)
-            and (
-                find_std_nos(text) or _ADOPTION_DEGREE.search(text) or re.search(r"[A-Z]{2,}", text)
-            )
-        ):
-            found.adoption.append(text)
-            in_adoption = not re.search(r"[)）]\s*$", text)
-            state = "english"
-            kind = "adoption"
-        elif (
-            state in ("title", "english")
-            and _is_latin(text)
-            and previous_kind in ("title", "english", "stage")
-            and not _PLACEHOLDER.search(flat)
-            and line.top - block_bottom < max(4 * line.size, 0.08 * page.height)
-        ):
-            found.title_en.append(line)
-            state = "english"
-            kind = "english"
-        elif _PUNCT_ONLY.match(flat):
-            kind = previous_kind  # stray punctuation set apart from its line
-        elif state != "head" and line.top > 0.55 * page.height and _is_chinese(text):
-            if find_dates(text) and len(flat) <= 12:
-                found.plain_dates.extend(d for d, _s, _e in find_dates(text))
-                kind = "dates"
-            elif flat == "发布" or _NOTE.search(flat) or draft:
-                kind = "other"
-            else:
-                issuers = split_issuers(_issuer_name(text))
-                found.issuers.extend(issuers)
-                kind = "issuer" if issuers else "other"
-            if state in ("title", "english"):
-                state = "bottom"
-        if draft and not found.draft:
-            found.draft = draft
-        if kind != "other":
-            previous_kind = kind
-        if kind in ("title", "english", "stage", "adoption"):
-            block_bottom = max(block_bottom, line.bottom)
+        return cls(
+            printed=printed,
+            text=text,
+            flat=flat,
+            labelled=find_labelled_dates(text),
+            stage=_STAGE.match(flat),
+            draft=next((name for name in DRAFT_STAGES if name in flat), ""),
+        )
+
+
+@dataclass
+class _CoverWalk:
+    """Where the walk is and what it has read so far, carried from line to line."""
+
+    page: Page
+    has_banner: bool  # then nothing above the banner is the title (logos: `JT`, `DB44`)
+    found: _CoverReading = field(default_factory=_CoverReading)
+    part: _Part = _Part.HEAD
+    title_size: float = 0.0  # the title's type size so far: much smaller lines are no title
+    previous: _LineKind | None = None  # the last line read as something
+    block_bottom: float = 0.0  # bottom of the title block so far: the English title follows closely
+
+    def note(self, line: _CoverLine, kind: _LineKind) -> None:
+        """Remember what the line was, for the lines after it; keep the first draft stage named."""
+        if line.draft and not self.found.draft:
+            self.found.draft = line.draft
+        if kind is not _LineKind.OTHER:
+            self.previous = kind
+        if kind in _TITLE_BLOCK:
+            self.block_bottom = max(self.block_bottom, line.printed.bottom)
+
+
+def _read_cover(page: Page) -> _CoverReading:
+    """Walk the cover lines top to bottom, reading each as what may come where it is."""
+    lines = sorted(page.lines, key=lambda line: (round(line.top), line.x0))
+    walk = _CoverWalk(page, has_banner=any(_is_banner(line, page) for line in lines))
+    for line in map(_CoverLine.of, lines):
+        if line.flat:
+            walk.note(line, _READ_IN[walk.part](walk, line))
+    found = walk.found
     if found.title_zh:
         # OCR noise beside the title (a stamp, a logo) may come first in reading order.
         biggest = max(line.size for line in found.title_zh)
         found.title_zh = [line for line in found.title_zh if line.size >= 0.65 * biggest]
     return found
+
+
+# One function per part of the cover: the readings a line may have there, in order.
+
+_Reading = Callable[[_CoverWalk, _CoverLine], "_LineKind | None"]
+
+
+def _first_reading(walk: _CoverWalk, line: _CoverLine, *readings: _Reading) -> _LineKind:
+    """What the first reading that takes the line made of it; OTHER when none does."""
+    for reading in readings:
+        kind = reading(walk, line)
+        if kind is not None:
+            return kind
+    return _LineKind.OTHER
+
+
+def _in_head(walk: _CoverWalk, line: _CoverLine) -> _LineKind:
+    """Above the number: codes, the banner, the number block; the title, when no banner."""
+    return _first_reading(
+        walk,
+        line,
+        _read_ics,
+        _read_ccs,
+        _read_filing,
+        _read_banner,
+        _read_dates,
+        _read_stage,
+        _read_replaces,
+        _read_number,
+        _read_placeholder,
+        _read_title,
+        _read_stray_punctuation,
+    )
+
+
+def _in_number(walk: _CoverWalk, line: _CoverLine) -> _LineKind:
+    """Under the banner or the number: more numbers, what they replace, then the title."""
+    return _first_reading(
+        walk,
+        line,
+        _read_ics,
+        _read_filing,
+        _read_banner,
+        _read_dates,
+        _read_stage,
+        _read_replaces,
+        _read_number,
+        _read_placeholder,
+        _read_title,
+        _read_stray_punctuation,
+        _read_lower_cover,
+    )
+
+
+def _in_title(walk: _CoverWalk, line: _CoverLine) -> _LineKind:
+    """In the Chinese title: more of it, or what follows it (adoption, English title)."""
+    return _first_reading(
+        walk,
+        line,
+        _read_ics,
+        _read_filing,
+        _read_dates,
+        _read_stage,
+        _read_title,
+        _read_adoption,
+        _read_english,
+        _read_stray_punctuation,
+        _read_lower_cover,
+    )
+
+
+def _in_english(walk: _CoverWalk, line: _CoverLine) -> _LineKind:
+    """In the English title: more of it, or the adoption note under it."""
+    return _first_reading(
+        walk,
+        line,
+        _read_ics,
+        _read_filing,
+        _read_dates,
+        _read_stage,
+        _read_adoption,
+        _read_english,
+        _read_stray_punctuation,
+        _read_lower_cover,
+    )
+
+
+def _in_adoption(walk: _CoverWalk, line: _CoverLine) -> _LineKind:
+    """Inside `(ISO 1234:2015, …, MOD)` run over lines: every line is part of it until
+    it closes, unless it plainly is not (Chinese, dates, a fifth line)."""
+    if _is_chinese(line.text) or line.labelled or len(walk.found.adoption) >= 4:
+        walk.part = _Part.ENGLISH  # the closing parenthesis was lost
+        return _in_english(walk, line)
+    walk.found.adoption.append(line.text)
+    if _CLOSING_PARENTHESIS.search(line.text):
+        walk.part = _Part.ENGLISH
+    return _LineKind.ADOPTION
+
+
+def _in_bottom(walk: _CoverWalk, line: _CoverLine) -> _LineKind:
+    """Below the dates or the title block: dates and issuers."""
+    return _first_reading(
+        walk,
+        line,
+        _read_ics,
+        _read_filing,
+        _read_dates,
+        _read_stage,
+        _read_stray_punctuation,
+        _read_lower_cover,
+    )
+
+
+_READ_IN = {
+    _Part.HEAD: _in_head,
+    _Part.NUMBER: _in_number,
+    _Part.TITLE: _in_title,
+    _Part.ENGLISH: _in_english,
+    _Part.ADOPTION: _in_adoption,
+    _Part.BOTTOM: _in_bottom,
+}
+
+
+# The readings: each takes the line as one part of the cover, or returns None.
+
+
+def _read_ics(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """`ICS 13.040.40`, and the CCS code when the same line prints it too."""
+    if not _ICS.match(line.flat):
+        return None
+    walk.found.ics = parse_ics(line.text)
+    ccs = _CCS.search(line.text[3:].lstrip(" \t:：0123456789.;；"))
+    if ccs:
+        walk.found.ccs = parse_ccs(ccs.group(0))
+    return _LineKind.ICS
+
+
+def _read_ccs(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """The CCS code on a line of its own (`Z 60`, `CCS Z 60`); the first one only."""
+    if walk.found.ccs or not (parse_ccs(line.text) or _CCS_LABEL.match(line.flat)):
+        return None
+    unlabelled = re.sub(r"^(CCS|中国标准文献分类号)[:：]?", "", line.flat)
+    walk.found.ccs = parse_ccs(unlabelled) or parse_ccs(line.text)
+    return _LineKind.CCS
+
+
+def _read_filing(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """The 备案号 line: its number is a filing number, not the standard's."""
+    return _LineKind.FILING if _FILING in line.flat else None
+
+
+def _read_banner(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """The banner tells the level the number must have; the number follows under it."""
+    if walk.found.banner_level or not _is_banner(line.printed, walk.page):
+        return None
+    walk.found.banner_level = banner_level(line.flat)
+    walk.part = _Part.NUMBER
+    return _LineKind.BANNER
+
+
+def _read_dates(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """`2020-01-01 发布  2020-07-01 实施`: labelled dates start the bottom of the cover."""
+    if not line.labelled:
+        return None
+    found = walk.found
+    found.dates.update({k: v for k, v in line.labelled.items() if k not in found.dates})
+    walk.part = _Part.BOTTOM
+    # Old layouts: `国家环境保护局 1996-10-04批准 1998-01-01实施`.
+    before = re.split(r"(?:19|20)\d", line.flat, maxsplit=1)[0]
+    found.issuers.extend(split_issuers(_issuer_name(before)))
+    return _LineKind.DATES
+
+
+def _read_stage(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """A line that is only a stage (`（报批稿）`, `（试行）`); it belongs to the title block."""
+    if not line.stage:
+        return None
+    if line.stage["stage"] in DRAFT_STAGES:
+        walk.found.draft = walk.found.draft or line.stage["stage"]
+    return _LineKind.STAGE
+
+
+def _read_replaces(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """`代替 GB 1234—2008` or `DB4426-1989 废止`: the standards this one supersedes."""
+    if not any(word in line.flat for word in _REPLACES_WORDS):
+        return None
+    found = walk.found
+    # `GB 5749—2006 代替 GB 5749—85`: the standard's own number may lead the line;
+    # `DB4426-1989 废止`: what is made void precedes the word.
+    head, word, tail = re.split(r"(代\s*替|废\s*止)", line.text, maxsplit=1)
+    if "代" not in word:
+        found.replaces.extend(str(n) for n in _numbers_in(head + " " + tail))
+        return _LineKind.REPLACES
+    found.numbers.extend((n, line.printed) for n in _numbers_in(head))
+    found.replaces.extend(str(n) for n in _numbers_in(tail))
+    if sum(is_cjk(ch) for ch in head) < 4 or found.title_zh:
+        return _LineKind.REPLACES
+    # Old single-page layouts print the title and 代替 side by side.
+    found.title_zh.append(replace(line.printed, text=head.strip()))
+    walk.title_size = line.printed.size
+    walk.part = _Part.TITLE
+    return _LineKind.TITLE
+
+
+def _read_number(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """A line of standard numbers: the standard's own, or more of what it replaces."""
+    if not find_std_nos(line.text) or _is_chinese(line.text):
+        return None
+    found = walk.found
+    walk.part = _Part.NUMBER
+    if walk.previous is _LineKind.REPLACES and found.numbers and _only_numbers(line.text):
+        found.replaces.extend(str(n) for n in _numbers_in(line.text))
+        return _LineKind.REPLACES
+    found.numbers.extend((n, line.printed) for n in _numbers_in(line.text))
+    return _LineKind.NUMBER
+
+
+def _read_placeholder(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """A template placeholder where the number goes (`SL/T XXXXX—XXXX`): none printed."""
+    if not _PLACEHOLDER.search(line.flat) or _is_chinese(line.text):
+        return None
+    return _LineKind.NUMBER
+
+
+def _read_title(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """The Chinese title: display type, in lines not much smaller than its largest."""
+    if walk.part is _Part.HEAD and walk.has_banner:
+        return None
+    if not (
+        _is_chinese(line.text)
+        and _large(line.printed, walk.page, 13)
+        and not _NOTE.search(line.flat)
+        and not _PLACEHOLDER.search(line.flat)
+        and line.printed.size >= 0.65 * walk.title_size
+        and line.flat != "发布"
+    ):
+        return None
+    walk.title_size = max(walk.title_size, line.printed.size)
+    walk.found.title_zh.append(line.printed)
+    walk.part = _Part.TITLE
+    return _LineKind.TITLE
+
+
+def _read_adoption(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """`(ISO 1234:2015, MOD)` under the title: the international standard adopted."""
+    text = line.text
+    if not (
+        re.match(r"^[(（]", text)
+        and (find_std_nos(text) or _ADOPTION_DEGREE.search(text) or re.search(r"[A-Z]{2,}", text))
+    ):
+        return None
+    walk.found.adoption.append(text)
+    walk.part = _Part.ENGLISH if _CLOSING_PARENTHESIS.search(text) else _Part.ADOPTION
+    return _LineKind.ADOPTION
+
+
+def _read_english(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """The English title: Latin lines right under the Chinese title (or its stage)."""
+    if not (
+        _is_latin(line.text)
+        and walk.previous in (_LineKind.TITLE, _LineKind.ENGLISH, _LineKind.STAGE)
+        and not _PLACEHOLDER.search(line.flat)
+        and line.printed.top - walk.block_bottom
+        < max(4 * line.printed.size, 0.08 * walk.page.height)
+    ):
+        return None
+    walk.found.title_en.append(line.printed)
+    walk.part = _Part.ENGLISH
+    return _LineKind.ENGLISH
+
+
+def _read_stray_punctuation(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """Punctuation set apart from its line is read as whatever that line was."""
+    if not _PUNCT_ONLY.match(line.flat):
+        return None
+    return walk.previous or _LineKind.OTHER
+
+
+def _read_lower_cover(walk: _CoverWalk, line: _CoverLine) -> _LineKind | None:
+    """Chinese print in the lower part of the page: unlabelled dates and the issuers.
+
+    It ends the title block; before any title, the walk stays where it was.
+    """
+    if line.printed.top <= 0.55 * walk.page.height or not _is_chinese(line.text):
+        return None
+    if walk.part in (_Part.TITLE, _Part.ENGLISH):
+        walk.part = _Part.BOTTOM
+    dates = find_dates(line.text)
+    if dates and len(line.flat) <= 12:
+        walk.found.plain_dates.extend(date for date, _start, _end in dates)
+        return _LineKind.DATES
+    if line.flat == "发布" or _NOTE.search(line.flat) or line.draft:
+        return _LineKind.OTHER
+    issuers = split_issuers(_issuer_name(line.text))
+    walk.found.issuers.extend(issuers)
+    return _LineKind.ISSUER if issuers else _LineKind.OTHER
 
 
 # ---------------------------------------------------------------------------
