@@ -95,7 +95,7 @@ def _parse_job(
     return parse_standard(Path(path), source_file=source_file, use_ocr=use_ocr, progress=progress)
 
 
-def ingest(  # noqa: C901
+def ingest(
     paths: Iterable[str | Path],
     library: Library,
     *,

@@ -442,7 +442,7 @@ class UploadQueue:
         original = self.library.original_path(upload.sha256)
         return original if original.exists() else None
 
-    def _ingest(self, store: UploadStore, uploads: list[Upload]) -> str:  # noqa: C901
+    def _ingest(self, store: UploadStore, uploads: list[Upload]) -> str:
         """One ingest run over the claimed uploads, each finished as its outcome arrives.
         Returns BUSY when the library's lock could not be had: the uploads left are
         queued again (the pipeline had changed nothing of theirs), else DONE."""
