@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from indexer.engine import EngineUnavailable
 from indexer.library.catalogue import Catalogue
 from indexer.library.schema import CatalogueTooNew
 from indexer.library.store import Library, LibraryBusy
@@ -22,12 +23,13 @@ class Commands(click.Group):
     """The subcommands; a writer kept waiting too long for the library's lock (a reindex
     or another ingest holds it) ends with one line saying so and exit status 1. Writers
     take the lock before changing anything, so the command can simply be run again. So
-    does a command on a catalogue written by a newer stdsearch, which it leaves alone."""
+    does a command on a catalogue written by a newer stdsearch, which it leaves alone,
+    and a search while the search cluster does not answer."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (LibraryBusy, CatalogueTooNew) as error:
+        except (LibraryBusy, CatalogueTooNew, EngineUnavailable) as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(1)
 

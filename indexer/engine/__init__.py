@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from indexer.library.store import Library
 
-from .interface import Candidate, DictionaryMismatch, Matches, SearchEngine, Snapshot
+from .interface import (
+    Candidate,
+    DictionaryMismatch,
+    EngineUnavailable,
+    Matches,
+    SearchEngine,
+    Snapshot,
+)
 
 ENGINES = ("whoosh",)
 
@@ -17,6 +24,7 @@ __all__ = [
     "ENGINES",
     "Candidate",
     "DictionaryMismatch",
+    "EngineUnavailable",
     "Matches",
     "SearchEngine",
     "Snapshot",
@@ -30,4 +38,8 @@ def open_engine(library: Library, name: str = "whoosh", **options) -> SearchEngi
         from .whoosh.engine import WhooshEngine
 
         return WhooshEngine(library, **options)
+    if name == "sphinxql":
+        from .sphinxql.engine import open_cluster_engine
+
+        return open_cluster_engine(library, **options)
     raise ValueError(f"unknown search engine {name!r}: one of {', '.join(ENGINES)}")

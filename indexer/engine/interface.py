@@ -39,6 +39,10 @@ class DictionaryMismatch(RuntimeError):
     """The index was cut with another jieba dictionary than the one queries use."""
 
 
+class EngineUnavailable(RuntimeError):
+    """The engine does not answer (a cluster's aggregator is down): try again later."""
+
+
 @dataclass(slots=True)
 class Candidate:
     """One scored document, with what ranking reads of it. `ref` is the engine's number
@@ -63,13 +67,16 @@ class Matches:
     is included); `standards`: the stored fields of each candidate's standard document;
     `clause_counts`: matching clause documents per standard, over every match, not just
     the candidates; `matched`: every standard with a matching document (a clause or its
-    own); `facets`: per plan facet, (value, standards) most first, then by value."""
+    own); `facets`: per plan facet, (value, standards) most first, then by value;
+    `partial`: part of the index did not answer (a cluster's shard), so some matches may
+    be missing."""
 
     candidates: list[Candidate]
     standards: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     clause_counts: dict[str, int] = field(default_factory=dict)
     matched: set[str] = field(default_factory=set)
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    partial: bool = False
 
 
 class Snapshot(Protocol):

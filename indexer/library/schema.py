@@ -179,7 +179,34 @@ def tables_of_the_first_releases(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE uploads ADD COLUMN {name} {definition}")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (tables_of_the_first_releases,)
+def cluster_numbers_and_outbox(db: sqlite3.Connection) -> None:
+    """Version 2: what a search cluster needs of the system of record (outbox.py).
+
+    `cluster_ids` gives each standard a small number, the high bits of its documents' row
+    ids in the cluster (which wants integer ids; a SHA-256 is too long). `outbox` keeps
+    the standards a cluster write did not reach (a shard was down), to be written again
+    when it is back: the catalogue has them, the cluster must not lose them."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS cluster_ids (
+            id     INTEGER PRIMARY KEY AUTOINCREMENT,
+            sha256 TEXT NOT NULL UNIQUE
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS outbox (
+            sha256     TEXT PRIMARY KEY,
+            removed    INTEGER NOT NULL DEFAULT 0,
+            queued_at  TEXT NOT NULL,
+            attempts   INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    tables_of_the_first_releases,
+    cluster_numbers_and_outbox,
+)
 CURRENT = len(MIGRATIONS)
 
 

@@ -69,6 +69,7 @@ class SearchResult:
     suggestions: list[str]
     elapsed_ms: float
     warnings: list[str] = field(default_factory=list)
+    partial: bool = False  # part of the index did not answer: matches may be missing
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: `query`, `total`, `hits` (one per clause, in rank order), and more."""
@@ -84,5 +85,6 @@ class SearchResult:
             },
             "suggestions": self.suggestions,
             "warnings": self.warnings,
+            "partial": self.partial,
             "filters": {k: list(v) for k, v in self.parsed.filters.items()},
         }

@@ -104,6 +104,7 @@ def search(
             suggestions=[] if total else suggest(snapshot, parsed),
             elapsed_ms=0.0,
             warnings=list(parsed.warnings),
+            partial=matches.partial,
         )
 
     result = engine.read(answer)

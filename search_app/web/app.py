@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.engine import EngineUnavailable
 from indexer.library.store import Library, LibraryBusy
 
 from .i18n import translator
@@ -92,6 +93,17 @@ def register_error_pages(app: Flask) -> None:
         app.logger.warning("%s %s: %s", request.method, request.path, error)
         body, code = _error_response(
             503, str(error), ("library_busy_message", {}), title_label="library_busy"
+        )
+        response = make_response(body, code)
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
+
+    @app.errorhandler(EngineUnavailable)
+    def engine_unavailable(error: EngineUnavailable):
+        """The search cluster (its aggregator) does not answer: a clear 503, never a 500."""
+        app.logger.warning("%s %s: %s", request.method, request.path, error)
+        body, code = _error_response(
+            503, str(error), ("engine_unavailable_message", {}), title_label="engine_unavailable"
         )
         response = make_response(body, code)
         response.headers["Retry-After"] = str(RETRY_AFTER)

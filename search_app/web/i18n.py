@@ -197,6 +197,15 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Something went wrong on our side; it has been logged. Please try again later.",
     },
     "library_busy": {"zh": "馆藏正忙", "en": "The library is busy"},
+    "partial_results": {
+        "zh": "部分索引分片暂时无法访问，以下结果可能不完整。",
+        "en": "Part of the search index did not answer: some matches may be missing.",
+    },
+    "engine_unavailable": {"zh": "检索服务暂不可用", "en": "Search is unavailable"},
+    "engine_unavailable_message": {
+        "zh": "检索集群暂时无法访问，请稍后再试。",
+        "en": "The search cluster does not answer at the moment. Please try again shortly.",
+    },
     "library_busy_message": {
         "zh": "正在重建索引或批量入库，本次操作未做任何改动，请稍后再试。",
         "en": "A reindex or a batch ingest is writing the library. Nothing was changed;"

@@ -16,8 +16,10 @@ import re
 
 INDEX = "clauses"  # each shard's RT table, and the aggregator's distributed table
 
-# Full-text fields: those of `documents.TEXT_FIELDS`, the standard-number keys, and the
-# ICS codes with their prefixes (`13`, `13.060`, `13.060.10`), so an ICS filter is a match.
+# Full-text fields: those of `documents.TEXT_FIELDS`, the standard-number keys, the ICS
+# codes with their prefixes (`13`, `13.060`, `13.060.10`), so that an ICS filter is a match,
+# and `filter_keys`, a word per filterable value (`status=现行`): Sphinx 2.2's WHERE has no
+# OR, but a filter of several values is one in MATCH. It weighs nothing in the ranking.
 FIELDS = (
     "title",
     "title_bi",
@@ -31,6 +33,7 @@ FIELDS = (
     "term_en",
     "std_keys",
     "ics_keys",
+    "filter_keys",
 )
 
 # Attributes: what filters, ranking, counting and display read. Strings are stored as
@@ -65,6 +68,7 @@ ATTRIBUTES = {
     "year": "uint",
     "ocr": "uint",
     "has_text": "uint",
+    "is_standard": "uint",
 }
 
 # The engine's tokenizer sees letters, digits, `_` and CJK ideographs as word characters;
