@@ -1,20 +1,94 @@
-"""The local SphinxQL cluster: its layout and the configs written from the schema."""
+"""The local SphinxQL cluster: its layout, the configs written from the schema, and real
+searchd processes started, stopped, killed and brought back (no mocks).
+
+The shared `sphinx_cluster` (tests/conftest.py) serves the tests that only read or write
+rows; the tests that kill or stop nodes start a cluster of their own.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+import socket
+import threading
+import time
 import zlib
+from pathlib import Path
 
 import pytest
 
 from indexer.engine.sphinxql import schema
 from indexer.engine.sphinxql.cluster import Cluster, ClusterError, cluster_folder, shard_of
 from indexer.engine.sphinxql.config import aggregator_config, shard_config
+from indexer.engine.sphinxql.connection import Error, connect
+from indexer.engine.sphinxql.nodes import (
+    ALREADY_RUNNING,
+    NOT_RUNNING,
+    STARTED,
+    STOPPED,
+    configure,
+    node_pid,
+    start,
+    status,
+    stop,
+    supervise,
+)
+from tests.conftest import free_ports, running_cluster
 
 
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def rows(node, sql: str, *args) -> list[tuple]:
+    with connect(node) as connection, connection.cursor() as cursor:
+        cursor.execute(sql, args or None)
+        return list(cursor.fetchall())
+
+
+def query_with_warnings(node, sql: str, *args) -> tuple[list[tuple], list[tuple]]:
+    """A query's rows and what SHOW WARNINGS gives right after it."""
+    with connect(node) as connection, connection.cursor() as cursor:
+        cursor.execute(sql, args or None)
+        found = list(cursor.fetchall())
+        cursor.execute("SHOW WARNINGS")
+        return found, list(cursor.fetchall())
+
+
+def write(node, doc: int, sha256: str, body: str) -> None:
+    with connect(node) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            f"REPLACE INTO {schema.INDEX} (id, body, sha256, std_no, `order`) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            (doc, body, sha256, f"GB {doc}", doc),
+        )
+
+
+def match_ids(node, word: str) -> list[int]:
+    found = rows(node, f"SELECT id FROM {schema.INDEX} WHERE MATCH(%s)", word)
+    return sorted(row[0] for row in found)
+
+
+def by_name(statuses):
+    return {s.node.name: s for s in statuses}
+
+
+def exited(pid: int) -> bool:
+    """Gone, or a zombie its parent has not reaped yet (no command line any more)."""
+    try:
+        return not Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+
+
+def wait_for(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds} s for {what}")
+        time.sleep(0.05)
 
 
 # --- layout ---------------------------------------------------------------------------
@@ -73,6 +147,15 @@ def test_impossible_layouts_are_refused(tmp_path):
         Cluster.plan(tmp_path, shards=0)
     with pytest.raises(ClusterError, match="65535"):
         Cluster.plan(tmp_path, port=65530, shards=4)
+
+
+def test_a_saved_cluster_keeps_its_shards_but_may_move_ports_while_stopped(tmp_path):
+    configure(tmp_path, port=22000)
+    with pytest.raises(ClusterError, match="holds its standards on 2 shard"):
+        configure(tmp_path, shards=3)
+    moved = configure(tmp_path, port=23000)
+    assert moved.port == 23000 and Cluster.load(tmp_path).shards == 2
+    assert configure(tmp_path) == moved  # no options: the saved layout
 
 
 def test_every_standard_has_one_shard_by_crc32_of_its_sha256():
@@ -139,3 +222,185 @@ def test_a_folder_the_config_language_cannot_name_is_refused(tmp_path):
     cluster = Cluster.plan(tmp_path / "a#b")
     with pytest.raises(ClusterError, match="'#'"):
         shard_config(cluster, cluster.shard_nodes[0])
+
+
+# --- real processes: the shared cluster ------------------------------------------------
+
+
+def test_searchd_accepts_the_configs_and_a_shard_has_every_column(sphinx_cluster):
+    for node in sphinx_cluster.shard_nodes:
+        described = dict(rows(node, f"DESCRIBE {schema.INDEX}"))
+        expected = {"id": "bigint"} | dict.fromkeys(schema.FIELDS, "field") | schema.ATTRIBUTES
+        assert described == expected
+    agents = rows(sphinx_cluster.aggregator, f"DESCRIBE {schema.INDEX}")
+    api_ports = [f"127.0.0.1:{n.api_port}:clauses" for n in sphinx_cluster.shard_nodes]
+    assert [agent for agent, _ in agents] == api_ports
+
+
+def test_status_shows_every_node_answering(sphinx_cluster):
+    statuses = by_name(status(sphinx_cluster))
+    assert set(statuses) == {"aggregator", "shard-0", "shard-1"}
+    for s in statuses.values():
+        assert s.running and s.answering and s.documents is not None
+        assert s.pid == node_pid(s.node)
+    assert statuses["shard-0"].to_dict()["api_port"] == sphinx_cluster.node("shard-0").api_port
+
+
+def test_start_is_idempotent(sphinx_cluster):
+    pids = {node.name: node_pid(node) for node in sphinx_cluster.nodes}
+    again = start(sphinx_cluster)
+    assert {a.node.name: (a.action, a.pid) for a in again} == {
+        name: (ALREADY_RUNNING, pid) for name, pid in pids.items()
+    }
+
+
+def test_a_row_written_to_its_shard_is_found_through_the_aggregator(sphinx_cluster):
+    digest = sha("written through a shard")
+    (home,) = sphinx_cluster.home(digest)
+    # 𠀀 lies beyond the BMP: 4 bytes in UTF-8, what utf8mb4 connections carry whole.
+    write(home, 901, digest, "厂界 噪声 𠀀𠀁")
+    try:
+        found = rows(
+            sphinx_cluster.aggregator,
+            f"SELECT id, sha256, std_no FROM {schema.INDEX} WHERE MATCH(%s)",
+            "噪声",
+        )
+        assert found == [(901, digest, "GB 901")]
+        assert match_ids(sphinx_cluster.aggregator, "𠀀𠀁") == [901]
+        other = next(n for n in sphinx_cluster.shard_nodes if n != home)
+        assert match_ids(other, "噪声") == []
+    finally:
+        rows(home, f"DELETE FROM {schema.INDEX} WHERE id = 901")
+
+
+# --- real processes: clusters of their own ---------------------------------------------
+
+
+def test_a_killed_shard_is_down_and_start_brings_it_back_with_its_rows(tmp_path, searchd):
+    with running_cluster(tmp_path / "cluster") as cluster:
+        first, second = cluster.shard_nodes
+        write(first, 1, sha("one"), "检索 第一")
+        write(second, 2, sha("two"), "检索 第二")
+        assert match_ids(cluster.aggregator, "检索") == [1, 2]
+
+        os.kill(node_pid(second), signal.SIGKILL)
+        wait_for(lambda: node_pid(second) is None, 10, "shard-1 to die")
+        statuses = by_name(status(cluster))
+        assert not statuses["shard-1"].running and statuses["shard-1"].documents is None
+        assert statuses["shard-0"].answering and statuses["aggregator"].answering
+
+        found, warnings = query_with_warnings(
+            cluster.aggregator, f"SELECT id FROM {schema.INDEX} WHERE MATCH(%s)", "检索"
+        )
+        assert [row[0] for row in found] == [1]
+        assert warnings and f":{second.api_port}" in str(warnings)
+
+        assert second.pid_path.exists()  # the dead node's pid file stays behind
+        actions = {a.node.name: a.action for a in start(cluster)}
+        assert actions == {
+            "shard-0": ALREADY_RUNNING,
+            "shard-1": STARTED,
+            "aggregator": ALREADY_RUNNING,
+        }
+        assert match_ids(second, "第二") == [2]  # replayed from its binlog
+        assert match_ids(cluster.aggregator, "检索") == [1, 2]
+
+
+def test_supervise_restarts_a_node_that_died(tmp_path, searchd):
+    with running_cluster(tmp_path / "cluster") as cluster:
+        shard = cluster.shard_nodes[0]
+        write(shard, 7, sha("seven"), "监督 重启")
+        finished = threading.Event()
+        lines: list[str] = []
+        supervisor = threading.Thread(
+            target=supervise,
+            args=(cluster,),
+            kwargs={"interval": 0.2, "stop_when": finished, "report": lines.append},
+        )
+        supervisor.start()
+        try:
+            wait_for(lambda: any(line.startswith("watching ") for line in lines), 30, "supervise")
+            old = node_pid(shard)
+            os.kill(old, signal.SIGKILL)
+            wait_for(
+                lambda: (
+                    node_pid(shard) not in (None, old)
+                    and by_name(status(cluster))[shard.name].answering
+                ),
+                30,
+                f"supervise to restart {shard.name}: {lines}",
+            )
+        finally:
+            finished.set()
+            supervisor.join(timeout=30)
+        assert not supervisor.is_alive()
+        assert any(line.startswith(f"restarted {shard.name} (pid ") for line in lines), lines
+        assert match_ids(cluster.aggregator, "监督") == [7]
+
+
+def test_stop_stops_every_node_and_a_stale_pid_file_is_not_a_node(tmp_path, searchd):
+    with running_cluster(tmp_path / "cluster") as cluster:
+        pids = [node_pid(node) for node in cluster.nodes]
+        actions = stop(cluster)
+        assert [a.action for a in actions] == [STOPPED] * 3
+        assert sorted(a.pid for a in actions) == sorted(pids)
+        assert not any(s.running for s in status(cluster))
+        assert not any(node.pid_path.exists() for node in cluster.nodes)
+        for pid in pids:
+            wait_for(lambda pid=pid: exited(pid), 10, f"pid {pid} to exit")
+        assert [a.action for a in stop(cluster)] == [NOT_RUNNING] * 3
+
+        # A pid file naming a live process that is not this node's searchd (pids are
+        # reused): the node does not run, start starts it, and stop leaves that process be.
+        shard = cluster.shard_nodes[0]
+        shard.pid_path.write_text(f"{os.getpid()}\n")
+        assert node_pid(shard) is None and not by_name(status(cluster))[shard.name].running
+        assert {a.action for a in start(cluster)} == {STARTED}
+        assert node_pid(shard) not in (None, os.getpid())
+
+
+def test_a_port_in_use_is_an_error_naming_the_node_and_port(tmp_path, searchd):
+    cluster = configure(tmp_path / "cluster", port=free_ports(5))
+    taken = cluster.node("shard-1").api_port
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", taken))
+        squatter.listen()
+        try:
+            with pytest.raises(ClusterError, match=f"shard-1: 127.0.0.1:{taken} is in use"):
+                start(cluster)
+        finally:
+            stop(cluster)
+
+
+def test_a_node_that_will_not_start_is_reported_at_once_with_its_log(tmp_path, searchd):
+    cluster = configure(tmp_path / "cluster", port=free_ports(5))
+    damaged = cluster.node("shard-0").table_path.with_suffix(".meta")
+    damaged.write_bytes(b"not an RT table header")
+    began = time.monotonic()
+    try:
+        with pytest.raises(ClusterError) as failure:
+            start(cluster)
+    finally:
+        stop(cluster)
+    message = str(failure.value)
+    assert message.startswith("shard-0 stopped right after it started")
+    assert "invalid meta file" in message and "FATAL: no valid indexes to serve" in message
+    assert time.monotonic() - began < 10  # told at once, not after the start timeout
+
+
+def test_mirrors_answer_once_per_row_and_a_dead_copy_never_gives_a_wrong_answer(tmp_path, searchd):
+    with running_cluster(tmp_path / "cluster", shards=1, mirrors=2) as cluster:
+        for node in cluster.copies(0):  # copies do not replicate: a writer writes each
+            write(node, 3, sha("three"), "镜像 副本")
+        assert match_ids(cluster.aggregator, "镜像") == [3]
+        mirror = cluster.node("shard-0-mirror-1")
+        os.kill(node_pid(mirror), signal.SIGKILL)
+        # Sphinx 2.2 does not retry another copy: a query sent to the dead one fails,
+        # naming it; every other answers in full.
+        for _ in range(10):
+            try:
+                assert match_ids(cluster.aggregator, "镜像") == [3]
+            except Error as error:
+                assert f":{mirror.api_port}" in str(error)
+        assert [a.node.name for a in start(cluster) if a.action == STARTED] == [mirror.name]
+        assert match_ids(mirror, "副本") == [3]
