@@ -12,6 +12,8 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import zlib
@@ -35,7 +37,7 @@ from indexer.engine.sphinxql.nodes import (
     stop,
     supervise,
 )
-from tests.conftest import free_ports, running_cluster
+from tests.conftest import ROOT, free_ports, running_cluster
 
 
 def sha(text: str) -> str:
@@ -404,3 +406,88 @@ def test_mirrors_answer_once_per_row_and_a_dead_copy_never_gives_a_wrong_answer(
                 assert f":{mirror.api_port}" in str(error)
         assert [a.node.name for a in start(cluster) if a.action == STARTED] == [mirror.name]
         assert match_ids(mirror, "副本") == [3]
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+def stdsearch(data: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "search_app.cli", "--data", str(data), "cluster", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_cluster_commands_on_a_data_directory(tmp_path, searchd):
+    data = tmp_path / "data"
+    missing = stdsearch(data, "status")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("error: no cluster in") and missing.stderr.count("\n") == 1
+
+    port = free_ports(5)
+    try:
+        configured = stdsearch(data, "config", "--port", str(port))
+        assert configured.returncode == 0, configured.stderr
+        assert (data / "cluster" / "shard-1" / "sphinx.conf").is_file()
+
+        started = stdsearch(data, "start")
+        assert started.returncode == 0, started.stderr
+        assert f"cluster up: search through SphinxQL on 127.0.0.1:{port}" in started.stdout
+        assert "already running" in stdsearch(data, "start").stdout
+
+        report = json.loads(stdsearch(data, "status", "--json").stdout)
+        assert report["up"] and report["shards"] == 2 and report["port"] == port
+        assert [n["name"] for n in report["nodes"]] == ["aggregator", "shard-0", "shard-1"]
+        assert all(n["running"] and n["answering"] and n["pid"] for n in report["nodes"])
+        assert report["nodes"][1]["api_port"] == port + 2
+
+        refused = stdsearch(data, "start", "--shards", "3")
+        assert refused.returncode == 1 and refused.stderr.startswith("error: the cluster in")
+
+        stopped = stdsearch(data, "stop")
+        assert stopped.returncode == 0 and stopped.stdout.count("stopped ") == 3
+        after = json.loads(stdsearch(data, "status", "--json").stdout)
+        assert not after["up"] and not any(n["running"] for n in after["nodes"])
+    finally:
+        if Cluster.exists(data / "cluster"):
+            stop(Cluster.load(data / "cluster"))
+
+
+def test_supervise_runs_until_sigterm_and_leaves_the_nodes_running(tmp_path, searchd):
+    data = tmp_path / "data"
+    assert stdsearch(data, "config", "--port", str(free_ports(5))).returncode == 0
+    cluster = Cluster.load(cluster_folder(data))
+    command = [sys.executable, "-m", "search_app.cli", "--data", str(data), "cluster"]
+    supervisor = subprocess.Popen(
+        [*command, "supervise", "--interval", "0.2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [supervisor.stdout.readline() for _ in range(5)]
+        assert lines[0].startswith("supervising the cluster in")
+        assert sorted(line.split(" (")[0] for line in lines[1:4]) == [
+            "started aggregator",
+            "started shard-0",
+            "started shard-1",
+        ]
+        assert lines[4].startswith("watching aggregator, shard-0, shard-1 every 0.2 s")
+        supervisor.send_signal(signal.SIGTERM)
+        out, err = supervisor.communicate(timeout=30)
+        assert supervisor.returncode == 0, err
+        assert out.strip().endswith("supervisor stopped; the nodes keep running")
+        assert all(s.answering for s in status(cluster))
+    finally:
+        supervisor.kill()
+        supervisor.communicate()
+        stop(cluster)
+
+
+def test_every_cluster_command_has_help():
+    from click.testing import CliRunner
+
+    from search_app.cli import main
+
+    for command in ("config", "start", "stop", "status", "supervise"):
+        result = CliRunner().invoke(main, ["cluster", command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output, command
