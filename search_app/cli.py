@@ -6,12 +6,13 @@ import json
 import os
 import sys
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import click
 
 from indexer.engine import EngineUnavailable
+from indexer.engine.sphinxql.cluster import ClusterError
 from indexer.library.catalogue import Catalogue
 from indexer.library.schema import CatalogueTooNew
 from indexer.library.store import Library, LibraryBusy
@@ -23,13 +24,14 @@ class Commands(click.Group):
     """The subcommands; a writer kept waiting too long for the library's lock (a reindex
     or another ingest holds it) ends with one line saying so and exit status 1. Writers
     take the lock before changing anything, so the command can simply be run again. So
-    does a command on a catalogue written by a newer stdsearch, which it leaves alone,
-    and a search while the search cluster does not answer."""
+    does a command on a catalogue written by a newer stdsearch, which it leaves alone, a
+    search while the search cluster does not answer, and a cluster command that cannot do
+    what it was asked (the message says why)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (LibraryBusy, CatalogueTooNew, EngineUnavailable) as error:
+        except (LibraryBusy, CatalogueTooNew, EngineUnavailable, ClusterError) as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(1)
 
@@ -612,6 +614,196 @@ def trash_purge(obj: Context, days: float | None, as_json: bool) -> None:
         _echo_json(_trash_json(purged))
         return
     click.echo(f"purged {len(purged)} file(s), {sum(e.size for e in purged):,d} B")
+
+
+@main.group()
+def cluster() -> None:
+    """A local SphinxQL cluster (Sphinx or Manticore searchd): shards and an aggregator.
+
+    Its nodes live in DATA/cluster, laid out in DATA/cluster/cluster.json; each node is a
+    searchd process on loopback ports counting up from the aggregator's (default 9306).
+    """
+
+
+def _layout_options(command):
+    """--shards, --mirrors, --port, --host: unset options keep the saved layout."""
+    options = (
+        click.option("--shards", type=click.IntRange(min=1), help="Number of shards (new: 2)."),
+        click.option(
+            "--mirrors",
+            type=click.IntRange(min=1),
+            help="Copies of each shard (new: 1, no mirror).",
+        ),
+        click.option(
+            "--port",
+            type=click.IntRange(1, 65535),
+            help="The aggregator's SphinxQL port; shards take the ports after it (new: 9306).",
+        ),
+        click.option("--host", help="Address every node listens on (new: 127.0.0.1)."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _configure(obj: Context, **layout):
+    from indexer.engine.sphinxql.cluster import cluster_folder
+    from indexer.engine.sphinxql.nodes import configure
+
+    return configure(cluster_folder(obj.data), **layout)
+
+
+def _saved_cluster(obj: Context):
+    from indexer.engine.sphinxql.cluster import Cluster, ClusterError, cluster_folder
+
+    folder = cluster_folder(obj.data)
+    if not Cluster.exists(folder):
+        raise ClusterError(
+            f"no cluster in {folder}: `stdsearch cluster config` or `stdsearch cluster start` "
+            "makes one"
+        )
+    return Cluster.load(folder)
+
+
+def _describe(cluster) -> str:
+    return (
+        f"cluster in {cluster.folder}: {cluster.shards} shard(s) × {cluster.mirrors} "
+        f"cop{'y' if cluster.mirrors == 1 else 'ies'}, SphinxQL on {cluster.host}:{cluster.port}"
+    )
+
+
+def _ports(node) -> str:
+    return f"{node.port}" + (f", api {node.api_port}" if node.api_port else "")
+
+
+def _role(node) -> str:
+    return node.role if node.shard is None else f"shard {node.shard}"
+
+
+@cluster.command("config")
+@_layout_options
+@click.pass_obj
+def cluster_config(obj: Context, **layout) -> None:
+    """Lay out the cluster and write each node's sphinx.conf, without starting anything.
+
+    A new cluster gets the options given and defaults for the rest; a saved one keeps its
+    number of shards and mirrors and may move to other ports or another host while
+    stopped.
+
+    Example: stdsearch cluster config --shards 4 --port 19306
+    """
+    cluster = _configure(obj, **layout)
+    click.echo(_describe(cluster))
+    click.echo(f"  {'node':<20} {'role':<10} {'ports':<16} config")
+    for node in cluster.nodes:
+        click.echo(f"  {node.name:<20} {_role(node):<10} {_ports(node):<16} {node.config_path}")
+
+
+@cluster.command("start")
+@_layout_options
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each node."
+)
+@click.pass_obj
+def cluster_start(obj: Context, timeout: float, **layout) -> None:
+    """Start every node that is not running and wait until each answers.
+
+    Safe to repeat. With no cluster yet, lays one out first (as `cluster config`): by
+    default 2 shards and an aggregator on 127.0.0.1:9306.
+    """
+    from indexer.engine.sphinxql.nodes import STARTED, start
+
+    cluster = _configure(obj, **layout)
+    for action in start(cluster, timeout=timeout):
+        node = action.node
+        verb = "started" if action.action == STARTED else "already running:"
+        click.echo(f"{verb} {node.name} (pid {action.pid}) on {node.host}:{_ports(node)}")
+    click.echo(f"cluster up: search through SphinxQL on {cluster.host}:{cluster.port}")
+
+
+@cluster.command("stop")
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each node."
+)
+@click.pass_obj
+def cluster_stop(obj: Context, timeout: float) -> None:
+    """Stop every node of the cluster (by the pid in its folder, whoever started it)."""
+    from indexer.engine.sphinxql.nodes import STOPPED, stop
+
+    for action in stop(_saved_cluster(obj), timeout=timeout):
+        if action.action == STOPPED:
+            click.echo(f"stopped {action.node.name} (pid {action.pid})")
+        else:
+            click.echo(f"{action.node.name} was not running")
+
+
+@cluster.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def cluster_status(obj: Context, as_json: bool) -> None:
+    """Each node: role, ports, pid, whether it answers, and the rows it holds.
+
+    Shards count their own rows; the aggregator counts those of every shard it reaches.
+    """
+    from indexer.engine.sphinxql.nodes import cluster_up, status
+
+    layout = _saved_cluster(obj)
+    statuses = status(layout)
+    if as_json:
+        _echo_json(
+            {
+                "folder": str(layout.folder),
+                "host": layout.host,
+                "port": layout.port,
+                "shards": layout.shards,
+                "mirrors": layout.mirrors,
+                "up": cluster_up(statuses),
+                "nodes": [s.to_dict() for s in statuses],
+            }
+        )
+        return
+    click.echo(_describe(layout))
+    click.echo(f"  {'node':<20} {'role':<10} {'ports':<16} {'pid':>7}  {'state':<13} documents")
+    for s in statuses:
+        state = "answering" if s.answering else "not answering" if s.running else "stopped"
+        documents = "-" if s.documents is None else f"{s.documents:,d}"
+        click.echo(
+            f"  {s.node.name:<20} {_role(s.node):<10} {_ports(s.node):<16} "
+            f"{s.pid or '-':>7}  {state:<13} {documents}"
+        )
+
+
+@cluster.command("supervise")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds between checks.",
+)
+@click.pass_obj
+def cluster_supervise(obj: Context, interval: float) -> None:
+    """Start the cluster and restart any node that dies, in the foreground, until
+    SIGTERM or Ctrl-C; the nodes keep running after it (`cluster stop` stops them).
+
+    What a production install runs as a systemd service.
+    """
+    import signal
+    import threading
+
+    from indexer.engine.sphinxql.nodes import supervise
+
+    layout = _saved_cluster(obj)
+    finished = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: finished.set())
+    click.echo(f"supervising the {_describe(layout)}")
+
+    def report(line: str) -> None:
+        click.echo(line, err=line.startswith("error:"))
+
+    with suppress(KeyboardInterrupt):
+        supervise(layout, interval=interval, stop_when=finished, report=report)
+    click.echo("supervisor stopped; the nodes keep running")
 
 
 @main.command()

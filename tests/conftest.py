@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import functools
 import os
+import random
+import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -126,6 +129,65 @@ def corpus_pdf(corpus_dir):
         return _require(corpus_dir / name)
 
     return find
+
+
+def free_ports(count: int, host: str = "127.0.0.1") -> int:
+    """The first of `count` consecutive ports free on `host`, below Linux's ephemeral range
+    (32768 and up), where outgoing connections would take them meanwhile."""
+    for _ in range(500):
+        first = random.randrange(20000, 32000 - count)
+        for port in range(first, first + count):
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind((host, port))
+                except OSError:
+                    break
+        else:
+            return first
+    raise RuntimeError(f"no {count} consecutive free ports on {host}")
+
+
+@pytest.fixture(scope="session")
+def searchd():
+    """The searchd program the cluster runs (Debian's sphinxsearch in CI): outside CI a
+    machine without it skips the cluster's tests; under CI=true it fails them."""
+    from indexer.engine.sphinxql.cluster import ClusterError
+    from indexer.engine.sphinxql.nodes import searchd as find_searchd
+
+    try:
+        return find_searchd()
+    except ClusterError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the cluster tests need searchd: {error}")
+        pytest.skip(str(error))
+
+
+@contextmanager
+def running_cluster(folder: Path, *, shards: int = 2, mirrors: int = 1):
+    """A cluster of real searchd processes on free loopback ports in `folder`, stopped by
+    pid when the block ends, however it ends (a failed start included)."""
+    from indexer.engine.sphinxql.nodes import configure, start, stop
+
+    cluster = configure(
+        folder, shards=shards, mirrors=mirrors, port=free_ports(1 + 2 * shards * mirrors)
+    )
+    try:
+        start(cluster)
+        yield cluster
+    finally:
+        stop(cluster)
+
+
+@pytest.fixture(scope="session")
+def sphinx_cluster(tmp_path_factory, searchd):
+    """A running 2-shard Sphinx cluster and its aggregator, shared by the whole run
+    (`indexer.engine.sphinxql.cluster.Cluster`: `.aggregator`, `.shard_nodes`,
+    `.home(sha256)`; connect with `indexer.engine.sphinxql.connection.connect(node)`).
+    Tests that write to it delete their rows; a test that kills or stops nodes starts a
+    cluster of its own with `running_cluster`."""
+    with running_cluster(tmp_path_factory.mktemp("sphinx") / "cluster") as cluster:
+        yield cluster
 
 
 SAMPLES = ROOT / "corpus" / "samples"
