@@ -18,7 +18,7 @@ from .interface import (
     Snapshot,
 )
 
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "sphinxql")
 
 __all__ = [
     "ENGINES",

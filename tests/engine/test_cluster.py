@@ -40,6 +40,14 @@ from indexer.engine.sphinxql.nodes import (
 from tests.conftest import ROOT, free_ports, running_cluster
 
 
+@pytest.fixture(scope="module")
+def sphinx_cluster(tmp_path_factory, searchd):
+    """This module's own cluster: its tests write rows by hand, which the engine tests
+    sharing the run's cluster must not find (nor these theirs)."""
+    with running_cluster(tmp_path_factory.mktemp("raw-rows") / "cluster") as cluster:
+        yield cluster
+
+
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -62,14 +70,14 @@ def query_with_warnings(node, sql: str, *args) -> tuple[list[tuple], list[tuple]
 def write(node, doc: int, sha256: str, body: str) -> None:
     with connect(node) as connection, connection.cursor() as cursor:
         cursor.execute(
-            f"REPLACE INTO {schema.INDEX} (id, body, sha256, std_no, `order`) "
+            f"REPLACE INTO {schema.TABLES[0]} (id, body, sha256, std_no, `order`) "
             "VALUES (%s, %s, %s, %s, %s)",
             (doc, body, sha256, f"GB {doc}", doc),
         )
 
 
 def match_ids(node, word: str) -> list[int]:
-    found = rows(node, f"SELECT id FROM {schema.INDEX} WHERE MATCH(%s)", word)
+    found = rows(node, f"SELECT id FROM {schema.TABLES[0]} WHERE MATCH(%s)", word)
     return sorted(row[0] for row in found)
 
 
@@ -181,21 +189,24 @@ def test_a_shard_config_declares_every_column_of_the_schema(tmp_path):
     node = cluster.node("shard-1")
     text = shard_config(cluster, node)
     pairs = directives(text)
-    assert [value for key, value in pairs if key == "rt_field"] == list(schema.FIELDS)
+    fields = [value for key, value in pairs if key == "rt_field"]
+    assert fields == list(schema.FIELDS) * len(schema.TABLES)
     attributes = {value: key for key, value in pairs if key.startswith("rt_attr_")}
     assert attributes == {name: f"rt_attr_{kind}" for name, kind in schema.ATTRIBUTES.items()}
     folder = tmp_path.resolve() / "shard-1"
     settings = dict(pairs)
     assert settings["type"] == "rt"
     assert settings["charset_table"] == schema.CHARSET_TABLE
-    assert settings["path"] == f"{folder}/data/clauses"
+    paths = [value for key, value in pairs if key == "path"]
+    assert paths == [f"{folder}/data/{name}" for name in schema.TABLES]
     assert settings["binlog_path"] == f"{folder}/binlog"
     assert settings["pid_file"] == f"{folder}/searchd.pid"
     assert settings["log"] == f"{folder}/searchd.log"
     assert "rt_mem_limit" in settings
     listeners = [value for key, value in pairs if key == "listen"]
     assert listeners == ["127.0.0.1:24003:mysql41", "127.0.0.1:24004"]
-    assert text.count("index clauses\n{") == 1 and text.count("searchd\n{") == 1
+    assert [text.count(f"index {name}\n{{") for name in schema.TABLES] == [1, 1]
+    assert text.count("searchd\n{") == 1
 
 
 def test_the_aggregator_config_points_agents_at_the_api_ports(tmp_path):
@@ -204,13 +215,15 @@ def test_the_aggregator_config_points_agents_at_the_api_ports(tmp_path):
     settings = dict(pairs)
     assert settings["type"] == "distributed"
     assert [value for key, value in pairs if key == "agent"] == [
-        "127.0.0.1:25002|127.0.0.1:25004:clauses",
-        "127.0.0.1:25006|127.0.0.1:25008:clauses",
+        f"127.0.0.1:{a}|127.0.0.1:{b}:{name}"
+        for name in schema.TABLES
+        for a, b in ((25002, 25004), (25006, 25008))
     ]
     assert int(settings["agent_connect_timeout"]) < int(settings["agent_query_timeout"])
     assert [value for key, value in pairs if key == "listen"] == ["127.0.0.1:25000:mysql41"]
     single = dict(directives(aggregator_config(Cluster.plan(tmp_path, port=25000))))
-    assert single["agent"] == "127.0.0.1:25004:clauses" and "ha_strategy" not in single
+    assert single["agent"] == f"127.0.0.1:25004:{schema.TABLES[-1]}"
+    assert "ha_strategy" not in single
 
 
 def test_configs_use_only_directives_manticore_still_reads(tmp_path):
@@ -231,12 +244,15 @@ def test_a_folder_the_config_language_cannot_name_is_refused(tmp_path):
 
 def test_searchd_accepts_the_configs_and_a_shard_has_every_column(sphinx_cluster):
     for node in sphinx_cluster.shard_nodes:
-        described = dict(rows(node, f"DESCRIBE {schema.INDEX}"))
-        expected = {"id": "bigint"} | dict.fromkeys(schema.FIELDS, "field") | schema.ATTRIBUTES
-        assert described == expected
-    agents = rows(sphinx_cluster.aggregator, f"DESCRIBE {schema.INDEX}")
-    api_ports = [f"127.0.0.1:{n.api_port}:clauses" for n in sphinx_cluster.shard_nodes]
-    assert [agent for agent, _ in agents] == api_ports
+        for name in schema.TABLES:
+            described = dict(rows(node, f"DESCRIBE {name}"))
+            expected = {"id": "bigint"} | dict.fromkeys(schema.FIELDS, "field")
+            lengths = {f"{field}_len": "tokencount" for field in schema.FIELDS}
+            assert described == expected | schema.ATTRIBUTES | lengths
+    for name in schema.TABLES:
+        agents = rows(sphinx_cluster.aggregator, f"DESCRIBE {name}")
+        api_ports = [f"127.0.0.1:{n.api_port}:{name}" for n in sphinx_cluster.shard_nodes]
+        assert [agent for agent, _ in agents] == api_ports
 
 
 def test_status_shows_every_node_answering(sphinx_cluster):
@@ -264,7 +280,7 @@ def test_a_row_written_to_its_shard_is_found_through_the_aggregator(sphinx_clust
     try:
         found = rows(
             sphinx_cluster.aggregator,
-            f"SELECT id, sha256, std_no FROM {schema.INDEX} WHERE MATCH(%s)",
+            f"SELECT id, sha256, std_no FROM {schema.TABLES[0]} WHERE MATCH(%s)",
             "噪声",
         )
         assert found == [(901, digest, "GB 901")]
@@ -272,7 +288,7 @@ def test_a_row_written_to_its_shard_is_found_through_the_aggregator(sphinx_clust
         other = next(n for n in sphinx_cluster.shard_nodes if n != home)
         assert match_ids(other, "噪声") == []
     finally:
-        rows(home, f"DELETE FROM {schema.INDEX} WHERE id = 901")
+        rows(home, f"DELETE FROM {schema.TABLES[0]} WHERE id = 901")
 
 
 # --- real processes: clusters of their own ---------------------------------------------
@@ -292,7 +308,7 @@ def test_a_killed_shard_is_down_and_start_brings_it_back_with_its_rows(tmp_path,
         assert statuses["shard-0"].answering and statuses["aggregator"].answering
 
         found, warnings = query_with_warnings(
-            cluster.aggregator, f"SELECT id FROM {schema.INDEX} WHERE MATCH(%s)", "检索"
+            cluster.aggregator, f"SELECT id FROM {schema.TABLES[0]} WHERE MATCH(%s)", "检索"
         )
         assert [row[0] for row in found] == [1]
         assert warnings and f":{second.api_port}" in str(warnings)
@@ -376,8 +392,9 @@ def test_a_port_in_use_is_an_error_naming_the_node_and_port(tmp_path, searchd):
 
 def test_a_node_that_will_not_start_is_reported_at_once_with_its_log(tmp_path, searchd):
     cluster = configure(tmp_path / "cluster", port=free_ports(5))
-    damaged = cluster.node("shard-0").table_path.with_suffix(".meta")
-    damaged.write_bytes(b"not an RT table header")
+    for name in schema.TABLES:
+        damaged = cluster.node("shard-0").table_path(name).with_suffix(".meta")
+        damaged.write_bytes(b"not an RT table header")
     began = time.monotonic()
     try:
         with pytest.raises(ClusterError) as failure:

@@ -113,11 +113,19 @@ LOCAL = standard(
 LIBRARY = [NOISE, WATER, OLD_WATER, LOCAL]
 
 
+def engine_of(name: str, library: Library, request):
+    """The engine `name` over `library`: a cluster engine on the test run's cluster."""
+    if name == "sphinxql":
+        cluster = request.getfixturevalue("sphinx_cluster")
+        return open_engine(library, name, folder=cluster.folder)
+    return open_engine(library, name)
+
+
 @pytest.fixture(params=ENGINES)
 def engine(request, tmp_path):
     """An engine over a fresh library, holding the four standards above."""
     initialize()
-    opened = open_engine(Library.open(tmp_path / request.param), request.param)
+    opened = engine_of(request.param, Library.open(tmp_path / request.param), request)
     assert opened.rebuild(iter(LIBRARY)) == len(LIBRARY)
     return opened
 

@@ -114,9 +114,16 @@ def test_plans_become_match_where_and_a_ranker():
         scoring=Bm25(coordination=3.0),
     )
     query = build(plan)
-    assert query.match.startswith("((@heading 噪声) | (@body 噪声) | (@std_keys gb_2f_t7714))")
-    assert '(@(body_bi) "夜间 间噪")' in query.match
-    assert query.match.endswith('-(@(body_bi) "废水")')
+    # The phrase and the filters are required, the words rank; the exclusion drops.
+    required, maybe = query.match.split(" MAYBE ")
+    assert required.startswith('(((@(body_bi) "夜间 间噪") ')
+    assert maybe.startswith("((@heading 噪声) | (@body 噪声) | (@std_keys gb_2f_t7714))")
+    assert query.match.endswith(') -(@(body_bi) "废水")')
+    words_only = build(QueryPlan(terms=plan.terms, filters=plan.filters[:1]))
+    assert (
+        words_only.match.startswith("((@heading 噪声) | (@body 噪声)")
+        and "MAYBE" not in words_only.match
+    )
     assert f"@filter_keys {token_word('status=现行')}" in query.match
     assert f"@ics_keys {token_word('13.060')}" in query.match
     assert query.where == ("`year` >= %s",) and query.args == (2015,)

@@ -88,10 +88,10 @@ class Node:
         """What `searchd` printed when it was last started: config errors land here."""
         return self.folder / "start.log"
 
-    @property
-    def table_path(self) -> Path:
-        """The RT table's files (`clauses.meta`, `clauses.ram`, chunks) of a shard node."""
-        return self.folder / "data" / "clauses"
+
+    def table_path(self, table: str) -> Path:
+        """The files of one RT table of a shard node (`clauses_0.meta`, `.ram`, chunks)."""
+        return self.folder / "data" / table
 
     @property
     def binlog_path(self) -> Path:

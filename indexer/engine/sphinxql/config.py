@@ -85,42 +85,49 @@ def shard_config(cluster: Cluster, node: Node) -> str:
         raise ValueError(f"{node.name} is not a shard node")
     columns: list[tuple[str, object]] = [("rt_field", field) for field in schema.FIELDS]
     columns += [(_ATTRIBUTE_DIRECTIVES[kind], name) for name, kind in schema.ATTRIBUTES.items()]
-    table = _section(
-        f"index {schema.INDEX}",
-        [
-            ("type", "rt"),
-            ("path", _path(node.table_path)),
-            *columns,
-            ("charset_table", schema.CHARSET_TABLE),
-            ("rt_mem_limit", RT_MEM_LIMIT),
-        ],
-    )
-    return _header(cluster, node) + table + "\n" + _searchd(node)
+    tables = [
+        _section(
+            f"index {name}",
+            [
+                ("type", "rt"),
+                ("path", _path(node.table_path(name))),
+                *columns,
+                ("charset_table", schema.CHARSET_TABLE),
+                # Field lengths, which BM25F's length normalisation needs.
+                ("index_field_lengths", 1),
+                ("rt_mem_limit", RT_MEM_LIMIT),
+            ],
+        )
+        for name in schema.TABLES
+    ]
+    return _header(cluster, node) + "\n".join(tables) + "\n" + _searchd(node)
 
 
-def agent_line(cluster: Cluster, shard: int) -> str:
-    """`host:port|host:port:clauses`: the API ports of a shard's copies, which the
+def agent_line(cluster: Cluster, shard: int, table: str = schema.TABLES[0]) -> str:
+    """`host:port|host:port:clauses_0`: the API ports of a shard's copies, which the
     aggregator treats as mirrors and asks one of."""
     copies = "|".join(f"{node.host}:{node.api_port}" for node in cluster.copies(shard))
-    return f"{copies}:{schema.INDEX}"
+    return f"{copies}:{table}"
 
 
 def aggregator_config(cluster: Cluster) -> str:
     """The aggregator's config: a distributed table of the same name with one agent per
     shard, and the timeouts after which it answers without a shard."""
     node = cluster.aggregator
-    lines: list[tuple[str, object]] = [
-        ("type", "distributed"),
-        *(("agent", agent_line(cluster, shard)) for shard in range(cluster.shards)),
-        ("agent_connect_timeout", AGENT_CONNECT_TIMEOUT_MS),
-        ("agent_query_timeout", AGENT_QUERY_TIMEOUT_MS),
-    ]
-    if cluster.mirrors > 1:
-        # Ask the copies its pings (every second) found alive. Sphinx 2.2 does not retry
-        # a query on another copy: one sent to a copy that just died still fails.
-        lines.append(("ha_strategy", "nodeads"))
-    table = _section(f"index {schema.INDEX}", lines)
-    return _header(cluster, node) + table + "\n" + _searchd(node)
+    tables = []
+    for name in schema.TABLES:
+        lines: list[tuple[str, object]] = [
+            ("type", "distributed"),
+            *(("agent", agent_line(cluster, shard, name)) for shard in range(cluster.shards)),
+            ("agent_connect_timeout", AGENT_CONNECT_TIMEOUT_MS),
+            ("agent_query_timeout", AGENT_QUERY_TIMEOUT_MS),
+        ]
+        if cluster.mirrors > 1:
+            # Ask the copies its pings (every second) found alive. Sphinx 2.2 does not
+            # retry a query on another copy: one sent to a copy that just died still fails.
+            lines.append(("ha_strategy", "nodeads"))
+        tables.append(_section(f"index {name}", lines))
+    return _header(cluster, node) + "\n".join(tables) + "\n" + _searchd(node)
 
 
 def node_config(cluster: Cluster, node: Node) -> str:
@@ -133,7 +140,7 @@ def write_configs(cluster: Cluster) -> list[Path]:
     written = []
     for node in cluster.nodes:
         if node.role == SHARD:
-            node.table_path.parent.mkdir(parents=True, exist_ok=True)
+            node.table_path(schema.TABLES[0]).parent.mkdir(parents=True, exist_ok=True)
         node.binlog_path.mkdir(parents=True, exist_ok=True)
         node.config_path.write_text(node_config(cluster, node), encoding="utf-8")
         written.append(node.config_path)

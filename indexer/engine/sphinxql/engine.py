@@ -38,10 +38,11 @@ from indexer.library.model import Standard
 from indexer.library.outbox import Outbox
 from indexer.library.store import Library, atomic_write_bytes
 
-from .cluster import Cluster, connect, shard_of
+from .cluster import Cluster, cluster_folder, shard_of
+from .connection import connect
 from .query import SCORE_SCALE, build
 from .rows import ORDER_BITS, doc_number, rows
-from .schema import INDEX, token_word
+from .schema import table, token_word
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,10 +62,6 @@ STORED_NAMES = {
     "body_text": "body",
     "term_en_text": "term_en",
 }
-
-
-def table(generation: int) -> str:
-    return f"{INDEX}_{generation}"
 
 
 class SphinxEngine:
@@ -96,7 +93,7 @@ class SphinxEngine:
         conn = getattr(self._local, "aggregator", None)
         if conn is None or not conn.open:
             try:
-                conn = connect(*self.cluster.aggregator)
+                conn = connect(self.cluster.aggregator)
             except pymysql.MySQLError as error:
                 raise EngineUnavailable(f"the search cluster does not answer: {error}") from None
             self._local.aggregator = conn
@@ -146,7 +143,7 @@ class SphinxEngine:
         numbers = outbox.numbers([s.sha256 for s in standards])
         by_shard: dict[int, list[Standard | str]] = {}
         for item in [*standards, *removed]:
-            by_shard.setdefault(self._shard(_sha(item)), []).append(item)
+            by_shard.setdefault(shard_of(_sha(item), self.cluster.shards), []).append(item)
         for shard, items in by_shard.items():
             done: list[str] = []
             try:
@@ -169,8 +166,9 @@ class SphinxEngine:
         found: Counter = Counter()
         text = " ".join(token_word(w) for w in words)
         by_word = {token_word(w): w for w in words}
-        for mirrors in self.cluster.shards:
-            with _Connections([connect(*mirrors[0])]) as (conn,), conn.cursor() as cursor:
+        for shard in range(self.cluster.shards):
+            first = self.cluster.copies(shard)[0]
+            with _Connections([connect(first)]) as (conn,), conn.cursor() as cursor:
                 cursor.execute(f"CALL KEYWORDS(%s, '{into}', 1)", (text,))
                 for row in cursor.fetchall():
                     word, hits = row[1], int(row[-1])
@@ -181,12 +179,9 @@ class SphinxEngine:
     def document_count(self, into: str) -> int:
         return int(self._select(f"SELECT COUNT(*) FROM {into}")[0][0])
 
-    def _shard(self, sha256: str) -> int:
-        return shard_of(sha256, len(self.cluster.shards))
-
     def _shard_connections(self, shard: int):
-        """Connections to every mirror of a shard: a write goes to each."""
-        return _Connections([connect(*address) for address in self.cluster.shards[shard]])
+        """Connections to every copy of a shard: a write goes to each."""
+        return _Connections([connect(node) for node in self.cluster.copies(shard)])
 
     def rebuild(
         self, standards: Iterable[Standard], progress: Callable[[Standard], None] | None = None
@@ -196,7 +191,8 @@ class SphinxEngine:
             current = self.generation()
             into = table(1 - current)
             connections = [
-                [connect(*address) for address in mirrors] for mirrors in self.cluster.shards
+                [connect(node) for node in self.cluster.copies(shard)]
+                for shard in range(self.cluster.shards)
             ]
             try:
                 for mirrors in connections:
@@ -206,7 +202,7 @@ class SphinxEngine:
                 for standard in standards:
                     learn_words([standard])
                     number = outbox.numbers([standard.sha256])[standard.sha256]
-                    shard = self._shard(standard.sha256)
+                    shard = shard_of(standard.sha256, self.cluster.shards)
                     pending.setdefault(shard, []).extend(rows(standard, number))
                     if len(pending[shard]) >= BATCH:
                         _insert_all(connections[shard], into, pending.pop(shard))
@@ -523,4 +519,4 @@ def _insert(cursor, into: str, batch: list[dict], verb: str = "INSERT") -> None:
 def open_cluster_engine(library: Library, folder: Path | None = None) -> SphinxEngine:
     """The engine over the cluster described in `folder` (default: the library's
     `cluster/`)."""
-    return SphinxEngine(library, Cluster.load(folder or library.root / "cluster"))
+    return SphinxEngine(library, Cluster.load(folder or cluster_folder(library.root)))

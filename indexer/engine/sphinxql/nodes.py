@@ -458,8 +458,10 @@ def node_status(node: Node) -> NodeStatus:
             connect(node, read_timeout=STATUS_TIMEOUT) as connection,
             connection.cursor() as cursor,
         ):
-            cursor.execute(f"SELECT COUNT(*) FROM {schema.INDEX}")
-            (documents,) = cursor.fetchone()
+            documents = 0
+            for name in schema.TABLES:  # one generation holds the library, the other none
+                cursor.execute(f"SELECT COUNT(*) FROM {name}")
+                documents += cursor.fetchone()[0]
     except Error as error:
         return NodeStatus(node, pid, False, error=str(error))
     return NodeStatus(node, pid, True, int(documents))

@@ -51,21 +51,25 @@ class Query:
 
 def build(plan: QueryPlan) -> Query:
     weights = _field_weights(plan)
-    parts = [_terms(plan, weights)] if plan.terms else []
-    parts += [_phrase(p) for p in plan.phrases]
+    required = [_phrase(p) for p in plan.phrases]
     where: list[str] = []
     args: list = []
     filter_words = 0
     for one in plan.filters:
         text, conditions, values = _filter(one)
         if text:
-            parts.append(text)
+            required.append(text)
             filter_words += 1
         where.extend(conditions)
         args.extend(values)
-    match = " ".join(p for p in parts if p)
+    terms = _terms(plan, weights) if plan.terms else ""
+    if plan.phrases and terms:
+        # A document must hold the phrases; the words only rank it, as in Whoosh.
+        match = "(" + " ".join(required) + ") MAYBE " + terms
+    else:
+        match = " ".join(p for p in (terms, *required) if p)
     if match and plan.excluded:
-        match += " " + " ".join(f"-{_phrase(p)}" for p in plan.excluded)
+        match = f"({match}) " + " ".join(f"-{_phrase(p)}" for p in plan.excluded)
     options = "" if plan.browses else _ranker(plan, weights, filter_words)
     return Query(match, tuple(where), tuple(args), options, weights)
 
@@ -144,7 +148,7 @@ def _ranker(plan: QueryPlan, weights: dict[str, int], filter_words: int) -> str:
     asked = _asked(plan)
     if model.coordination and asked:
         # Filter words are matched by every document: they are not part of the question.
-        share = f"least(1.0, (doc_word_count - {filter_words}) / {asked}.0)"
+        share = f"min(1.0, (doc_word_count - {filter_words}) / {asked}.0)"
         score = f"{score} * pow({share}, {model.coordination})"
     field_weights = ", ".join(f"{name}={weight}" for name, weight in weights.items())
     return f"OPTION ranker=expr('{SCORE_SCALE} * {score}'), idf='{IDF}'" + (

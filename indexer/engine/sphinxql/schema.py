@@ -14,7 +14,15 @@ from __future__ import annotations
 
 import re
 
-INDEX = "clauses"  # each shard's RT table, and the aggregator's distributed table
+INDEX = "clauses"
+# Two generations of the table on every node (RT tables on shards, distributed on the
+# aggregator): a rebuild fills the one not searched and then the library points at it.
+TABLES = (f"{INDEX}_0", f"{INDEX}_1")
+
+
+def table(generation: int) -> str:
+    return TABLES[generation]
+
 
 # Full-text fields: those of `documents.TEXT_FIELDS`, the standard-number keys, the ICS
 # codes with their prefixes (`13`, `13.060`, `13.060.10`), so that an ICS filter is a match,
