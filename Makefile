@@ -36,7 +36,7 @@ system-deps:
 	@bash .ci/system-deps.sh
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports --config setup.cfg
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 samples: $(VENV)/.installed-test
 	$(BIN)/python -m corpus.typeset

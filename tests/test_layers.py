@@ -21,7 +21,7 @@ def lint_imports() -> str:
 
 def test_every_import_contract_is_kept():
     run = subprocess.run(
-        [lint_imports(), "--config", str(ROOT / "setup.cfg"), "--no-cache"],
+        [lint_imports(), "--no-cache"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -40,7 +40,7 @@ def test_a_contract_fails_on_an_upward_import(tmp_path):
     status = tmp_path / "indexer" / "library" / "status.py"
     status.write_text("from indexer.engine import open_engine  # noqa\n" + status.read_text())
     run = subprocess.run(
-        [lint_imports(), "--config", str(tmp_path / "setup.cfg"), "--no-cache"],
+        [lint_imports(), "--no-cache"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
