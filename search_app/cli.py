@@ -37,8 +37,10 @@ class Commands(click.Group):
 
 
 class Context:
-    def __init__(self, data: str):
+    def __init__(self, data: str, engine: str = "whoosh", cluster: str | None = None):
         self.data = data
+        self.engine_name = engine
+        self.cluster = cluster
 
     def library(self) -> Library:
         return Library.open(self.data)
@@ -48,8 +50,44 @@ class Context:
         from search_app.startup import open_search
 
         return open_search(
-            self.library(), on_mismatch=lambda error: click.echo(f"warning: {error}", err=True)
+            self.library(),
+            engine=self.engine_name,
+            cluster=self.cluster,
+            on_mismatch=lambda error: click.echo(f"warning: {error}", err=True),
         )
+
+    def writing_engine(self):
+        """The engine ingest and reindex write to (no jieba words loaded: they learn
+        their own)."""
+        from search_app.startup import open_library_engine
+
+        return open_library_engine(self.library(), self.engine_name, self.cluster)
+
+
+def engine_choice(command):
+    """`--engine` and `--cluster` on a command too (`stdsearch serve --engine sphinxql`),
+    as on `stdsearch` itself."""
+
+    def chosen(ctx: click.Context, param: click.Parameter, value):
+        if value is not None:
+            setattr(ctx.find_object(Context), param.name, value)
+        return value
+
+    command = click.option(
+        "--cluster",
+        type=click.Path(file_okay=False),
+        expose_value=False,
+        callback=chosen,
+        help="Folder of the cluster's cluster.json (default: DATA/cluster).",
+    )(command)
+    return click.option(
+        "--engine",
+        "engine_name",
+        type=click.Choice(["whoosh", "sphinxql"]),
+        expose_value=False,
+        callback=chosen,
+        help="Search engine for this command (default: as `stdsearch --engine`).",
+    )(command)
 
 
 def _echo_json(value) -> None:
@@ -65,17 +103,33 @@ def _echo_json(value) -> None:
     type=click.Path(file_okay=False),
     help="Data directory (catalogue, originals, index). Also STDSEARCH_DATA.",
 )
+@click.option(
+    "--engine",
+    envvar="STDSEARCH_ENGINE",
+    type=click.Choice(["whoosh", "sphinxql"]),
+    default="whoosh",
+    show_default=True,
+    help="Search engine: the embedded Whoosh index, or a SphinxQL cluster (Sphinx, "
+    "Manticore). Also STDSEARCH_ENGINE.",
+)
+@click.option(
+    "--cluster",
+    envvar="STDSEARCH_CLUSTER",
+    type=click.Path(file_okay=False),
+    help="Folder of the cluster's cluster.json (default: DATA/cluster). Also STDSEARCH_CLUSTER.",
+)
 @click.pass_context
-def main(ctx: click.Context, data: str) -> None:
+def main(ctx: click.Context, data: str, engine: str, cluster: str | None) -> None:
     """stdsearch — full-text search over Chinese standard documents (标准文献全文检索).
 
     Ingest standard PDFs into a library, search them by number, title or plain
     Chinese, and serve the library on the web.
     """
-    ctx.obj = Context(data)
+    ctx.obj = Context(data, engine, cluster)
 
 
 @main.command()
+@engine_choice
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--workers", "-w", type=int, default=None, help="Parser processes (default: number of cores)."
@@ -133,6 +187,7 @@ def ingest(
         report = run_ingest(
             paths,
             library,
+            engine=obj.writing_engine(),
             workers=workers,
             limits=limits,
             use_ocr=not no_ocr,
@@ -162,13 +217,13 @@ def _print_report(report) -> None:
 
 
 @main.command()
+@engine_choice
 @click.pass_obj
 def reindex(obj: Context) -> None:
     """Rebuild the search index from the library alone (no PDF is parsed)."""
     from indexer.ingest.reindex import rebuild_index
 
-    library = obj.library()
-    count = rebuild_index(library, progress=True)
+    count = rebuild_index(obj.library(), obj.writing_engine(), progress=True)
     click.echo(f"indexed {count} standard(s)")
 
 
@@ -327,6 +382,7 @@ def show(obj: Context, std_no: str, as_json: bool) -> None:
 
 
 @main.command()
+@engine_choice
 @click.pass_obj
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(obj: Context, as_json: bool) -> None:
@@ -334,6 +390,9 @@ def stats(obj: Context, as_json: bool) -> None:
     from indexer.library.lookup import library_stats
 
     numbers = library_stats(obj.library())
+    engine = obj.writing_engine()
+    numbers["engine"] = engine.name
+    numbers["pending_writes"] = engine.pending()
     if as_json:
         _echo_json(numbers)
     else:
@@ -377,6 +436,7 @@ def debug_page(file: str, page: int, out: str | None) -> None:
 
 
 @main.command("search")
+@engine_choice
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (query, total, hits).")
 @click.option("--limit", "-n", type=int, default=10, show_default=True, help="Hits to show.")
@@ -455,6 +515,7 @@ def search_command(
 
 
 @main.command("evaluate")
+@engine_choice
 @click.argument("tsv", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the metrics and every query's ranks as JSON."
@@ -807,6 +868,7 @@ def cluster_supervise(obj: Context, interval: float) -> None:
 
 
 @main.command()
+@engine_choice
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--debug", is_flag=True, help="Flask debug mode (never in production).")
@@ -818,7 +880,14 @@ def serve(obj: Context, host: str, port: int, debug: bool) -> None:
     # With the debug reloader this process only watches files; the child it starts
     # serves, and only that one may ingest uploads.
     watcher = debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true"
-    app = create_app({"DATA_DIR": os.path.abspath(obj.data), "UPLOAD_QUEUE": not watcher})
+    app = create_app(
+        {
+            "DATA_DIR": os.path.abspath(obj.data),
+            "UPLOAD_QUEUE": not watcher,
+            "SEARCH_ENGINE": obj.engine_name,
+            "CLUSTER_DIR": obj.cluster,
+        }
+    )
     if debug:
         app.run(host=host, port=port, debug=True)
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from analyzers.chinese import initialize
 from indexer.engine import DictionaryMismatch, SearchEngine, open_engine
@@ -14,6 +15,7 @@ def open_search(
     library: Library,
     *,
     engine: str = "whoosh",
+    cluster: str | Path | None = None,
     repair: bool = False,
     on_busy: Callable[[LibraryBusy], None] | None = None,
     on_mismatch: Callable[[DictionaryMismatch], None] | None = None,
@@ -30,7 +32,7 @@ def open_search(
     as the indexed text was. Should the index have been cut with another dictionary
     (another jieba, other analysis rules), `on_mismatch` hears of it: words may then not
     be found as they were indexed, until a reindex."""
-    opened = open_engine(library, engine)
+    opened = open_library_engine(library, engine, cluster)
     if repair:
         try:
             check_and_repair(library, opened)
@@ -47,3 +49,13 @@ def open_search(
             raise
         on_mismatch(mismatch)
     return opened
+
+
+def open_library_engine(
+    library: Library, engine: str = "whoosh", cluster: str | Path | None = None
+) -> SearchEngine:
+    """The library's engine by name; a cluster engine finds its cluster in `cluster`
+    (a folder with `cluster.json`), by default the library's own `cluster/`."""
+    if engine == "sphinxql" and cluster is not None:
+        return open_engine(library, engine, folder=Path(cluster))
+    return open_engine(library, engine)

@@ -121,6 +121,13 @@ class SearchEngine(Protocol):
     ) -> int:
         """Every standard into a new generation, swapped in at once; returns how many."""
 
+    def pending(self) -> int:
+        """Standards whose last write the index has not taken yet (a cluster's shard was
+        down): they are written again by `drain`."""
+
+    def drain(self) -> int:
+        """Write what is pending where it can be written; returns what is still pending."""
+
     def indexed_shas(self) -> set[str]:
         """SHA-256 of every standard in the index."""
 

@@ -43,6 +43,7 @@ def check_and_repair(library: Library, engine: SearchEngine | None = None) -> Re
     from the index (or the reverse) is not one a writer is about to index (or drop)."""
     repair = Repair()
     engine = engine or open_engine(library)
+    engine.drain()  # writes a cluster owes first: then it is compared with the catalogue
     with (
         Catalogue(library.catalogue_path) as catalogue,
         library.store_lock(),

@@ -21,6 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         DATA_DIR=os.environ.get("STDSEARCH_DATA", "instance"),
+        SEARCH_ENGINE=os.environ.get("STDSEARCH_ENGINE", "whoosh"),
+        CLUSTER_DIR=os.environ.get("STDSEARCH_CLUSTER"),
         MAX_QUERY_LENGTH=500,
         JSON_AS_ASCII=False,
     )
@@ -39,6 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["stdsearch.engine"] = open_search(
         library,
+        engine=app.config["SEARCH_ENGINE"] or "whoosh",
+        cluster=app.config["CLUSTER_DIR"],
         repair=app.config.get("REPAIR_ON_START", True),
         on_busy=lambda busy: app.logger.warning("start-up check skipped: %s", busy),
         on_mismatch=mismatch,

@@ -197,6 +197,13 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Something went wrong on our side; it has been logged. Please try again later.",
     },
     "library_busy": {"zh": "馆藏正忙", "en": "The library is busy"},
+    "search_engine": {"zh": "检索引擎", "en": "Search engine"},
+    "engine_whoosh": {"zh": "内置索引（Whoosh）", "en": "embedded index (Whoosh)"},
+    "engine_sphinxql": {"zh": "检索集群（SphinxQL）", "en": "search cluster (SphinxQL)"},
+    "pending_writes": {
+        "zh": "{count} 项写入等待集群分片恢复后重放",
+        "en": "{count} write(s) waiting for a cluster shard to come back",
+    },
     "partial_results": {
         "zh": "部分索引分片暂时无法访问，以下结果可能不完整。",
         "en": "Part of the search index did not answer: some matches may be missing.",

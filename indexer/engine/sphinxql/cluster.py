@@ -88,7 +88,6 @@ class Node:
         """What `searchd` printed when it was last started: config errors land here."""
         return self.folder / "start.log"
 
-
     def table_path(self, table: str) -> Path:
         """The files of one RT table of a shard node (`clauses_0.meta`, `.ram`, chunks)."""
         return self.folder / "data" / table

@@ -179,6 +179,12 @@ class WhooshEngine:
         key = (getattr(ix.storage, "folder", id(ix)), searcher.reader().generation())
         return WhooshSnapshot(searcher, lambda: self._tables.of(key, searcher))
 
+    def pending(self) -> int:
+        return 0  # a write to the embedded index either happens or raises
+
+    def drain(self) -> int:
+        return 0
+
     def indexed_shas(self) -> set[str]:
         return self.read(
             lambda snapshot: {s["sha256"] for s in snapshot.searcher.documents(doc_type=STANDARD)}

@@ -21,8 +21,11 @@ def _desk(user: str) -> dict:
     library = current_app.extensions["stdsearch.library"]
     with Catalogue(library.catalogue_path) as catalogue:
         log = [vars(entry) for entry in catalogue.ingest_log(limit=50)]
+    engine = current_app.extensions["stdsearch.engine"]
     return {
         "user": user,
+        "engine": engine.name,
+        "pending_writes": engine.pending(),
         "ingest_log": log,
         "tokens": [vars(t) for t in accounts().tokens(user)],
     }
