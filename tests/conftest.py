@@ -190,6 +190,50 @@ def sphinx_cluster(tmp_path_factory, searchd):
         yield cluster
 
 
+@pytest.fixture(scope="session", params=["whoosh", "sphinxql"])
+def engine_name(request):
+    """Each engine in turn: the search, site and browser tests run on both."""
+    return request.param
+
+
+def library_engine(library, engine_name: str, request):
+    """The engine `engine_name` over `library`. A cluster engine gets a cluster of its own
+    in the library's folder (`DATA/cluster`, where `stdsearch --engine sphinxql` finds
+    it), started, indexed from the library, and stopped when the asking fixture ends."""
+    from indexer.engine import open_engine
+
+    if engine_name != "sphinxql":
+        return open_engine(library, engine_name)
+    cluster = library_cluster(library, request)
+    return open_engine(library, "sphinxql", folder=cluster.folder)
+
+
+def engine_config(library, engine_name: str, request) -> dict:
+    """The app settings that make the site search `library` with `engine_name`."""
+    if engine_name != "sphinxql":
+        return {"SEARCH_ENGINE": engine_name}
+    cluster = library_cluster(library, request)
+    return {"SEARCH_ENGINE": "sphinxql", "CLUSTER_DIR": str(cluster.folder)}
+
+
+def library_cluster(library, request):
+    from indexer.engine import open_engine
+    from indexer.engine.sphinxql.cluster import Cluster, cluster_folder
+    from indexer.engine.sphinxql.nodes import configure, start, stop
+    from indexer.ingest.reindex import rebuild_index
+
+    request.getfixturevalue("searchd")
+    folder = cluster_folder(library.root)
+    if (folder / "cluster.json").exists():
+        cluster = Cluster.load(folder)
+    else:
+        cluster = configure(folder, shards=2, port=free_ports(5))
+    start(cluster)
+    request.addfinalizer(lambda: stop(cluster))
+    rebuild_index(library, open_engine(library, "sphinxql", folder=cluster.folder))
+    return cluster
+
+
 SAMPLES = ROOT / "corpus" / "samples"
 
 # What users and attackers type that is no ordinary query: each must get results or a

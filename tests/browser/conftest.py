@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, serve_in_thread
+from tests.conftest import ROOT, engine_config, serve_in_thread
 
 CHROMIUM = os.environ.get("STDSEARCH_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -48,10 +48,11 @@ def page(browser):
 
 
 @pytest.fixture(scope="session")
-def site(corpus_library):
+def site(corpus_library, engine_name, request):
     from search_app.web.app import create_app
 
-    app = create_app({"DATA_DIR": str(corpus_library.root)})
+    config = engine_config(corpus_library, engine_name, request)
+    app = create_app({"DATA_DIR": str(corpus_library.root), **config})
     base_url, server = serve_in_thread(app)
     yield base_url
     server.shutdown()

@@ -19,13 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from analyzers.stdno import parse_filename
-from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.library.model import Clause, Standard
 from indexer.library.store import Library
 from search_app.search import search
 from search_app.search.evaluate import normalise_std_no
 from search_app.search.query import QueryError
-from tests.conftest import HOSTILE_QUERIES
+from tests.conftest import HOSTILE_QUERIES, library_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "corpus" / "samples"
@@ -47,8 +46,8 @@ def sample_library(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def sample_index(sample_library):
-    return WhooshEngine(sample_library)
+def sample_index(sample_library, engine_name, request):
+    return library_engine(sample_library, engine_name, request)
 
 
 def _standard(
@@ -89,7 +88,7 @@ def _dev_rows(eval_dir, kind: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def catalogue_index(tmp_path_factory, eval_dir):
+def catalogue_index(tmp_path_factory, eval_dir, engine_name, request):
     """Every gold standard of the dev set's number rows, plus neighbours that must not win."""
     numbers = {r["std_no"] for r in _dev_rows(eval_dir, "number")}
     standards = [
@@ -125,7 +124,8 @@ def catalogue_index(tmp_path_factory, eval_dir):
             ],
         ),
     ]
-    engine = WhooshEngine(Library.open(tmp_path_factory.mktemp("catalogue")))
+    library = Library.open(tmp_path_factory.mktemp("catalogue"))
+    engine = library_engine(library, engine_name, request)
     engine.rebuild(iter(standards))
     return engine
 
@@ -344,11 +344,11 @@ CORPUS_FILES = [
 
 
 @pytest.fixture(scope="module")
-def corpus_index(tmp_path_factory, corpus_pdf):
+def corpus_index(tmp_path_factory, corpus_pdf, engine_name, request):
     library = _ingest(
         [corpus_pdf(name) for name in CORPUS_FILES], tmp_path_factory.mktemp("corpus")
     )
-    return WhooshEngine(library)
+    return library_engine(library, engine_name, request)
 
 
 @pytest.mark.corpus

@@ -18,7 +18,7 @@ from corpus.typeset import typeset
 from indexer.ingest.pipeline import ingest
 from indexer.library.store import Library
 from search_app.web.app import create_app
-from tests.conftest import serve_in_thread
+from tests.conftest import engine_config, serve_in_thread
 
 HOSTILE = """\
 @std_no: T/STDS 900—2026
@@ -118,8 +118,9 @@ def library(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site(library):
-    base_url, server = serve_in_thread(create_app({"DATA_DIR": str(library.root)}))
+def site(library, engine_name, request):
+    config = {"DATA_DIR": str(library.root), **engine_config(library, engine_name, request)}
+    base_url, server = serve_in_thread(create_app(config))
     yield base_url
     server.shutdown()
 
