@@ -128,31 +128,101 @@ def main(ctx: click.Context, data: str, engine: str, cluster: str | None) -> Non
     ctx.obj = Context(data, engine, cluster)
 
 
+def parse_options(command):
+    """How files are parsed, the same for `ingest` and `parse`."""
+    options = [
+        click.option(
+            "--workers",
+            "-w",
+            type=int,
+            default=None,
+            help="Parser processes (default: number of cores).",
+        ),
+        click.option(
+            "--timeout",
+            type=float,
+            default=120.0,
+            show_default=True,
+            help="Seconds allowed per file, plus 5 s per page (90 s per page when OCR may run).",
+        ),
+        click.option(
+            "--max-pages",
+            type=int,
+            default=2000,
+            show_default=True,
+            help="Refuse PDFs with more pages.",
+        ),
+        click.option(
+            "--max-mb",
+            type=float,
+            default=200.0,
+            show_default=True,
+            help="Refuse files larger than this.",
+        ),
+        click.option(
+            "--no-ocr", is_flag=True, help="Do not OCR scanned pages (they stay 'needs OCR')."
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print the report as JSON."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _limits(timeout: float, max_pages: int, max_mb: float):
+    from indexer.pdf.validate import Limits
+
+    return Limits(
+        max_bytes=int(max_mb * 1024 * 1024), max_pages=max_pages, seconds_per_file=timeout
+    )
+
+
+@contextmanager
+def _file_bar(paths, desc: str, as_json: bool):
+    """A progress bar over the PDFs under `paths`, and the two callbacks that move it: a
+    file done, and how far a long parse (a scan's OCR) has got."""
+    from tqdm import tqdm
+
+    from indexer.ingest.pipeline import collect_pdfs
+
+    total = len(collect_pdfs(paths))
+    with tqdm(total=total, unit="file", desc=desc, disable=as_json or None, file=sys.stderr) as bar:
+
+        def progress(outcome) -> None:
+            bar.update(1)
+            bar.set_postfix_str(outcome.file[-30:])
+
+        def pages(name: str, done: int, total: int, stage: str) -> None:
+            bar.set_postfix_str(f"{stage} {name[-30:]} {done}/{total}")
+
+        yield progress, pages
+
+
+def _finish(report, as_json: bool) -> None:
+    from indexer.ingest.pipeline import FAILED
+
+    if as_json:
+        _echo_json([o.__dict__ for o in report.outcomes])
+    else:
+        _print_report(report)
+    sys.exit(1 if report.count(FAILED) else 0)
+
+
 @main.command()
 @engine_choice
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--workers", "-w", type=int, default=None, help="Parser processes (default: number of cores)."
-)
-@click.option(
-    "--timeout",
-    type=float,
-    default=120.0,
-    show_default=True,
-    help="Seconds allowed per file, plus 5 s per page (90 s per page when OCR may run).",
-)
-@click.option(
-    "--max-pages", type=int, default=2000, show_default=True, help="Refuse PDFs with more pages."
-)
-@click.option(
-    "--max-mb", type=float, default=200.0, show_default=True, help="Refuse files larger than this."
-)
-@click.option("--no-ocr", is_flag=True, help="Do not OCR scanned pages (they stay 'needs OCR').")
+@parse_options
 @click.option("--dry-run", is_flag=True, help="Report what would change without changing anything.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--parsed",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A folder of parses made by `stdsearch parse` (repeatable): files found there "
+    "are not parsed again.",
+)
 @click.pass_obj
 def ingest(
-    obj: Context, paths, workers, timeout, max_pages, max_mb, no_ocr, dry_run, as_json
+    obj: Context, paths, workers, timeout, max_pages, max_mb, no_ocr, as_json, dry_run, parsed
 ) -> None:
     """Ingest PDF files or folders of PDFs into the library.
 
@@ -161,45 +231,56 @@ def ingest(
 
     Example: stdsearch ingest corpus/samples
     """
-    from tqdm import tqdm
-
-    from indexer.ingest.pipeline import FAILED, collect_pdfs
     from indexer.ingest.pipeline import ingest as run_ingest
-    from indexer.pdf.validate import Limits
 
-    library = obj.library()
-    total = len(collect_pdfs(paths))
-    limits = Limits(
-        max_bytes=int(max_mb * 1024 * 1024), max_pages=max_pages, seconds_per_file=timeout
-    )
-    with tqdm(
-        total=total, unit="file", desc="ingest", disable=as_json or None, file=sys.stderr
-    ) as bar:
-
-        def progress(outcome) -> None:
-            bar.update(1)
-            bar.set_postfix_str(outcome.file[-30:])
-
-        def pages(name: str, done: int, total: int, stage: str) -> None:
-            # A scan's OCR takes minutes: say which file it is on and how far it has got.
-            bar.set_postfix_str(f"{stage} {name[-30:]} {done}/{total}")
-
+    with _file_bar(paths, "ingest", as_json) as (progress, pages):
         report = run_ingest(
             paths,
-            library,
+            obj.library(),
             engine=obj.writing_engine(),
             workers=workers,
-            limits=limits,
+            limits=_limits(timeout, max_pages, max_mb),
             use_ocr=not no_ocr,
             dry_run=dry_run,
             progress=progress,
             page_progress=pages,
+            parsed=[Path(folder) for folder in parsed],
         )
-    if as_json:
-        _echo_json([o.__dict__ for o in report.outcomes])
-    else:
-        _print_report(report)
-    sys.exit(1 if report.count(FAILED) else 0)
+    _finish(report, as_json)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder the parses go to, one <sha256>.json per file.",
+)
+@parse_options
+def parse(paths, out, workers, timeout, max_pages, max_mb, no_ocr, as_json) -> None:
+    """Parse PDF files into a folder, for `stdsearch ingest --parsed` to ingest elsewhere.
+
+    Touches no library: several machines can each parse a share of a large first
+    load at once; copy their folders and the PDFs to the machine that ingests. Files
+    already parsed in the folder are skipped. Exit status 1 when any file failed.
+
+    Example: stdsearch parse /data/pdfs/part-1 --out /data/parsed
+    """
+    from indexer.ingest.parse_batch import parse_to
+
+    with _file_bar(paths, "parse", as_json) as (progress, pages):
+        report = parse_to(
+            paths,
+            Path(out),
+            workers=workers,
+            limits=_limits(timeout, max_pages, max_mb),
+            use_ocr=not no_ocr,
+            progress=progress,
+            page_progress=pages,
+        )
+    _finish(report, as_json)
 
 
 def _print_report(report) -> None:

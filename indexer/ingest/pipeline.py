@@ -13,7 +13,7 @@ writer kept waiting too long (`LibraryBusy`) has changed nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +31,7 @@ from indexer.pdf.validate import Limits
 from .checks import check_pdfs_in_time
 from .consistency import check_and_repair
 from .parse_file import Progress, parse_standard
+from .parsed import read_parsed
 from .worker import run_in_workers
 
 INGESTED = "ingested"
@@ -89,7 +90,7 @@ def collect_pdfs(paths: Iterable[str | Path]) -> list[Path]:
 PageProgress = Callable[[str, int, int, str], None]
 
 
-def _parse_job(
+def parse_job(
     path: str, source_file: str, use_ocr: bool, progress: Progress | None = None
 ) -> Standard:
     return parse_standard(Path(path), source_file=source_file, use_ocr=use_ocr, progress=progress)
@@ -108,9 +109,12 @@ def ingest(
     page_progress: PageProgress | None = None,
     today: date | None = None,
     source_names: Mapping[Path, str] | None = None,
+    parsed: Sequence[Path] = (),
 ) -> IngestReport:
     """`source_names` gives files the name they are known by when theirs on disk is not
     (uploads are stored by content): it becomes `source_file` and the name reported.
+    `parsed` are folders of parses made elsewhere (`indexer.ingest.parsed`): a file whose
+    parse is there is checked but not parsed again.
 
     `progress` hears of each file's outcome; `page_progress` of how far the parse of a
     file has got while it runs (an OCR'd scan takes minutes), from the worker parsing it.
@@ -124,8 +128,11 @@ def ingest(
     with closing(Catalogue(library.catalogue_path)) as catalogue:
         batch = _Batch(library, catalogue, engine, limits or Limits(), use_ocr, progress)
         batch.names = {Path(path): name for path, name in (source_names or {}).items()}
+        batch.parsed = [Path(folder) for folder in parsed]
         new_files = batch.new_files(collect_pdfs(paths))
         jobs = batch.jobs(new_files, workers, dry_run)
+        for path, standard in batch.ready:
+            batch.store(path, standard, today or date.today())
         if jobs:
             initialize(user_words=engine.dictionary_words())
         on_progress = batch.parsing(page_progress) if page_progress else None
@@ -147,6 +154,8 @@ class _Batch:
         self.use_ocr = use_ocr
         self.progress = progress
         self.names: dict[Path, str] = {}
+        self.parsed: list[Path] = []  # folders of parses made elsewhere
+        self.ready: list[tuple[Path, Standard]] = []  # files whose parse was found there
         self.report = IngestReport()
 
     def name(self, path: Path) -> str:
@@ -180,7 +189,8 @@ class _Batch:
         return found
 
     def jobs(self, new_files: list[tuple[Path, str, str]], workers: int, dry_run: bool) -> list:
-        """A parse job per file that passes its checks; a dry run only says what it would do."""
+        """A parse job per file that passes its checks and has no parse made elsewhere
+        (those are `ready`); a dry run only says what it would do."""
         jobs = []
         files = [(path, name) for path, name, _ in new_files]
         checked = check_pdfs_in_time(files, self.limits, workers)
@@ -191,10 +201,12 @@ class _Batch:
                 self.done(FileOutcome(name, FAILED, pages.reason, sha256=sha))
             elif dry_run:
                 self.done(_predicted(self.catalogue, name, sha))
+            elif standard := read_parsed(self.parsed, sha):
+                self.ready.append((path, standard))
             else:
                 deadline = self.limits.deadline(pages, self.use_ocr)
                 args = (str(path), name, self.use_ocr)
-                jobs.append((str(path), name, _parse_job, args, deadline))
+                jobs.append((str(path), name, parse_job, args, deadline))
         return jobs
 
     def store(self, path: Path, result: Standard | IngestError, today: date) -> None:
