@@ -782,17 +782,40 @@ def _layout_options(command):
             help="The aggregator's SphinxQL port; shards take the ports after it (new: 9306).",
         ),
         click.option("--host", help="Address every node listens on (new: 127.0.0.1)."),
+        click.option(
+            "--place",
+            "places",
+            multiple=True,
+            metavar="NODE=HOST",
+            help="Put one node on another machine (repeatable): shard-1=10.0.0.12.",
+        ),
     )
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _configure(obj: Context, **layout):
+def _node_option(command):
+    return click.option(
+        "--node",
+        "nodes",
+        multiple=True,
+        metavar="NAME",
+        help="Only this node (repeatable): those this machine runs. Default: every node.",
+    )(command)
+
+
+def _configure(obj: Context, places: tuple[str, ...] = (), **layout):
     from indexer.engine.sphinxql.cluster import cluster_folder
     from indexer.engine.sphinxql.nodes import configure
 
-    return configure(cluster_folder(obj.data), **layout)
+    placed = {}
+    for place in places:
+        name, sep, host = place.partition("=")
+        if not sep or not name.strip() or not host.strip():
+            raise click.BadParameter(f"{place!r} is not NODE=HOST", param_hint="--place")
+        placed[name.strip()] = host.strip()
+    return configure(cluster_folder(obj.data), **layout, places=placed)
 
 
 def _saved_cluster(obj: Context):
@@ -810,7 +833,7 @@ def _saved_cluster(obj: Context):
 def _describe(cluster) -> str:
     return (
         f"cluster in {cluster.folder}: {cluster.shards} shard(s) × {cluster.mirrors} "
-        f"cop{'y' if cluster.mirrors == 1 else 'ies'}, SphinxQL on {cluster.host}:{cluster.port}"
+        f"cop{'y' if cluster.mirrors == 1 else 'ies'}, SphinxQL on {cluster.aggregator.host}:{cluster.port}"
     )
 
 
@@ -836,43 +859,49 @@ def cluster_config(obj: Context, **layout) -> None:
     """
     cluster = _configure(obj, **layout)
     click.echo(_describe(cluster))
-    click.echo(f"  {'node':<20} {'role':<10} {'ports':<16} config")
+    click.echo(f"  {'node':<20} {'role':<10} {'host':<16} {'ports':<16} config")
     for node in cluster.nodes:
-        click.echo(f"  {node.name:<20} {_role(node):<10} {_ports(node):<16} {node.config_path}")
+        click.echo(
+            f"  {node.name:<20} {_role(node):<10} {node.host:<16} {_ports(node):<16} "
+            f"{node.config_path}"
+        )
 
 
 @cluster.command("start")
 @_layout_options
+@_node_option
 @click.option(
     "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each node."
 )
 @click.pass_obj
-def cluster_start(obj: Context, timeout: float, **layout) -> None:
+def cluster_start(obj: Context, timeout: float, nodes: tuple[str, ...], **layout) -> None:
     """Start every node that is not running and wait until each answers.
 
     Safe to repeat. With no cluster yet, lays one out first (as `cluster config`): by
-    default 2 shards and an aggregator on 127.0.0.1:9306.
+    default 2 shards and an aggregator on 127.0.0.1:9306. On a cluster over several
+    machines each starts its own nodes: --node shard-1.
     """
     from indexer.engine.sphinxql.nodes import STARTED, start
 
     cluster = _configure(obj, **layout)
-    for action in start(cluster, timeout=timeout):
+    for action in start(cluster, timeout=timeout, only=nodes):
         node = action.node
         verb = "started" if action.action == STARTED else "already running:"
         click.echo(f"{verb} {node.name} (pid {action.pid}) on {node.host}:{_ports(node)}")
-    click.echo(f"cluster up: search through SphinxQL on {cluster.host}:{cluster.port}")
+    click.echo(f"cluster up: search through SphinxQL on {cluster.aggregator.host}:{cluster.port}")
 
 
 @cluster.command("stop")
+@_node_option
 @click.option(
     "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each node."
 )
 @click.pass_obj
-def cluster_stop(obj: Context, timeout: float) -> None:
+def cluster_stop(obj: Context, timeout: float, nodes: tuple[str, ...]) -> None:
     """Stop every node of the cluster (by the pid in its folder, whoever started it)."""
     from indexer.engine.sphinxql.nodes import STOPPED, stop
 
-    for action in stop(_saved_cluster(obj), timeout=timeout):
+    for action in stop(_saved_cluster(obj), timeout=timeout, only=nodes):
         if action.action == STOPPED:
             click.echo(f"stopped {action.node.name} (pid {action.pid})")
         else:
@@ -923,8 +952,9 @@ def cluster_status(obj: Context, as_json: bool) -> None:
     show_default=True,
     help="Seconds between checks.",
 )
+@_node_option
 @click.pass_obj
-def cluster_supervise(obj: Context, interval: float) -> None:
+def cluster_supervise(obj: Context, interval: float, nodes: tuple[str, ...]) -> None:
     """Start the cluster and restart any node that dies, in the foreground, until
     SIGTERM or Ctrl-C; the nodes keep running after it (`cluster stop` stops them).
 
@@ -944,7 +974,7 @@ def cluster_supervise(obj: Context, interval: float) -> None:
         click.echo(line, err=line.startswith("error:"))
 
     with suppress(KeyboardInterrupt):
-        supervise(layout, interval=interval, stop_when=finished, report=report)
+        supervise(layout, interval=interval, stop_when=finished, report=report, only=nodes)
     click.echo("supervisor stopped; the nodes keep running")
 
 

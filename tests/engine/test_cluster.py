@@ -508,3 +508,53 @@ def test_every_cluster_command_has_help():
     for command in ("config", "start", "stop", "status", "supervise"):
         result = CliRunner().invoke(main, ["cluster", command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, command
+
+
+def test_a_cluster_over_two_machines_each_running_its_own_nodes(tmp_path, searchd):
+    """Two loopback addresses stand for two machines: shard-1 is placed on 127.0.0.2,
+    where only `--node shard-1` starts it; the aggregator reaches it there, and the
+    library's standards are found from both machines' shards."""
+    data = tmp_path / "data"
+    port = free_ports(5)
+    try:
+        placed = stdsearch(data, "config", "--port", str(port), "--place", "shard-1=127.0.0.2")
+        assert placed.returncode == 0, placed.stderr
+        cluster = Cluster.load(cluster_folder(data))
+        assert [n.host for n in cluster.nodes] == ["127.0.0.1", "127.0.0.1", "127.0.0.2"]
+        assert f"127.0.0.2:{port + 4}:{schema.TABLES[0]}" in aggregator_config(cluster)
+        assert f"127.0.0.2:{port + 3}:mysql41" in shard_config(cluster, cluster.node("shard-1"))
+
+        there = stdsearch(data, "start", "--node", "shard-1")
+        assert there.returncode == 0, there.stderr
+        assert [node_pid(n) is not None for n in cluster.nodes] == [False, False, True]
+        here = stdsearch(data, "start", "--node", "shard-0", "--node", "aggregator")
+        assert here.returncode == 0, here.stderr
+        assert f"search through SphinxQL on 127.0.0.1:{port}" in here.stdout
+        # A later change of the layout keeps the node where it was placed.
+        assert Cluster.load(cluster_folder(data)).places == {"shard-1": "127.0.0.2"}
+
+        command = [sys.executable, "-m", "search_app.cli", "--data", str(data)]
+        command += ["--engine", "sphinxql"]
+        ingested = subprocess.run(
+            [*command, "ingest", str(ROOT / "corpus" / "samples"), "--no-ocr", "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert ingested.returncode == 0, ingested.stderr
+        shas = {o["sha256"] for o in json.loads(ingested.stdout)}
+        assert {shard_of(sha, 2) for sha in shas} == {0, 1}
+        report = json.loads(stdsearch(data, "status", "--json").stdout)
+        rows = {n["name"]: n["documents"] for n in report["nodes"]}
+        assert rows["shard-1"] > 0 and rows["shard-0"] > 0
+        assert rows["aggregator"] == rows["shard-0"] + rows["shard-1"]
+
+        stopped = stdsearch(data, "stop", "--node", "shard-1")
+        assert stopped.returncode == 0 and stopped.stdout.count("stopped ") == 1
+        assert [node_pid(n) is not None for n in cluster.nodes] == [True, True, False]
+        unknown = stdsearch(data, "start", "--node", "shard-7")
+        assert unknown.returncode == 1 and "no node 'shard-7'" in unknown.stderr
+    finally:
+        if Cluster.exists(data / "cluster"):
+            stop(Cluster.load(data / "cluster"))

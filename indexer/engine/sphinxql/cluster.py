@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from indexer.library.store import atomic_write_bytes
@@ -120,8 +121,11 @@ class Cluster:
         shards: int = DEFAULT_SHARDS,
         mirrors: int = DEFAULT_MIRRORS,
         port: int = DEFAULT_PORT,
+        places: Mapping[str, str] | None = None,
     ) -> Cluster:
-        """A new layout: node folders inside `folder`, ports counting up from `port`."""
+        """A new layout: node folders inside `folder`, ports counting up from `port`, each
+        node on `host` or on the machine `places` names for it (a cluster over several
+        machines: each runs its own nodes, `nodes.start(only=…)`)."""
         if shards < 1:
             raise ClusterError(f"a cluster needs at least one shard, not {shards}")
         if mirrors < 1:
@@ -133,6 +137,7 @@ class Cluster:
                 "must lie between 1 and 65535"
             )
         folder = Path(folder).resolve()
+        places = dict(places or {})
         nodes = [Node(AGGREGATOR, AGGREGATOR, folder / AGGREGATOR, host, port)]
         for shard in range(shards):
             for mirror in range(mirrors):
@@ -141,7 +146,24 @@ class Cluster:
                 nodes.append(
                     Node(name, SHARD, folder / name, host, first, first + 1, shard, mirror)
                 )
+        unknown = set(places) - {node.name for node in nodes}
+        if unknown:
+            raise ClusterError(
+                f"no node {', '.join(sorted(unknown))} in a cluster of {shards} shard(s) × "
+                f"{mirrors}: {', '.join(node.name for node in nodes)}"
+            )
+        nodes = [replace(node, host=places.get(node.name, host)) for node in nodes]
         return cls(folder, host, shards, mirrors, port, tuple(nodes))
+
+    @property
+    def places(self) -> dict[str, str]:
+        """The nodes placed on another machine than the cluster's host, and where."""
+        return {node.name: node.host for node in self.nodes if node.host != self.host}
+
+    def only(self, names: Iterable[str] = ()) -> tuple[Node, ...]:
+        """The nodes named (every node when none is): those one machine runs."""
+        wanted = list(names)
+        return tuple(self.node(name) for name in wanted) if wanted else self.nodes
 
     @property
     def aggregator(self) -> Node:
@@ -186,6 +208,7 @@ class Cluster:
                     "name": node.name,
                     "role": node.role,
                     "folder": node.folder.relative_to(self.folder).as_posix(),
+                    "host": node.host,
                     "port": node.port,
                     "api_port": node.api_port,
                     "shard": node.shard,
@@ -229,7 +252,7 @@ class Cluster:
                     name=entry["name"],
                     role=entry["role"],
                     folder=folder / entry["folder"],
-                    host=saved["host"],
+                    host=entry.get("host", saved["host"]),
                     port=int(entry["port"]),
                     api_port=entry.get("api_port"),
                     shard=entry.get("shard"),

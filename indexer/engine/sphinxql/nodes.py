@@ -19,7 +19,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,10 +171,11 @@ def configure(
     shards: int | None = None,
     mirrors: int | None = None,
     port: int | None = None,
+    places: Mapping[str, str] | None = None,
 ) -> Cluster:
     """The cluster in `folder` laid out as asked, saved with every node's config: a new
     one (defaults for what is not asked), or the saved one, moved to another host or
-    ports if asked while it is stopped.
+    ports, or some of its nodes to other machines (`places`), if asked while it is stopped.
 
     A saved cluster keeps its number of shards and copies: its standards are placed by
     `shard_of` over that many shards, and with another number every lookup would go to
@@ -185,11 +186,15 @@ def configure(
         if value is not None
     }
     if not Cluster.exists(folder):
-        cluster = Cluster.plan(folder, **asked)
+        cluster = Cluster.plan(folder, **asked, places=places)
     else:
         saved = Cluster.load(folder)
         current = {"host": saved.host, "shards": saved.shards, "mirrors": saved.mirrors}
-        cluster = Cluster.plan(folder, **{**current, "port": saved.port, **asked})
+        cluster = Cluster.plan(
+            folder,
+            **{**current, "port": saved.port, **asked},
+            places={**saved.places, **(places or {})},
+        )
         if (cluster.shards, cluster.mirrors) != (saved.shards, saved.mirrors):
             raise ClusterError(
                 f"the cluster in {saved.folder} holds its standards on {saved.shards} shard(s) "
@@ -325,20 +330,25 @@ def _start_nodes(nodes, timeout: float) -> list[NodeAction]:
     return actions
 
 
-def _start_order(cluster: Cluster) -> tuple[Node, ...]:
-    """Shards first: the aggregator is of use only once they answer."""
-    return (*cluster.shard_nodes, cluster.aggregator)
+def _start_order(cluster: Cluster, only: Iterable[str] = ()) -> tuple[Node, ...]:
+    """Shards first: the aggregator is of use only once they answer. `only` names the
+    nodes this machine runs (all when empty)."""
+    here = cluster.only(only)
+    return tuple(n for n in (*cluster.shard_nodes, cluster.aggregator) if n in here)
 
 
-def start(cluster: Cluster, *, timeout: float = START_TIMEOUT) -> list[NodeAction]:
-    """Write every node's config afresh and start the nodes that are not running; returns
-    once each answers on its SphinxQL port. Running nodes are left as they are, so start
-    is safe to repeat (a config change reaches a running node only after a stop).
-    `ClusterError` names the node that failed and quotes the end of its log; the nodes
-    started before it keep running, and a start after the fix starts only the rest."""
+def start(
+    cluster: Cluster, *, timeout: float = START_TIMEOUT, only: Iterable[str] = ()
+) -> list[NodeAction]:
+    """Write every node's config afresh and start the nodes (those named in `only`, or
+    all) that are not running; returns once each answers on its SphinxQL port. Running
+    nodes are left as they are, so start is safe to repeat (a config change reaches a
+    running node only after a stop). `ClusterError` names the node that failed and quotes
+    the end of its log; the nodes started before it keep running, and a start after the
+    fix starts only the rest."""
     with _exclusive(cluster):
         write_configs(cluster)
-        return _start_nodes(_start_order(cluster), timeout)
+        return _start_nodes(_start_order(cluster, only), timeout)
 
 
 # --- stop ----------------------------------------------------------------------------
@@ -384,17 +394,19 @@ def _stop_node(binary: str | None, node: Node, pid: int, timeout: float) -> None
     node.pid_path.unlink(missing_ok=True)
 
 
-def stop(cluster: Cluster, *, timeout: float = STOP_TIMEOUT) -> list[NodeAction]:
-    """Stop every running node, the aggregator first; a node's pid file is its only
-    handle, so this stops nodes whoever started them. A node that will not stop is
-    reported (`ClusterError`) after the others are stopped."""
+def stop(
+    cluster: Cluster, *, timeout: float = STOP_TIMEOUT, only: Iterable[str] = ()
+) -> list[NodeAction]:
+    """Stop every running node (of those named in `only`, or all), the aggregator first;
+    a node's pid file is its only handle, so this stops nodes whoever started them. A node
+    that will not stop is reported (`ClusterError`) after the others are stopped."""
     try:
         binary = searchd()
     except ClusterError:
         binary = None  # searchd uninstalled under running nodes: signals still stop them
     actions, failures = [], []
     with _exclusive(cluster):
-        for node in (cluster.aggregator, *cluster.shard_nodes):
+        for node in reversed(_start_order(cluster, only)):
             pid = node_pid(node)
             if pid is None:
                 node.pid_path.unlink(missing_ok=True)
@@ -486,6 +498,7 @@ def supervise(
     stop_when: threading.Event | None = None,
     report: Callable[[str], None] = lambda line: None,
     timeout: float = START_TIMEOUT,
+    only: Iterable[str] = (),
 ) -> None:
     """Start the cluster, then every `interval` seconds start again any node that died,
     until `stop_when` is set. What a production install runs in the foreground under
@@ -493,22 +506,29 @@ def supervise(
 
     A shard restarted this way replays its binlog and comes back with the rows it had. A
     node that cannot be started is reported and tried again at the next round: the
-    supervisor itself never gives up."""
+    supervisor itself never gives up. `only` names the nodes this machine runs."""
     stop_when = stop_when or threading.Event()
     with _exclusive(cluster):
         write_configs(cluster)
+    here = _start_order(cluster, only)
     first = True
     while not stop_when.is_set():
-        _start_dead(cluster, timeout, "started" if first else "restarted", report)
+        _start_dead(cluster, here, timeout, "started" if first else "restarted", report)
         if first:
-            names = ", ".join(node.name for node in cluster.nodes)
+            names = ", ".join(node.name for node in cluster.only(only))
             report(f"watching {names} every {interval:g} s")
             first = False
         stop_when.wait(interval)
 
 
-def _start_dead(cluster: Cluster, timeout: float, verb: str, report: Callable[[str], None]) -> None:
-    down = [node for node in _start_order(cluster) if node_pid(node) is None]
+def _start_dead(
+    cluster: Cluster,
+    here: tuple[Node, ...],
+    timeout: float,
+    verb: str,
+    report: Callable[[str], None],
+) -> None:
+    down = [node for node in here if node_pid(node) is None]
     if not down:
         return
     try:
