@@ -291,6 +291,10 @@ class SphinxEngine:
         except pymysql.err.OperationalError as error:
             conn.close()
             raise EngineUnavailable(f"the search cluster does not answer: {error}") from None
+        except pymysql.err.ProgrammingError as error:
+            if not _no_shard_answered(error):
+                raise
+            raise EngineUnavailable(f"no shard of the search cluster answered: {error}") from None
         return found, warnings
 
 
@@ -532,6 +536,20 @@ def _whole(
         if len(found) < room:
             return found
         room *= 10
+
+
+def _no_shard_answered(error: pymysql.MySQLError) -> bool:
+    """Whether an error is the aggregator's word that none of a table's shards answered.
+
+    One shard down is a warning and a partial answer; when every agent fails (the
+    others slow to connect under load, say) Sphinx 2.2 gives an error naming each of
+    them, which is the cluster being out of reach for a moment, not a bad query. An
+    agent's "remote error" is the query's fault and stays an error."""
+    message = str(error.args[-1] if error.args else error).rstrip("\x00")
+    failures = [part.strip() for part in message.split(";") if part.strip()]
+    return bool(failures) and all(
+        ": agent " in part and "remote error" not in part for part in failures
+    )
 
 
 def _sha(item: Standard | str) -> str:
