@@ -1,8 +1,8 @@
 """The cluster's faults, on real searchd processes: a shard or the aggregator killed with
-SIGKILL while the site answers searches over HTTP, a shard killed while an ingest writes,
-deletions and replacements while a shard is down, and hostile query text on the SphinxQL
-path. No mocks: the nodes die as they would in production, and come back as the
-supervisor brings them back (their RT tables replayed from the binlog).
+SIGKILL while the site answers searches over HTTP. No mocks: the nodes die as they would
+in production, and come back as the supervisor brings them back (their RT tables
+replayed from the binlog). Writes while a shard is down are tested in
+test_cluster_writes.py, hostile query text on the cluster in test_sphinxql_hostile.py.
 
 What must hold: a search answers in full, or marked partial, or with a clear 503, never
 with a 500 and never after a long wait; and no write is lost, because a write a shard

@@ -10,6 +10,7 @@ checks must be only its own.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -100,7 +101,11 @@ def assert_cluster_agrees(setup: Setup) -> None:
     held: dict[int, tuple] = {}
     for shard in range(setup.cluster.shards):
         found = shard_rows(setup, shard)
-        strays = {values[0] for values in found.values() if shard_of(values[0], 2) != shard}
+        strays = {
+            values[0]
+            for values in found.values()
+            if shard_of(values[0], setup.cluster.shards) != shard
+        }
         assert not strays, f"standards on the wrong shard {shard}: {strays}"
         held.update(found)
     expected = expected_rows(setup.library)
@@ -160,8 +165,6 @@ def changed_copy(source: Path, folder: Path, shard: int) -> Path:
 
 
 def _sha(path: Path) -> str:
-    import hashlib
-
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
