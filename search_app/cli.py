@@ -958,7 +958,9 @@ def cluster_supervise(obj: Context, interval: float, nodes: tuple[str, ...]) -> 
     """Start the cluster and restart any node that dies, in the foreground, until
     SIGTERM or Ctrl-C; the nodes keep running after it (`cluster stop` stops them).
 
-    What a production install runs as a systemd service.
+    What a production install runs as a systemd service. On the machine of the library
+    it also writes the writes a shard missed while it was down (the outbox) once the
+    shard is back, without waiting for the next ingest or edit.
     """
     import signal
     import threading
@@ -974,8 +976,32 @@ def cluster_supervise(obj: Context, interval: float, nodes: tuple[str, ...]) -> 
         click.echo(line, err=line.startswith("error:"))
 
     with suppress(KeyboardInterrupt):
-        supervise(layout, interval=interval, stop_when=finished, report=report, only=nodes)
+        supervise(
+            layout,
+            interval=interval,
+            stop_when=finished,
+            report=report,
+            only=nodes,
+            after_round=lambda: _drain_outbox(obj, layout, report),
+        )
     click.echo("supervisor stopped; the nodes keep running")
+
+
+def _drain_outbox(obj: Context, layout, report) -> None:
+    """Write the library's pending cluster writes to the shards that answer again; a
+    machine that holds only nodes has no library, and a busy library waits a round."""
+    from indexer.engine import open_engine
+
+    library = Library(Path(obj.data).resolve())
+    if not library.catalogue_path.exists():
+        return
+    engine = open_engine(library, "sphinxql", folder=layout.folder)
+    try:
+        owed = engine.pending()
+        if owed and (left := engine.drain()) < owed:
+            report(f"wrote {owed - left} pending write(s) to the shards, {left} still pending")
+    except (EngineUnavailable, LibraryBusy):
+        return
 
 
 @main.command()

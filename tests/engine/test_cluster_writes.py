@@ -14,6 +14,8 @@ import hashlib
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from indexer.engine import open_engine
-from indexer.engine.sphinxql.cluster import shard_of
+from indexer.engine.sphinxql.cluster import cluster_folder, shard_of
 from indexer.engine.sphinxql.connection import connect
 from indexer.engine.sphinxql.nodes import node_pid, start
 from indexer.engine.sphinxql.rows import rows
@@ -34,7 +36,7 @@ from indexer.library.lookup import load_standard
 from indexer.library.outbox import Outbox
 from indexer.library.store import Library
 from indexer.library.trash import delete_standard
-from tests.conftest import SAMPLES, running_cluster
+from tests.conftest import ROOT, SAMPLES, running_cluster
 
 # What each row must hold as the catalogue has it: its standard, number, title, status.
 CHECKED = ("sha256", "std_no", "title_text", "status", "clause_no")
@@ -196,3 +198,36 @@ def test_deletion_correction_and_replacement_while_a_shard_is_down(setup, tmp_pa
     assert not [v for v in held if v[0] in (deleted, replaced)]
     assert {v[2] for v in held if v[0] == corrected} == {NEW_TITLE}
     assert [v for v in held if v[0] == replacement]
+
+
+def test_the_supervisor_restarts_a_dead_shard_and_writes_what_it_missed(tmp_path, searchd):
+    """No ingest or edit need follow for the outbox to drain: `stdsearch cluster
+    supervise`, run for the library's data directory, brings the shard back and writes
+    its pending writes in the same round."""
+    library = Library.open(tmp_path / "library")
+    with running_cluster(cluster_folder(library.root)) as cluster:
+        setup = Setup(cluster, library, open_engine(library, "sphinxql", folder=cluster.folder))
+        kill_shard(cluster, DOWN)
+        report = ingest([SAMPLES], library, engine=setup.engine, workers=2)
+        assert not report.failed and setup.engine.pending() > 0
+
+        command = [sys.executable, "-m", "search_app.cli", "--data", str(library.root)]
+        supervisor = subprocess.Popen(
+            [*command, "cluster", "supervise", "--interval", "0.2"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while setup.engine.pending():
+                assert supervisor.poll() is None, supervisor.communicate()
+                assert time.monotonic() < deadline, "the outbox did not drain"
+                time.sleep(0.1)
+        finally:
+            supervisor.send_signal(signal.SIGTERM)
+            out, err = supervisor.communicate(timeout=60)
+        assert f"started {cluster.copies(DOWN)[0].name}" in out, (out, err)
+        assert "pending write(s) to the shards, 0 still pending" in out, (out, err)
+        assert_cluster_agrees(setup)

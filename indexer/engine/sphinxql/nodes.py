@@ -499,6 +499,7 @@ def supervise(
     report: Callable[[str], None] = lambda line: None,
     timeout: float = START_TIMEOUT,
     only: Iterable[str] = (),
+    after_round: Callable[[], None] = lambda: None,
 ) -> None:
     """Start the cluster, then every `interval` seconds start again any node that died,
     until `stop_when` is set. What a production install runs in the foreground under
@@ -506,7 +507,9 @@ def supervise(
 
     A shard restarted this way replays its binlog and comes back with the rows it had. A
     node that cannot be started is reported and tried again at the next round: the
-    supervisor itself never gives up. `only` names the nodes this machine runs."""
+    supervisor itself never gives up. `only` names the nodes this machine runs;
+    `after_round` runs after each round (the command line writes the writes a dead shard
+    missed there)."""
     stop_when = stop_when or threading.Event()
     with _exclusive(cluster):
         write_configs(cluster)
@@ -518,6 +521,7 @@ def supervise(
             names = ", ".join(node.name for node in cluster.only(only))
             report(f"watching {names} every {interval:g} s")
             first = False
+        after_round()
         stop_when.wait(interval)
 
 
