@@ -8,11 +8,13 @@ so a broken checkout can never pass by skipping.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import random
 import socket
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -327,6 +329,26 @@ def serve_in_thread(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return f"http://127.0.0.1:{server.server_port}", server
+
+
+def wait_for(condition, seconds: float, what: str) -> None:
+    """Poll `condition` until it holds; fail the test naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds} s for {what}")
+        time.sleep(0.05)
+
+
+class ErrorLog(logging.Handler):
+    """The site's errors, with their tracebacks: a 500 names its cause here."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(self.format(record))
 
 
 PASSWORD = "correct horse battery"

@@ -37,7 +37,7 @@ from indexer.engine.sphinxql.nodes import (
     stop,
     supervise,
 )
-from tests.conftest import ROOT, free_ports, running_cluster
+from tests.conftest import ROOT, free_ports, running_cluster, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -91,14 +91,6 @@ def exited(pid: int) -> bool:
         return not Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return True
-
-
-def wait_for(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {seconds} s for {what}")
-        time.sleep(0.05)
 
 
 # --- layout ---------------------------------------------------------------------------

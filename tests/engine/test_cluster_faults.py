@@ -11,7 +11,6 @@ could not take waits in the library's outbox until the shard answers again.
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import threading
@@ -29,7 +28,7 @@ from indexer.ingest.pipeline import ingest
 from indexer.library.catalogue import Catalogue
 from indexer.library.store import Library
 from search_app.web.app import create_app
-from tests.conftest import SAMPLES, running_cluster, serve_in_thread
+from tests.conftest import SAMPLES, ErrorLog, running_cluster, serve_in_thread, wait_for
 
 # A request that takes longer than this has hung, as far as a reader is concerned.
 MAX_SECONDS = 5.0
@@ -37,14 +36,6 @@ SEARCHERS = 10
 # Queries whose hits lie on both shards of the samples library.
 QUERIES = ("检索", "扫描 分辨率", "标准号 识别", "t/stds 001", "术语和定义")
 PARTIAL_NOTICE = 'class="warning partial"'
-
-
-def wait_for(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {seconds} s for {what}")
-        time.sleep(0.05)
 
 
 def kill(node) -> tuple[float, float]:
@@ -57,17 +48,6 @@ def kill(node) -> tuple[float, float]:
 
 
 # --- a site over a cluster, and readers hammering it -------------------------------------
-
-
-class ErrorLog(logging.Handler):
-    """The site's errors, with their tracebacks: a 500 names its cause here."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(self.format(record))
 
 
 @dataclass
@@ -267,22 +247,45 @@ def numbers_on(library: Library, *, shards: int, shard: int) -> set[str]:
 # --- 1. a shard or the aggregator killed during searches ---------------------------------
 
 
-def test_a_shard_killed_during_searches_gives_partial_answers_then_complete_ones(site):
-    start(site.cluster)  # should an earlier test have left a node down
-    before = complete_answers(site.base)
-    shard = site.cluster.shard_nodes[0]
+@dataclass
+class Outage:
+    """A node killed under readers and started again: what they saw, and when."""
+
+    traffic: Traffic
+    killed: float  # SIGKILL sent
+    dead: float  # the node gone
+    restarting: float  # start() called
+    back: float  # start() returned: the node answers
+
+    def while_down(self) -> list[Answer]:
+        return self.traffic.between(self.dead, self.restarting)
+
+    def while_up(self) -> list[Answer]:
+        return self.traffic.between(0, self.killed) + self.traffic.between(self.back, float("inf"))
+
+
+def outage(site: Site, node, what: str) -> Outage:
+    """Readers search the site throughout; `node` is killed once they have answers, and
+    started again once they have had answers from the cluster without it."""
     with Traffic(site.base) as traffic:
         traffic.await_answers(0, SEARCHERS)
-        killed, dead = kill(shard)
+        killed, dead = kill(node)
         traffic.await_answers(dead, SEARCHERS * 2)
         restarting = time.monotonic()
         start(site.cluster)
         back = time.monotonic()
         traffic.await_answers(back, SEARCHERS)
-    print(summary("shard killed", traffic.answers))
+    print(summary(what, traffic.answers))
     check_every_answer(site, traffic.answers)
+    return Outage(traffic, killed, dead, restarting, back)
 
-    while_down = traffic.between(dead, restarting)
+
+def test_a_shard_killed_during_searches_gives_partial_answers_then_complete_ones(site):
+    start(site.cluster)  # should an earlier test have left a node down
+    before = complete_answers(site.base)
+    seen = outage(site, site.cluster.shard_nodes[0], "shard killed")
+
+    while_down = seen.while_down()
     # No answer claims to be complete while a shard is dead: each is partial, or a 503
     # when the living shard too missed the connect timeout on a loaded machine.
     assert not [a for a in while_down if is_complete(a)], [a for a in while_down if is_complete(a)]
@@ -292,26 +295,17 @@ def test_a_shard_killed_during_searches_gives_partial_answers_then_complete_ones
     found = {hit[0] for a in while_down if a.kind == "api" and a.hits for hit in a.hits}
     assert found and found <= living
 
-    check_whole_cluster(traffic.between(0, killed) + traffic.between(back, float("inf")), before)
+    check_whole_cluster(seen.while_up(), before)
     assert complete_answers(site.base) == before
 
 
 def test_the_aggregator_killed_during_searches_is_a_503_then_answers_return(site):
     start(site.cluster)
     before = complete_answers(site.base)
-    with Traffic(site.base) as traffic:
-        traffic.await_answers(0, SEARCHERS)
-        killed, dead = kill(site.cluster.aggregator)
-        traffic.await_answers(dead, SEARCHERS * 2)
-        restarting = time.monotonic()
-        start(site.cluster)
-        back = time.monotonic()
-        traffic.await_answers(back, SEARCHERS)
-    print(summary("aggregator killed", traffic.answers))
-    check_every_answer(site, traffic.answers)
+    seen = outage(site, site.cluster.aggregator, "aggregator killed")
 
-    while_down = traffic.between(dead, restarting)
+    while_down = seen.while_down()
     assert len(while_down) >= SEARCHERS
     assert all(a.status == 503 for a in while_down), [a for a in while_down if a.status != 503]
-    check_whole_cluster(traffic.between(0, killed) + traffic.between(back, float("inf")), before)
+    check_whole_cluster(seen.while_up(), before)
     assert complete_answers(site.base) == before

@@ -9,7 +9,6 @@ and the server must find the new standards afterwards without a restart.
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import subprocess
 import threading
@@ -24,7 +23,7 @@ from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.library.catalogue import Catalogue
 from indexer.library.store import Library
 from search_app.web.app import create_app
-from tests.conftest import serve_in_thread, stdsearch_process
+from tests.conftest import ErrorLog, serve_in_thread, stdsearch_process
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -35,15 +34,6 @@ BATCHES = (
     ("DB44_1989-2017.pdf", "GB_34330-2017.pdf"),
 )
 QUERIES = ("扫描 分辨率", "标准", "排放 限值", "gb 5085", "t/stds 001", "监测", "db44", "噪声")
-
-
-class ErrorLog(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(self.format(record))
 
 
 def get_json(url: str) -> tuple[int, dict]:
