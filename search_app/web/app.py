@@ -90,28 +90,24 @@ def register_error_pages(app: Flask) -> None:
         label = getattr(error, "label", None)
         return _error_response(error.code or 500, error.description or error.name, label)
 
-    @app.errorhandler(LibraryBusy)
-    def library_busy(error: LibraryBusy):
-        """A change that waited too long for the library's lock. Writers take the lock
-        before they commit anything, so nothing was changed: the reader may simply retry."""
+    def retry_later(error: Exception, what: str):
+        """A 503 saying when to try again, `what` naming its message and title labels."""
         app.logger.warning("%s %s: %s", request.method, request.path, error)
-        body, code = _error_response(
-            503, str(error), ("library_busy_message", {}), title_label="library_busy"
-        )
+        body, code = _error_response(503, str(error), (f"{what}_message", {}), title_label=what)
         response = make_response(body, code)
         response.headers["Retry-After"] = str(RETRY_AFTER)
         return response
 
+    @app.errorhandler(LibraryBusy)
+    def library_busy(error: LibraryBusy):
+        """A change that waited too long for the library's lock. Writers take the lock
+        before they commit anything, so nothing was changed: the reader may simply retry."""
+        return retry_later(error, "library_busy")
+
     @app.errorhandler(EngineUnavailable)
     def engine_unavailable(error: EngineUnavailable):
         """The search cluster (its aggregator) does not answer: a clear 503, never a 500."""
-        app.logger.warning("%s %s: %s", request.method, request.path, error)
-        body, code = _error_response(
-            503, str(error), ("engine_unavailable_message", {}), title_label="engine_unavailable"
-        )
-        response = make_response(body, code)
-        response.headers["Retry-After"] = str(RETRY_AFTER)
-        return response
+        return retry_later(error, "engine_unavailable")
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
