@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -126,9 +127,25 @@ def _wants_status_code() -> bool:
 
 def _safe_next(target: str | None) -> str:
     """Only paths on this site: `next=//evil.example` must not become an open redirect."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    if target and _is_local_path(target):
         return target
     return url_for("admin.dashboard")
+
+
+def _is_local_path(target: str) -> bool:
+    r"""Whether a browser, reading `target` as a Location, stays on this site. Browsers
+    drop tabs and newlines from a URL and take a backslash for a slash, so `/%09/evil`
+    (a tab) and `/\evil` both mean `//evil`: such a value is refused whole, never
+    repaired, and only then is it checked to be a path with no scheme and no host."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target) or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    )
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
