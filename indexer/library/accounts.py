@@ -4,7 +4,9 @@ Searchers need no account; only librarians (who change the library) sign in. Pas
 are stored as werkzeug's salted scrypt/pbkdf2 hashes and tokens as SHA-256 digests, so a
 copy of the catalogue gives away neither. Failed logins are counted per name and per
 client address, so guessing is slowed down without letting a stranger lock a librarian
-out from everywhere.
+out from everywhere. Each librarian has a session stamp, held by the session cookies
+signed in since it was last replaced: signing out, a new password or removing the user
+ends every session at once, on the server's side.
 """
 
 from __future__ import annotations
@@ -75,8 +77,14 @@ class Accounts:
         try:
             with self.db:
                 self.db.execute(
-                    "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)",
-                    (name, generate_password_hash(password), _now().isoformat(timespec="seconds")),
+                    "INSERT INTO users (name, password_hash, created_at, session_stamp)"
+                    " VALUES (?, ?, ?, ?)",
+                    (
+                        name,
+                        generate_password_hash(password),
+                        _now().isoformat(timespec="seconds"),
+                        _new_stamp(),
+                    ),
                 )
         except sqlite3.IntegrityError:
             raise AccountError(f"user {name!r} already exists") from None
@@ -84,9 +92,11 @@ class Accounts:
     def set_password(self, name: str, password: str) -> None:
         _check_password(password)
         with self.db:
+            # Whoever changes a password may be shutting out someone who learnt the old
+            # one: the sessions signed in with it end too.
             changed = self.db.execute(
-                "UPDATE users SET password_hash = ? WHERE name = ?",
-                (generate_password_hash(password), name),
+                "UPDATE users SET password_hash = ?, session_stamp = ? WHERE name = ?",
+                (generate_password_hash(password), _new_stamp(), name),
             ).rowcount
         if not changed:
             raise AccountError(f"no user {name!r}")
@@ -95,6 +105,20 @@ class Accounts:
         with self.db:
             if not self.db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
                 raise AccountError(f"no user {name!r}")
+
+    def session_stamp(self, name: str) -> str | None:
+        """The value a session of `name` must hold to be valid; None when there is no
+        such user (removed since the session began)."""
+        row = self.db.execute("SELECT session_stamp FROM users WHERE name = ?", (name,)).fetchone()
+        return row["session_stamp"] if row else None
+
+    def end_sessions(self, name: str) -> None:
+        """Every session of `name`, on every browser, ends now: the stamp they hold is
+        replaced. Signing out calls it, so a copy of the cookie is worthless after."""
+        with self.db:
+            self.db.execute(
+                "UPDATE users SET session_stamp = ? WHERE name = ?", (_new_stamp(), name)
+            )
 
     def users(self) -> list[str]:
         return [r["name"] for r in self.db.execute("SELECT name FROM users ORDER BY name")]
@@ -176,6 +200,10 @@ class Accounts:
             args.append(label)
         with self.db:
             return self.db.execute(query, args).rowcount
+
+
+def _new_stamp() -> str:
+    return secrets.token_hex(16)
 
 
 def _check_password(password: str) -> None:

@@ -203,9 +203,20 @@ def cluster_numbers_and_outbox(db: sqlite3.Connection) -> None:
     )
 
 
+def session_stamps(db: sqlite3.Connection) -> None:
+    """Version 3: `users.session_stamp`, a random value copied into a librarian's session
+    cookie at sign-in and compared on every request (accounts.py). Signing out, a new
+    password and removing the user replace or drop it, so a cookie saved before then opens
+    nothing. A random value rather than a counter: a user removed and added again under the
+    same name starts from a stamp no old cookie holds. Each existing user gets one now."""
+    db.execute("ALTER TABLE users ADD COLUMN session_stamp TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE users SET session_stamp = lower(hex(randomblob(16)))")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     tables_of_the_first_releases,
     cluster_numbers_and_outbox,
+    session_stamps,
 )
 CURRENT = len(MIGRATIONS)
 

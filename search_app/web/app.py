@@ -25,6 +25,10 @@ def create_app(config: dict | None = None) -> Flask:
         CLUSTER_DIR=os.environ.get("STDSEARCH_CLUSTER"),
         MAX_QUERY_LENGTH=500,
         JSON_AS_ASCII=False,
+        # Served over https: cookies never go out over plain http.
+        SESSION_COOKIE_SECURE=os.environ.get("STDSEARCH_SECURE_COOKIES", "") == "1",
+        # How many proxies in front of the site set X-Forwarded-*; 0 believes none.
+        PROXY_FIX_X_FORWARDED=int(os.environ.get("STDSEARCH_PROXY_FIX") or 0),
     )
     app.config.update(config or {})
     app.json.ensure_ascii = False

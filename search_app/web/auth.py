@@ -3,6 +3,10 @@
 Browsers sign in with a session cookie, and every form they post carries a CSRF token
 (Flask-WTF). Scripts send `Authorization: Bearer <token>` instead; such requests carry no
 cookie a third-party page could ride on, so they are exempt from the CSRF check.
+
+A session cookie holds the librarian's session stamp (indexer/library/accounts.py) and is
+honoured only while the catalogue holds the same: signing out, a new password or removing
+the account ends it everywhere, a saved copy of the cookie included.
 """
 
 from __future__ import annotations
@@ -21,13 +25,16 @@ from flask import (
     abort,
     current_app,
     g,
+    has_request_context,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.library.accounts import Accounts
 
@@ -41,6 +48,8 @@ def init_auth(app: Flask, data_dir: Path) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(data_dir)
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    app.session_interface = HttpsAwareSessions()
+    _trust_proxy(app)
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
     # The token is bound to the session; a form left open over lunch still posts.
     app.config["WTF_CSRF_TIME_LIMIT"] = None
@@ -59,6 +68,25 @@ def init_auth(app: Flask, data_dir: Path) -> None:
             accounts.close()
 
     app.register_blueprint(blueprint)
+
+
+class HttpsAwareSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the cookie marked Secure whenever the request
+    came over https (directly, or through a proxy trusted by `PROXY_FIX_X_FORWARDED`), not
+    only when `SESSION_COOKIE_SECURE` says so: a site reached over https never hands the
+    cookie to a plain-http request."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+def _trust_proxy(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto/-Host/-Port from `PROXY_FIX_X_FORWARDED` proxies in
+    front of the site, and from none unless configured: otherwise any client could claim
+    another address (and dodge the sign-in throttle) or https."""
+    hops = int(app.config.get("PROXY_FIX_X_FORWARDED") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -94,11 +122,16 @@ def token_user() -> str | None:
 
 def current_user() -> str | None:
     """The signed-in librarian, or None for a searcher."""
-    user = token_user()
-    if user is None and "user" in session:
-        name = session["user"]
-        user = name if name in accounts().users() else None
-    return user
+    return token_user() or session_user()
+
+
+def session_user() -> str | None:
+    """The librarian of the session cookie, if the session has not been ended since."""
+    name = session.get("user")
+    if name is None:
+        return None
+    stamp = accounts().session_stamp(name)
+    return name if stamp and secrets.compare_digest(stamp, session.get("stamp", "")) else None
 
 
 def librarian_required(view: Callable) -> Callable:
@@ -164,6 +197,7 @@ def login():
             session.clear()
             session.permanent = True
             session["user"] = name
+            session["stamp"] = store.session_stamp(name)
             return redirect(_safe_next(request.form.get("next")))
         else:
             error, status = "wrong_password", 401  # begin_attempt counted it already
@@ -175,5 +209,8 @@ def login():
 
 @blueprint.route("/logout", methods=["POST"])
 def logout():
+    name = session_user()
+    if name is not None:
+        accounts().end_sessions(name)
     session.clear()
     return redirect(url_for("search.search_page"))

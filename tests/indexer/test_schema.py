@@ -303,6 +303,8 @@ def test_a_new_catalogue_gets_every_table_and_the_current_version(tmp_path):
                 "api_tokens",
                 "failed_logins",
                 "uploads",
+                "cluster_ids",
+                "outbox",
             ]
         )
         indexes = {index for _, (_, found) in shape(catalogue.db).items() for index, *_ in found}
@@ -361,6 +363,29 @@ def test_an_old_catalogue_is_upgraded_in_place_keeping_every_row(tmp_path, old_s
         assert [upload[-3:] for upload in after["uploads"]] == [("", 0, 0)]
     # The tables that were missing are there now, empty.
     assert all(after[table] == [] for table in set(after) - set(before))
+
+
+def test_librarians_of_a_version_2_catalogue_each_get_their_own_session_stamp(tmp_path):
+    """Version 3 adds the session stamps that sessions are checked against: each existing
+    librarian gets a random one of their own, and a new sign-in holds it."""
+    path = tmp_path / "catalogue.sqlite"
+    with closing(opened(path)) as db:
+        for migration in schema.MIGRATIONS[:2]:
+            migration(db)
+        db.execute("PRAGMA user_version = 2")
+        for name in ("librarian", "other"):
+            db.execute(
+                "INSERT INTO users (name, password_hash, created_at) VALUES (?, 'x', 'now')",
+                (name,),
+            )
+        db.commit()
+    with Accounts(path) as accounts:
+        assert schema.version(accounts.db) == CURRENT
+        stamps = [accounts.session_stamp(name) for name in ("librarian", "other")]
+        assert all(len(stamp) == 32 for stamp in stamps) and stamps[0] != stamps[1]
+        accounts.end_sessions("librarian")
+        assert accounts.session_stamp("librarian") not in stamps
+        assert accounts.session_stamp("nobody") is None
 
 
 def test_migrating_a_current_catalogue_again_writes_nothing(tmp_path):

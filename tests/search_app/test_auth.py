@@ -256,3 +256,80 @@ def test_user_commands_refuse_bad_requests_with_usage_errors(tmp_path):
     assert listed.exit_code == 0 and '"a"' in listed.output
     assert stdsearch(tmp_path, "user", "remove", "a").exit_code == 0
     assert stdsearch(tmp_path, "user", "remove", "a").exit_code == 2
+
+
+def copy_of(browser: requests.Session) -> requests.Session:
+    """Another client holding the same cookies: what an attacker who saved them has."""
+    thief = requests.Session()
+    thief.cookies.update(browser.cookies)
+    return thief
+
+
+def test_a_cookie_saved_before_sign_out_no_longer_opens_the_desk(site):
+    base, _ = site
+    browser = signed_in(base)
+    saved = copy_of(browser)
+    desk = browser.get(f"{base}/admin/")
+    assert saved.get(f"{base}/admin/", allow_redirects=False).status_code == 200
+    browser.post(f"{base}/logout", data={"csrf_token": csrf_token(desk.text)})
+    assert saved.get(f"{base}/admin/", allow_redirects=False).status_code == 302
+    # Signing in again works, with a cookie of its own.
+    assert signed_in(base).get(f"{base}/admin/", allow_redirects=False).status_code == 200
+
+
+def test_a_password_change_ends_every_session_of_that_librarian(site):
+    base, data = site
+    assert stdsearch(data, "user", "add", "changer", "--password", PASSWORD).exit_code == 0
+    browser = signed_in(base, "changer")
+    bystander = signed_in(base)
+    assert browser.get(f"{base}/admin/", allow_redirects=False).status_code == 200
+    new_password = "another long passphrase"
+    result = stdsearch(data, "user", "passwd", "changer", "--password", new_password)
+    assert result.exit_code == 0, result.output
+    assert browser.get(f"{base}/admin/", allow_redirects=False).status_code == 302
+    assert bystander.get(f"{base}/admin/", allow_redirects=False).status_code == 200
+    assert signed_in(base, "changer", new_password).get(f"{base}/admin/").status_code == 200
+
+
+def test_a_removed_librarian_added_again_does_not_get_the_old_sessions_back(site):
+    base, data = site
+    assert stdsearch(data, "user", "add", "leaver", "--password", PASSWORD).exit_code == 0
+    browser = signed_in(base, "leaver")
+    assert stdsearch(data, "user", "remove", "leaver").exit_code == 0
+    assert browser.get(f"{base}/admin/", allow_redirects=False).status_code == 302
+    assert stdsearch(data, "user", "add", "leaver", "--password", PASSWORD).exit_code == 0
+    assert browser.get(f"{base}/admin/", allow_redirects=False).status_code == 302
+
+
+def session_cookie(app, headers: dict) -> str:
+    """The Set-Cookie header of a sign-in through `app` with these request headers."""
+    client = app.test_client()
+    form = client.get("/login", headers=headers).text
+    response = client.post(
+        "/login",
+        data={"name": "librarian", "password": PASSWORD, "csrf_token": csrf_token(form)},
+        headers=headers,
+    )
+    assert response.status_code == 302, response.text
+    return response.headers["Set-Cookie"]
+
+
+def test_session_cookies_are_secure_when_the_site_is_served_over_https(samples_library, tmp_path):
+    """Behind a proxy that terminates TLS (`PROXY_FIX_X_FORWARDED`, trusted only when
+    configured) the cookie is marked Secure; `SESSION_COOKIE_SECURE` marks it always."""
+    data = tmp_path / "lib"
+    shutil.copytree(samples_library.root, data)
+    assert stdsearch(data, "user", "add", "librarian", "--password", PASSWORD).exit_code == 0
+    https = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "library.example",
+        "Referer": "https://library.example/login",  # Flask-WTF's check on https
+    }
+    base = {"DATA_DIR": str(data), "UPLOAD_QUEUE": False}
+    behind_proxy = create_app({**base, "PROXY_FIX_X_FORWARDED": 1})
+    cookie = session_cookie(behind_proxy, https)
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in session_cookie(behind_proxy, {})
+    # Without the setting, a client's X-Forwarded-Proto is not believed.
+    assert "Secure" not in session_cookie(create_app(base), https)
+    assert "Secure" in session_cookie(create_app({**base, "SESSION_COOKIE_SECURE": True}), {})
