@@ -57,9 +57,15 @@ def init_auth(app: Flask, data_dir: Path) -> None:
     csrf = CSRFProtect(app)
 
     @app.before_request
-    def protect_forms() -> None:
-        if request.method in UNSAFE_METHODS and token_user() is None:
+    def protect_forms():
+        # Who is asking is settled first, from the cookie and the Authorization header
+        # alone: the CSRF check reads the form, which would spool a stranger's upload.
+        refused = refuse_strangers()
+        if refused is not None:
+            return refused
+        if request.method in UNSAFE_METHODS and request.endpoint and token_user() is None:
             csrf.protect()
+        return None
 
     @app.teardown_appcontext
     def close_accounts(_exc) -> None:
@@ -135,17 +141,32 @@ def session_user() -> str | None:
 
 
 def librarian_required(view: Callable) -> Callable:
-    """Pages send strangers to the sign-in form; the API answers 401."""
+    """Pages send strangers to the sign-in form; the API answers 401. `refuse_strangers`
+    turns them away before the request's body is read; the check here is the second
+    line, for a view called some other way."""
 
     @wraps(view)
     def guarded(*args, **kwargs):
-        if current_user() is None:
-            if _wants_status_code():
-                abort(401, description="sign in or send an API token")
-            return redirect(url_for("auth.login", next=request.full_path))
-        return view(*args, **kwargs)
+        refused = _sign_in_first() if current_user() is None else None
+        return refused if refused is not None else view(*args, **kwargs)
 
+    guarded.librarian_only = True
     return guarded
+
+
+def refuse_strangers():
+    """The refusal for a request to a librarian's view without a valid session or token,
+    or None. It reads headers and the session cookie only, never the body."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "librarian_only", False) and current_user() is None:
+        return _sign_in_first()
+    return None
+
+
+def _sign_in_first():
+    if _wants_status_code():
+        abort(401, description="sign in or send an API token")
+    return redirect(url_for("auth.login", next=request.full_path))
 
 
 def _wants_status_code() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import threading
@@ -333,3 +334,90 @@ def test_session_cookies_are_secure_when_the_site_is_served_over_https(samples_l
     # Without the setting, a client's X-Forwarded-Proto is not believed.
     assert "Secure" not in session_cookie(create_app(base), https)
     assert "Secure" in session_cookie(create_app({**base, "SESSION_COOKIE_SECURE": True}), {})
+
+
+class CountingBody(io.RawIOBase):
+    """A multipart upload of `size` bytes, made as it is read (lines of text between the
+    part's head and the closing boundary), counting what was read: the body a stranger
+    streams at the site."""
+
+    LINE = b"A" * 63 + b"\n"
+
+    def __init__(self, size: int):
+        self.head = (
+            b'--x\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+            b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+        )
+        self.tail = b"\r\n--x--\r\n"
+        self.size, self.read_bytes = size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def byte(self, at: int) -> int:
+        if at < len(self.head):
+            return self.head[at]
+        from_end = self.size - at
+        return self.tail[-from_end] if from_end <= len(self.tail) else self.LINE[at % 64]
+
+    def readinto(self, buffer) -> int:
+        n = min(len(buffer), self.size - self.read_bytes)
+        start = self.read_bytes
+        edges = (len(self.head), self.size - len(self.tail))
+        if start >= edges[0] and start + n <= edges[1]:
+            lines = self.LINE * (n // 64 + 2)
+            buffer[:n] = lines[start % 64 : start % 64 + n]
+        else:
+            buffer[:n] = bytes(self.byte(at) for at in range(start, start + n))
+        self.read_bytes += n
+        return n
+
+
+BIG = 50 * 1_000_000
+
+
+@pytest.fixture(scope="module")
+def app_with_tokens(samples_library, tmp_path_factory):
+    data = tmp_path_factory.mktemp("auth-first") / "lib"
+    shutil.copytree(samples_library.root, data)
+    assert stdsearch(data, "user", "add", "librarian", "--password", PASSWORD).exit_code == 0
+    revoked = stdsearch(data, "user", "token", "librarian", "--label", "old").output.strip()
+    with Accounts(data / "catalogue.sqlite") as accounts:
+        accounts.revoke_tokens("librarian", "old")
+    app = create_app({"DATA_DIR": str(data), "UPLOAD_QUEUE": False})
+    yield app, revoked
+    app.extensions["stdsearch.uploads"].stop()
+
+
+@pytest.mark.parametrize(
+    ("headers", "refused_with"),
+    [
+        ({}, (302,)),
+        ({"Accept": "application/json"}, (401,)),
+        ({"Authorization": "Bearer sst_wrong"}, (401,)),
+        ({"Authorization": "Bearer REVOKED"}, (401,)),
+    ],
+    ids=["browser", "json", "wrong token", "revoked token"],
+)
+@pytest.mark.parametrize("path", ["/admin/upload", "/admin/tokens", "/admin/feedback/1/resolve"])
+def test_strangers_are_refused_before_their_upload_is_read(
+    app_with_tokens, headers, refused_with, path
+):
+    """A stranger's 50 MB is not spooled to disk to be refused afterwards: who is asking is
+    settled from the cookie and the Authorization header before a byte of the body is read,
+    and the answer is the sign-in (401, or the form for a browser), not a CSRF complaint."""
+    app, revoked = app_with_tokens
+    headers = {k: v.replace("REVOKED", revoked) for k, v in headers.items()}
+    body = CountingBody(BIG)
+    response = app.test_client().post(
+        path,
+        headers=headers,
+        environ_overrides={
+            "wsgi.input": body,
+            "CONTENT_LENGTH": str(BIG),
+            "CONTENT_TYPE": "multipart/form-data; boundary=x",
+        },
+    )
+    assert response.status_code in refused_with, response.text[:300]
+    assert "CSRF" not in response.text
+    assert body.read_bytes <= 4096
