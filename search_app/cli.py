@@ -1013,6 +1013,7 @@ def _drain_outbox(obj: Context, layout, report) -> None:
 def serve(obj: Context, host: str, port: int, debug: bool) -> None:
     """Serve the web pages and JSON API."""
     from search_app.web.app import create_app
+    from search_app.web.serving import QuietRequestHandler
 
     # With the debug reloader this process only watches files; the child it starts
     # serves, and only that one may ingest uploads.
@@ -1026,12 +1027,12 @@ def serve(obj: Context, host: str, port: int, debug: bool) -> None:
         }
     )
     if debug:
-        app.run(host=host, port=port, debug=True)
+        app.run(host=host, port=port, debug=True, request_handler=QuietRequestHandler)
         return
     from werkzeug.serving import run_simple
 
     click.echo(f"stdsearch serving {obj.data} on http://{host}:{port}/")
-    run_simple(host, port, app, threaded=True)
+    run_simple(host, port, app, threaded=True, request_handler=QuietRequestHandler)
 
 
 if __name__ == "__main__":

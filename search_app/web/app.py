@@ -70,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
         return {"t": translator(g.get("lang", "zh")), "lang": g.get("lang", "zh")}
 
     from .auth import current_user, init_auth
+    from .headers import init_headers
     from .views import admin, compare, edit, feedback, search, standard, terms, upload
 
     init_auth(app, library.root)
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)
     register_error_pages(app)
+    init_headers(app)
     return app
 
 

@@ -41,10 +41,20 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh page; the test fails if the site's Content-Security-Policy blocked anything
+    on it (a script, a style or an image the pages need)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert not blocked, blocked
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,15 @@ from indexer.library.accounts import MAX_FAILURES, Accounts
 from indexer.library.catalogue import Catalogue
 from search_app.cli import main
 from search_app.web.app import create_app
-from tests.conftest import PASSWORD, csrf_token, serve_in_thread, signed_in
+from tests.conftest import (
+    PASSWORD,
+    csrf_token,
+    free_ports,
+    serve_in_thread,
+    signed_in,
+    stdsearch_process,
+    wait_for,
+)
 
 
 def stdsearch(data, *args: str, input: str | None = None):
@@ -421,3 +429,70 @@ def test_strangers_are_refused_before_their_upload_is_read(
     assert response.status_code in refused_with, response.text[:300]
     assert "CSRF" not in response.text
     assert body.read_bytes <= 4096
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def assert_security_headers(response: requests.Response) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, (response.url, name)
+    policy = response.headers.get("Content-Security-Policy", "")
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert directives.get("frame-ancestors") == "'none'", policy
+    assert directives.get("script-src") == "'self'", policy  # no inline script
+    assert directives.get("object-src") == "'none'", policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    server = response.headers.get("Server", "")
+    assert "Werkzeug" not in server and "Python" not in server, server
+
+
+def test_every_answer_carries_the_security_headers(site):
+    """Public pages, librarian pages and the JSON API may not be framed, sniffed or leak
+    their address; what shows librarian data or a token is never stored by a cache."""
+    base, _ = site
+    public = requests.get(f"{base}/search?q=%E6%A3%80%E7%B4%A2")
+    api = requests.get(f"{base}/api/search?q=%E6%A3%80%E7%B4%A2")
+    missing = requests.get(f"{base}/no/such/page")
+    login = requests.get(f"{base}/login")
+    browser = signed_in(base)
+    desk = browser.get(f"{base}/admin/")
+    desk_json = browser.get(f"{base}/admin/?format=json")
+    token_page = browser.post(
+        f"{base}/admin/tokens", data={"label": "headers", "csrf_token": csrf_token(desk.text)}
+    )
+    assert public.ok and api.ok and desk.ok and desk_json.ok and token_page.ok
+    assert missing.status_code == 404
+    for response in (public, api, missing, login, desk, desk_json, token_page):
+        assert_security_headers(response)
+    for response in (login, desk, desk_json, token_page):
+        assert "no-store" in response.headers.get("Cache-Control", ""), response.url
+    assert "no-store" not in public.headers.get("Cache-Control", "")
+
+
+def test_stdsearch_serve_names_no_server_software(samples_library, tmp_path):
+    """`stdsearch serve` answers without `Server: Werkzeug/… Python/…`: versions tell an
+    attacker which published flaws to try."""
+    data = tmp_path / "lib"
+    shutil.copytree(samples_library.root, data)
+    port = free_ports(1)
+    server = stdsearch_process(data, "serve", "--port", str(port))
+    try:
+        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/"), 60, "stdsearch serve")
+        response = requests.get(f"http://127.0.0.1:{port}/search?q=x")
+        assert_security_headers(response)
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        requests.get(url, timeout=1)
+    except requests.ConnectionError:
+        return False
+    return True
