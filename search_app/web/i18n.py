@@ -448,6 +448,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "一次上传不能超过 {mb} MB，请分批上传。",
         "en": "One upload may hold at most {mb} MB; upload the files in smaller batches.",
     },
+    "upload_too_many_files_message": {
+        "zh": "一次上传不能超过 {files} 个文件，请分批上传。",
+        "en": "One upload may hold at most {files} files; upload them in smaller batches.",
+    },
     "upload_state.queued": {"zh": "排队中", "en": "queued"},
     "upload_state.parsing": {"zh": "解析中", "en": "parsing"},
     "upload_state.indexed": {"zh": "已入库", "en": "indexed"},

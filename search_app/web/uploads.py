@@ -109,6 +109,11 @@ class Batch:
 # -- file names and files ------------------------------------------------------------
 
 
+# `C:x.pdf`, `c:\\x.pdf`: a Windows drive, also what `C:\\x.pdf` becomes once unescaped.
+DRIVE = re.compile(r"^\s*[A-Za-z]:")
+SENT_FILENAME = re.compile(r'(?:^|;)\s*filename\s*=\s*"((?:[^"\\]|\\.)*)"', re.IGNORECASE)
+
+
 def refused_name(raw: str | None) -> str | None:
     """Why a file is refused for the name it was sent under, or None. A browser sends
     the chosen file's own name; a path (`../../x.pdf`, `C:\\x.pdf`) or a control
@@ -119,9 +124,17 @@ def refused_name(raw: str | None) -> str | None:
         return "file name contains a NUL byte"
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         return "file name contains a control character"
-    if "/" in name or "\\" in name or name.strip() in (".", ".."):
+    if "/" in name or "\\" in name or name.strip() in (".", "..") or DRIVE.match(name):
         return "file name contains a path: send the file's own name, without folders"
     return None
+
+
+def sent_filename(content_disposition: str | None) -> str | None:
+    """The `filename` of a multipart part as it was sent, before the parser took its
+    backslashes for escapes: `..\\..\\x.pdf` sent with bare backslashes is read as
+    `....x.pdf`, and only the name as sent shows it was a path."""
+    match = SENT_FILENAME.search(content_disposition or "")
+    return match.group(1) if match else None
 
 
 def shown_name(raw: str | None) -> str:

@@ -291,14 +291,18 @@ def test_token_upload_answers_json_and_refuses_bad_files_with_reasons(site, corp
         assert states[name]["state"] == "refused", name
         assert words in states[name]["reason"], (name, states[name]["reason"])
 
-    # The page limit, and more files than one upload may hold.
-    too_many = site.upload(
-        [(TOO_LONG, corpus_pdf(TOO_LONG).read_bytes())] + [(f"{n}.pdf", b"x") for n in range(8)]
-    )
-    assert too_many.status_code == 422
-    reasons = [f["reason"] for f in too_many.json()["files"]]
-    assert "too many pages" in reasons[0]
-    assert "more than 8 files" in reasons[-1]
+    # The page limit.
+    too_long = site.upload([(TOO_LONG, corpus_pdf(TOO_LONG).read_bytes())])
+    assert too_long.status_code == 422
+    assert "too many pages" in too_long.json()["files"][0]["reason"]
+    # More files than one upload may hold: the request is refused whole, as the README
+    # says, and none of its files is taken.
+    batches = len(requests.get(f"{site.base}/admin/upload", headers=site.auth).json()["batches"])
+    too_many = site.upload([(f"{n}.pdf", b"x") for n in range(9)])
+    assert too_many.status_code == 413
+    assert "more than 8 files" in too_many.json()["error"]
+    after = requests.get(f"{site.base}/admin/upload", headers=site.auth).json()["batches"]
+    assert len(after) == batches
 
     finished = site.wait_for(data["batch"])
     entry = next(f for f in finished["files"] if f["file"] == ANOTHER)
@@ -342,6 +346,8 @@ def test_names_with_a_path_or_a_nul_byte_are_refused():
         "\x00": "NUL byte",
         "line\r\nbreak.pdf": "control character",
     }
+    # Sent unescaped, a Windows path reaches us with its backslashes taken as escapes.
+    refused.update({"C:x.pdf": "path", "c:": "path"})
     for raw, words in refused.items():
         assert words in (refused_name(raw) or ""), raw
     for fine in ("GB_T_7714-2015.pdf", "标准 文献.pdf", "a..b.pdf", ".hidden.pdf", "", None):
@@ -417,6 +423,19 @@ def raw_multipart(names: list[bytes], content: bytes) -> tuple[bytes, str]:
         )
     body += b"--" + boundary + b"--\r\n"
     return body, "multipart/form-data; boundary=" + boundary.decode()
+
+
+def test_windows_paths_sent_unescaped_are_refused(site):
+    """A browser on Windows, or a crafted request, may send `..\\..\\x.pdf` with bare
+    backslashes, which the multipart parser reads as escapes (`....x.pdf`): the name is
+    judged as it was sent, and refused as a path."""
+    body, content_type = raw_multipart([rb"..\..\x.pdf", rb"C:\x.pdf", rb"\\host\x.pdf"], b"x")
+    headers = {**site.auth, "Content-Type": content_type}
+    response = requests.post(f"{site.base}/admin/upload", data=body, headers=headers)
+    assert response.status_code == 422, response.text
+    files = response.json()["files"]
+    assert [f["state"] for f in files] == ["refused"] * 3
+    assert all("path" in f["reason"] for f in files), files
 
 
 @pytest.mark.corpus

@@ -35,6 +35,7 @@ from search_app.web.uploads import (
     display_name,
     receive,
     refused_name,
+    sent_filename,
     shown_name,
 )
 
@@ -185,21 +186,21 @@ def _receive_files():
             error="upload_choose_files",
         )
         return page, 400
+    max_files = current_app.config["UPLOAD_MAX_FILES"]
+    if len(parts) > max_files:
+        raise TooManyFiles(f"upload too large: more than {max_files} files in one upload")
     library = current_app.extensions["stdsearch.library"]
     limits = upload_limits(current_app.config)
-    max_files = current_app.config["UPLOAD_MAX_FILES"]
     store, user = _store(), current_user()
     batch = store.new_batch_id()
-    for number, part in enumerate(parts):
-        bad_name = refused_name(part.filename)
+    for part in parts:
+        bad_name = refused_name(part.filename) or refused_name(
+            sent_filename(part.headers.get("Content-Disposition"))
+        )
         if bad_name:  # refused before a byte of it is written
             store.add(batch, shown_name(part.filename), REFUSED, user, reason=bad_name)
             continue
         name = display_name(part.filename)
-        if number >= max_files:
-            reason = f"more than {max_files} files in one upload"
-            store.add(batch, name, REFUSED, user, reason=reason)
-            continue
         try:
             received = receive(part.stream, library, limits, name)
         except IngestError as error:
@@ -234,17 +235,22 @@ def batch_page(batch: str):
     return render_template("upload_batch.html", data=data, labels=labels)
 
 
+class TooManyFiles(RequestEntityTooLarge):
+    """More files in one upload than UPLOAD_MAX_FILES: refused whole, like one too big."""
+
+
 def _too_large(error: RequestEntityTooLarge):
     """Say the limit in words: the browser only shows what we answer."""
     limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // MB
     message = f"upload too large: more than {limit_mb} MB in one request"
+    label = ("upload_too_large_message", {"mb": limit_mb})
+    if isinstance(error, TooManyFiles):
+        message = error.description
+        label = ("upload_too_many_files_message", {"files": current_app.config["UPLOAD_MAX_FILES"]})
     if _wants_json() or "Authorization" in request.headers:
         return jsonify({"error": message, "status": 413}), 413
     t = translator(g.get("lang", "zh"))
     page = render_template(
-        "error.html",
-        code=413,
-        title=t("upload_too_large"),
-        message=t("upload_too_large_message", mb=limit_mb),
+        "error.html", code=413, title=t("upload_too_large"), message=t(label[0], **label[1])
     )
     return page, 413
