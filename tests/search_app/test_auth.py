@@ -267,6 +267,16 @@ def test_user_commands_refuse_bad_requests_with_usage_errors(tmp_path):
     assert stdsearch(tmp_path, "user", "remove", "a").exit_code == 2
 
 
+@pytest.mark.parametrize(
+    "weak", [" " * 8, "\t" * 12, "aaaaaaaaaa", "   short   ", "password", "12345678", "Qwerty123"]
+)
+def test_blank_and_trivial_passwords_are_refused(tmp_path, weak):
+    result = stdsearch(tmp_path, "user", "add", "a", "--password", weak)
+    assert result.exit_code == 2 and "password" in result.output, result.output
+    assert stdsearch(tmp_path, "user", "add", "a", "--password", PASSWORD).exit_code == 0
+    assert stdsearch(tmp_path, "user", "passwd", "a", "--password", weak).exit_code == 2
+
+
 def copy_of(browser: requests.Session) -> requests.Session:
     """Another client holding the same cookies: what an attacker who saved them has."""
     thief = requests.Session()
