@@ -15,6 +15,7 @@ out there have already run it) and say in its docstring what it adds and why.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 
@@ -237,6 +238,7 @@ def migrate(db: sqlite3.Connection) -> int:
     connection's busy timeout) and read the version again once they hold it, so the
     first one upgrades and the others find nothing left to do. A catalogue of a newer
     version raises `CatalogueTooNew` before anything is written."""
+    keep_private(db)
     found = version(db)
     if found == CURRENT:
         return found
@@ -255,6 +257,22 @@ def migrate(db: sqlite3.Connection) -> int:
         raise
     db.execute("COMMIT")
     return found
+
+
+def keep_private(db: sqlite3.Connection) -> None:
+    """The catalogue holds password hashes and token digests: readable by its owner alone,
+    like the secret key. Every part that opens it comes through `migrate`, right after
+    SQLite has made the file; SQLite gives the WAL and shared-memory files the database's
+    mode, and those an older stdsearch left readable by all are closed here too."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path:
+        return  # in memory
+    for name in (path, path + "-wal", path + "-shm"):
+        try:
+            if os.stat(name).st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except FileNotFoundError:
+            pass
 
 
 def _refuse_newer(db: sqlite3.Connection, found: int) -> None:

@@ -506,3 +506,17 @@ def _answers(url: str) -> bool:
     except requests.ConnectionError:
         return False
     return True
+
+
+def test_the_catalogue_is_readable_by_its_owner_alone(tmp_path):
+    """It holds password hashes and token digests: mode 0600 like the secret key, its WAL
+    and shared-memory files too, and a catalogue an older stdsearch left 0644 is closed."""
+    assert stdsearch(tmp_path, "user", "add", "a", "--password", PASSWORD).exit_code == 0
+    with Accounts(tmp_path / "catalogue.sqlite") as accounts:
+        accounts.create_token("a")
+        files = [p for p in tmp_path.glob("catalogue.sqlite*") if p.is_file()]
+        assert {p.name for p in files} >= {"catalogue.sqlite"}
+        assert {p.name: p.stat().st_mode & 0o777 for p in files} == {p.name: 0o600 for p in files}
+    (tmp_path / "catalogue.sqlite").chmod(0o644)
+    assert stdsearch(tmp_path, "user", "list").exit_code == 0
+    assert (tmp_path / "catalogue.sqlite").stat().st_mode & 0o777 == 0o600
