@@ -520,3 +520,26 @@ def test_the_catalogue_is_readable_by_its_owner_alone(tmp_path):
     (tmp_path / "catalogue.sqlite").chmod(0o644)
     assert stdsearch(tmp_path, "user", "list").exit_code == 0
     assert (tmp_path / "catalogue.sqlite").stat().st_mode & 0o777 == 0o600
+
+
+def test_changes_sent_from_another_origin_are_refused(site):
+    """Behind the CSRF token, a second line: a state-changing request whose Origin is not
+    this site is refused 403; one without Origin (scripts, old browsers) goes on."""
+    base, _ = site
+    browser = signed_in(base)
+    token = csrf_token(browser.get(f"{base}/admin/").text)
+    for origin in ("https://evil.example", "null", base.replace("127.0.0.1", "localhost")):
+        forged = browser.post(
+            f"{base}/admin/tokens",
+            data={"label": "forged", "csrf_token": token},
+            headers={"Origin": origin},
+        )
+        assert forged.status_code == 403, origin
+    same = browser.post(
+        f"{base}/admin/tokens",
+        data={"label": "same", "csrf_token": token},
+        headers={"Origin": base},
+    )
+    assert same.status_code == 200
+    absent = browser.post(f"{base}/admin/tokens", data={"label": "none", "csrf_token": token})
+    assert absent.status_code == 200
