@@ -1008,30 +1008,64 @@ def _drain_outbox(obj: Context, layout, report) -> None:
 @engine_choice
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--debug", is_flag=True, help="Flask debug mode (never in production).")
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes answering requests (default: one per core).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Threads per worker (they overlap waiting on clients, not scoring).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=120,
+    show_default=True,
+    help="Seconds a worker may take over one request before it is restarted.",
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Werkzeug's development server with Flask's debugger and reloader (never in production).",
+)
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, debug: bool) -> None:
-    """Serve the web pages and JSON API."""
+def serve(
+    obj: Context, host: str, port: int, workers: int, threads: int, timeout: int, debug: bool
+) -> None:
+    """Serve the web pages and JSON API with gunicorn's worker processes."""
+    config = {
+        "DATA_DIR": os.path.abspath(obj.data),
+        "SEARCH_ENGINE": obj.engine_name,
+        "CLUSTER_DIR": obj.cluster,
+    }
+    if debug:
+        _serve_debug(config, host, port)
+        return
+    from search_app.web.server import ServerOptions
+    from search_app.web.server import serve as serve_site
+
+    options = ServerOptions(host, port, workers, threads, timeout)
+    click.echo(
+        f"stdsearch serving {obj.data} on http://{host}:{port}/"
+        f" ({options.worker_count} workers, {threads} threads each)"
+    )
+    serve_site(config, options)
+
+
+def _serve_debug(config: dict, host: str, port: int) -> None:
+    """Flask's debugger and reloader, in one process."""
     from search_app.web.app import create_app
 
-    # With the debug reloader this process only watches files; the child it starts
-    # serves, and only that one may ingest uploads.
-    watcher = debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true"
-    app = create_app(
-        {
-            "DATA_DIR": os.path.abspath(obj.data),
-            "UPLOAD_QUEUE": not watcher,
-            "SEARCH_ENGINE": obj.engine_name,
-            "CLUSTER_DIR": obj.cluster,
-        }
-    )
-    if debug:
-        app.run(host=host, port=port, debug=True)
-        return
-    from werkzeug.serving import run_simple
-
-    click.echo(f"stdsearch serving {obj.data} on http://{host}:{port}/")
-    run_simple(host, port, app, threaded=True)
+    # With the reloader this process only watches files; the child it starts serves,
+    # and only that one may ingest uploads.
+    watcher = os.environ.get("WERKZEUG_RUN_MAIN") != "true"
+    create_app({**config, "UPLOAD_QUEUE": not watcher}).run(host=host, port=port, debug=True)
 
 
 if __name__ == "__main__":
