@@ -75,6 +75,9 @@ def create_app(config: dict | None = None) -> Flask:
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)
     register_error_pages(app)
+    from .operations import init_operations
+
+    init_operations(app)
     return app
 
 
