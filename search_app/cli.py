@@ -474,11 +474,23 @@ def stats(obj: Context, as_json: bool) -> None:
     engine = obj.writing_engine()
     numbers["engine"] = engine.name
     numbers["pending_writes"] = engine.pending()
+    numbers["ocr"] = _ocr_state()
     if as_json:
         _echo_json(numbers)
-    else:
-        for key, value in numbers.items():
-            click.echo(f"{key:>16}: {value}")
+        return
+    ocr = numbers.pop("ocr")
+    for key, value in numbers.items():
+        click.echo(f"{key:>16}: {value}")
+    state = "available" if ocr["available"] else f"unavailable ({ocr['reason']})"
+    click.echo(f"{'ocr':>16}: {state}")
+
+
+def _ocr_state() -> dict:
+    """Whether scanned pages can be read: Tesseract with its chi_sim model, or why not."""
+    from indexer.pdf.ocr import tesseract_status
+
+    reason = tesseract_status()
+    return {"available": reason is None, "reason": reason or ""}
 
 
 @main.command("debug-page")
