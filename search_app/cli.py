@@ -1042,13 +1042,28 @@ def _drain_outbox(obj: Context, layout, report) -> None:
     help="Seconds a worker may take over one request before it is restarted.",
 )
 @click.option(
+    "--proxies",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Reverse proxies in front (nginx: 1): client address, host and scheme are taken "
+    "from their X-Forwarded-For, -Host and -Proto headers.",
+)
+@click.option(
     "--debug",
     is_flag=True,
     help="Werkzeug's development server with Flask's debugger and reloader (never in production).",
 )
 @click.pass_obj
 def serve(
-    obj: Context, host: str, port: int, workers: int, threads: int, timeout: int, debug: bool
+    obj: Context,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    timeout: int,
+    proxies: int,
+    debug: bool,
 ) -> None:
     """Serve the web pages and JSON API with gunicorn's worker processes."""
     config = {
@@ -1062,7 +1077,7 @@ def serve(
     from search_app.web.server import ServerOptions
     from search_app.web.server import serve as serve_site
 
-    options = ServerOptions(host, port, workers, threads, timeout)
+    options = ServerOptions(host, port, workers, threads, timeout, proxies)
     click.echo(
         f"stdsearch serving {obj.data} on http://{host}:{port}/"
         f" ({options.worker_count} workers, {threads} threads each)"

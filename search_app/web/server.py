@@ -52,6 +52,7 @@ class ServerOptions:
     workers: int = 0  # 0: one per core
     threads: int = 4
     timeout: int = 120
+    proxies: int = 0  # reverse proxies in front (nginx: 1) whose X-Forwarded-* are trusted
 
     @property
     def bind(self) -> str:
@@ -108,7 +109,7 @@ class SiteServer(BaseApplication):
         from search_app.web.app import create_app
 
         self._queue_lock = take_queue_lock(Path(self.site_config["DATA_DIR"]))
-        return create_app(
+        app = create_app(
             {
                 **self.site_config,
                 "REPAIR_ON_START": False,
@@ -116,6 +117,20 @@ class SiteServer(BaseApplication):
                 "UPLOAD_POLL_SECONDS": QUEUE_POLL_SECONDS,
             }
         )
+        return behind_proxies(app, self.options.proxies)
+
+
+def behind_proxies(app, proxies: int):
+    """The app seeing the client's address, host and scheme as the proxies in front of it
+    received them (X-Forwarded-For, -Host, -Proto): sign-in and feedback limits count
+    per client, not per proxy. Only with `proxies` set: a client reaching the server
+    directly could otherwise claim any address."""
+    if proxies <= 0:
+        return app
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    return app
 
 
 def _child_exit(server, worker) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from search_app.web.server import ServerOptions, take_queue_lock
+from search_app.web.server import ServerOptions, behind_proxies, take_queue_lock
 from tests.conftest import free_ports, stdsearch_process, wait_for
 
 QUERIES = ("扫描 分辨率", "文字识别", "t/stds 001", "参考文献 著录", "质量检查", "图像采集")
@@ -151,3 +151,19 @@ def test_workers_default_to_one_per_core():
     assert ServerOptions().worker_count == len(os.sched_getaffinity(0))
     assert ServerOptions(workers=3).worker_count == 3
     assert ServerOptions(host="::1", port=8000).bind == "[::1]:8000"
+
+
+def test_client_addresses_come_from_the_proxy_only_when_asked(samples_library):
+    from flask import request
+
+    from search_app.web.app import create_app
+
+    def address_seen(proxies: int) -> str:
+        config = {"DATA_DIR": str(samples_library.root), "UPLOAD_QUEUE": False}
+        app = behind_proxies(create_app(config), proxies)
+        app.add_url_rule("/address", "address", lambda: request.remote_addr)
+        forwarded = {"X-Forwarded-For": "203.0.113.7"}
+        return app.test_client().get("/address", headers=forwarded).get_data(as_text=True)
+
+    assert address_seen(0) == "127.0.0.1"
+    assert address_seen(1) == "203.0.113.7"
