@@ -170,6 +170,9 @@ def check_once(config: dict) -> None:
     )
     del engine, library
     gc.collect()
+    # What the master holds now (jieba's dictionary above all) is never collected: the
+    # collector then never writes to those pages, and workers keep sharing them.
+    gc.freeze()
 
 
 def metrics_dir() -> tuple[Path, bool]:
