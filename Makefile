@@ -6,9 +6,9 @@ DATA   ?= instance
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test ingest serve system-deps lint samples bench clean
+.PHONY: run test ingest serve system-deps ocr-deps lint samples bench clean
 
-run: $(VENV)/.installed ingest serve
+run: $(VENV)/.installed ocr-deps ingest serve
 
 ingest: $(VENV)/.installed
 	@# A file that fails is reported; the samples and the rest of the inbox are still served.
@@ -34,6 +34,11 @@ $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
 
 system-deps:
 	@bash .ci/system-deps.sh
+
+# Tesseract with chi_sim, installed as root; otherwise the apt command is printed and the
+# site runs without OCR.
+ocr-deps:
+	@bash .ci/system-deps.sh --ocr
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports

@@ -474,11 +474,23 @@ def stats(obj: Context, as_json: bool) -> None:
     engine = obj.writing_engine()
     numbers["engine"] = engine.name
     numbers["pending_writes"] = engine.pending()
+    numbers["ocr"] = _ocr_state()
     if as_json:
         _echo_json(numbers)
-    else:
-        for key, value in numbers.items():
-            click.echo(f"{key:>16}: {value}")
+        return
+    ocr = numbers.pop("ocr")
+    for key, value in numbers.items():
+        click.echo(f"{key:>16}: {value}")
+    state = "available" if ocr["available"] else f"unavailable ({ocr['reason']})"
+    click.echo(f"{'ocr':>16}: {state}")
+
+
+def _ocr_state() -> dict:
+    """Whether scanned pages can be read: Tesseract with its chi_sim model, or why not."""
+    from indexer.pdf.ocr import tesseract_status
+
+    reason = tesseract_status()
+    return {"available": reason is None, "reason": reason or ""}
 
 
 @main.command("debug-page")
@@ -1008,31 +1020,81 @@ def _drain_outbox(obj: Context, layout, report) -> None:
 @engine_choice
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--debug", is_flag=True, help="Flask debug mode (never in production).")
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes answering requests (default: one per core).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Threads per worker (they overlap waiting on clients, not scoring).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=120,
+    show_default=True,
+    help="Seconds a worker may take over one request before it is restarted.",
+)
+@click.option(
+    "--proxies",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Reverse proxies in front (nginx: 1): client address, host and scheme are taken "
+    "from their X-Forwarded-For, -Host and -Proto headers.",
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Werkzeug's development server with Flask's debugger and reloader (never in production).",
+)
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, debug: bool) -> None:
-    """Serve the web pages and JSON API."""
+def serve(
+    obj: Context,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    timeout: int,
+    proxies: int,
+    debug: bool,
+) -> None:
+    """Serve the web pages and JSON API with gunicorn's worker processes."""
+    config = {
+        "DATA_DIR": os.path.abspath(obj.data),
+        "SEARCH_ENGINE": obj.engine_name,
+        "CLUSTER_DIR": obj.cluster,
+    }
+    if debug:
+        _serve_debug(config, host, port)
+        return
+    from search_app.web.server import ServerOptions
+    from search_app.web.server import serve as serve_site
+
+    options = ServerOptions(host, port, workers, threads, timeout, proxies)
+    click.echo(
+        f"stdsearch serving {obj.data} on http://{host}:{port}/"
+        f" ({options.worker_count} workers, {threads} threads each)"
+    )
+    serve_site(config, options)
+
+
+def _serve_debug(config: dict, host: str, port: int) -> None:
+    """Flask's debugger and reloader, in one process."""
     from search_app.web.app import create_app
     from search_app.web.serving import QuietRequestHandler
 
-    # With the debug reloader this process only watches files; the child it starts
-    # serves, and only that one may ingest uploads.
-    watcher = debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true"
-    app = create_app(
-        {
-            "DATA_DIR": os.path.abspath(obj.data),
-            "UPLOAD_QUEUE": not watcher,
-            "SEARCH_ENGINE": obj.engine_name,
-            "CLUSTER_DIR": obj.cluster,
-        }
-    )
-    if debug:
-        app.run(host=host, port=port, debug=True, request_handler=QuietRequestHandler)
-        return
-    from werkzeug.serving import run_simple
-
-    click.echo(f"stdsearch serving {obj.data} on http://{host}:{port}/")
-    run_simple(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+    # With the reloader this process only watches files; the child it starts serves,
+    # and only that one may ingest uploads.
+    watcher = os.environ.get("WERKZEUG_RUN_MAIN") != "true"
+    app = create_app({**config, "UPLOAD_QUEUE": not watcher})
+    app.run(host=host, port=port, debug=True, request_handler=QuietRequestHandler)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from indexer.engine import EngineUnavailable
 from indexer.library.store import Library, LibraryBusy
 
 from .i18n import translator
+from .operations import init_operations
 
 # Shown with every search while the index and the queries are cut with other dictionaries.
 DICTIONARY_MISMATCH = "the index was cut with another dictionary; run stdsearch reindex"
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     upload.init_uploads(app, library)
     register_error_pages(app)
     init_headers(app)
+    init_operations(app)
     return app
 
 
@@ -128,7 +130,6 @@ def _error_response(
     title_label: str | None = None,
 ):
     """JSON clients get the English message; pages say it in the reader's language."""
-    from .i18n import translator
 
     if request.path.startswith("/api/") or request.args.get("format") == "json":
         return jsonify({"error": message, "status": code}), code

@@ -200,6 +200,12 @@ LABELS: dict[str, dict[str, str]] = {
     "search_engine": {"zh": "检索引擎", "en": "Search engine"},
     "engine_whoosh": {"zh": "内置索引（Whoosh）", "en": "embedded index (Whoosh)"},
     "engine_sphinxql": {"zh": "检索集群（SphinxQL）", "en": "search cluster (SphinxQL)"},
+    "ocr_status": {"zh": "扫描页 OCR", "en": "OCR of scanned pages"},
+    "ocr_available": {"zh": "可用（Tesseract，简体中文）", "en": "available (Tesseract, chi_sim)"},
+    "ocr_unavailable": {
+        "zh": "不可用：扫描页导入后标记为待 OCR",
+        "en": "unavailable: scanned pages are ingested as needing OCR",
+    },
     "pending_writes": {
         "zh": "{count} 项写入等待集群分片恢复后重放",
         "en": "{count} write(s) waiting for a cluster shard to come back",

@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -395,6 +396,8 @@ class UploadQueue:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        # Told each file's outcome as it arrives (the site's metrics count them).
+        self.listeners: list[Callable[[pipeline.FileOutcome], None]] = []
 
     def start(self) -> int:
         """Start the thread; returns how many interrupted uploads went back in the queue."""
@@ -466,7 +469,8 @@ class UploadQueue:
                 store.finish(upload.id, FAILED, "the uploaded file is missing from the library")
             else:
                 paths[path] = upload
-        run = _Run(store, paths, {upload.file: upload for upload in paths.values()})
+        by_name = {upload.file: upload for upload in paths.values()}
+        run = _Run(store, paths, by_name, listeners=self.listeners)
         result = DONE
         try:
             if run.paths:
@@ -516,6 +520,7 @@ class _Run:
     by_name: dict[str, Upload]
     finished: set[int] = field(default_factory=set)
     written: dict[int, float] = field(default_factory=dict)  # when progress was last stored
+    listeners: list[Callable[[pipeline.FileOutcome], None]] = field(default_factory=list)
 
     def unfinished(self) -> list[Upload]:
         return [u for u in self.paths.values() if u.id not in self.finished]
@@ -526,6 +531,8 @@ class _Run:
             state = OUTCOME_STATES.get(outcome.outcome, FAILED)
             self.store.finish(upload.id, state, outcome.reason, outcome.std_no)
             self.finished.add(upload.id)
+            for listener in self.listeners:
+                listener(outcome)
 
     def parsing(self, name: str, count: int, total: int, stage: str) -> None:
         upload = self.by_name.get(name)

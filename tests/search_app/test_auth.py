@@ -503,7 +503,8 @@ def test_stdsearch_serve_names_no_server_software(samples_library, tmp_path):
 def _answers(url: str) -> bool:
     try:
         requests.get(url, timeout=1)
-    except requests.ConnectionError:
+    # gunicorn listens before its workers have built the app: a read may time out.
+    except (requests.ConnectionError, requests.Timeout):
         return False
     return True
 

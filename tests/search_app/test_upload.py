@@ -516,7 +516,8 @@ def test_uploads_left_by_a_killed_server_are_requeued_on_start(
             try:
                 requests.get(f"{base}/admin/upload", timeout=1)
                 break
-            except requests.ConnectionError:
+            # gunicorn listens before its workers have built the app: a read may time out.
+            except (requests.ConnectionError, requests.Timeout):
                 assert time.monotonic() < deadline and server.poll() is None
                 time.sleep(0.2)
         name = SMALL[2]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from indexer.library.catalogue import Catalogue
 from search_app.web.auth import accounts, current_user, librarian_required
+from search_app.web.health import ocr_health
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -26,6 +29,7 @@ def _desk(user: str) -> dict:
         "user": user,
         "engine": engine.name,
         "pending_writes": engine.pending(),
+        "ocr": asdict(ocr_health()),
         "ingest_log": log,
         "tokens": [vars(t) for t in accounts().tokens(user)],
     }

@@ -52,6 +52,7 @@ DEFAULTS = {
     "UPLOAD_WORKERS": 1,
     "UPLOAD_QUEUE": True,  # run the background ingest thread
     "UPLOAD_BUSY_RETRY_SECONDS": 30,  # a reindex holds the library: try again after this
+    "UPLOAD_POLL_SECONDS": 30,  # look for queued uploads no one woke the queue for
 }
 
 
@@ -72,6 +73,7 @@ def init_uploads(app: Flask, library: Library) -> UploadQueue:
         use_ocr=None if use_ocr is None else bool(use_ocr),
         workers=app.config["UPLOAD_WORKERS"],
         busy_retry_seconds=app.config["UPLOAD_BUSY_RETRY_SECONDS"],
+        poll_seconds=app.config["UPLOAD_POLL_SECONDS"],
     )
     app.extensions["stdsearch.uploads"] = queue
     app.register_error_handler(RequestEntityTooLarge, _too_large)
