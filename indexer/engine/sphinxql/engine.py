@@ -50,7 +50,9 @@ T = TypeVar("T")
 GENERATION = "sphinxql-generation"  # in the library's index folder: 0 or 1
 DICTIONARY = "sphinxql-dictionary.json"
 BATCH = 200  # rows per INSERT
-MAX_GROUPS = 1_000_000  # standards a count may group; far above a province's library
+# Rows a listing (every standard matched, every value of a field) is first asked for;
+# ten times more while an answer fills them (`_whole`).
+FIRST_ROOM = 10_000
 CANDIDATE_COLUMNS = (
     "id, sha256, is_standard, clause_no, heading_key, clause_kind, `order`, has_text"
 )
@@ -229,9 +231,13 @@ class SphinxEngine:
         return work(SphinxSnapshot(self, table(self.generation())))
 
     def indexed_shas(self) -> set[str]:
-        found = self._select(
-            f"SELECT sha256 FROM {table(self.generation())} WHERE is_standard = 1"
-            f" LIMIT {MAX_GROUPS} OPTION max_matches = {MAX_GROUPS}"
+        into = table(self.generation())
+        found = _whole(
+            self._select,
+            lambda room: (
+                f"SELECT sha256 FROM {into} WHERE is_standard = 1"
+                f" LIMIT {room} OPTION max_matches = {room}"
+            ),
         )
         return {sha for (sha,) in found}
 
@@ -269,14 +275,17 @@ class SphinxEngine:
         rows_, _ = self._query(sql, args)
         return rows_
 
-    def _query(self, sql: str, args: Sequence = ()) -> tuple[list[tuple], list[str]]:
-        """Rows and the warnings the aggregator gave with them (a shard that did not
-        answer)."""
+    def _query(
+        self, sql: str, args: Sequence = (), rows_as=pymysql.cursors.Cursor
+    ) -> tuple[list, list[str]]:
+        """Rows (tuples, or what cursor class `rows_as` makes of them) and the warnings
+        the aggregator gave with them (a shard that did not answer)."""
         conn = self._aggregator()
         try:
-            with conn.cursor() as cursor:
+            with conn.cursor(rows_as) as cursor:
                 cursor.execute(sql, tuple(args))
                 found = list(cursor.fetchall())
+            with conn.cursor() as cursor:
                 cursor.execute("SHOW WARNINGS")
                 warnings = [str(row[2]) for row in cursor.fetchall()]
         except pymysql.err.OperationalError as error:
@@ -295,8 +304,8 @@ class SphinxSnapshot:
         self.partial = False
         self._stored: dict[int, dict[str, Any]] = {}
 
-    def _query(self, sql: str, args: Sequence = ()) -> list[tuple]:
-        found, warnings = self.engine._query(sql, args)
+    def _query(self, sql: str, args: Sequence = (), rows_as=pymysql.cursors.Cursor) -> list:
+        found, warnings = self.engine._query(sql, args, rows_as)
         if warnings:
             log.warning("partial answer from the cluster: %s", "; ".join(warnings))
             self.partial = True
@@ -334,10 +343,13 @@ class SphinxSnapshot:
     def _counts(self, where: str, args: Sequence, facets: Sequence[str]):
         """Matching clauses per standard and facets over the standards matched: one row
         per standard from the cluster, grouped there."""
-        found = self._query(
-            f"SELECT sha256, COUNT(*), SUM(is_standard), status, level, kind, region, ics, year"
-            f" FROM {self.table}{where} GROUP BY sha256 LIMIT {MAX_GROUPS}"
-            f" OPTION max_matches = {MAX_GROUPS}, ranker = none",
+        found = _whole(
+            self._query,
+            lambda room: (
+                "SELECT sha256, COUNT(*), SUM(is_standard), status, level, kind,"
+                f" region, ics, year FROM {self.table}{where} GROUP BY sha256 LIMIT {room}"
+                f" OPTION max_matches = {room}, ranker = none"
+            ),
             args,
         )
         counts: dict[str, int] = {}
@@ -368,14 +380,13 @@ class SphinxSnapshot:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join(str(int(ref)) for ref in chunk)
-            conn = self.engine._aggregator()
-            with conn.cursor(pymysql.cursors.DictCursor) as cursor:
-                cursor.execute(
-                    f"SELECT * FROM {self.table} WHERE id IN ({marks})"
-                    f" LIMIT {len(chunk)} OPTION max_matches = {max(len(chunk), 1)}"
-                )
-                for row in cursor.fetchall():
-                    self._stored[row["id"]] = _stored(row)
+            found = self._query(
+                f"SELECT * FROM {self.table} WHERE id IN ({marks})"
+                f" LIMIT {len(chunk)} OPTION max_matches = {max(len(chunk), 1)}",
+                rows_as=pymysql.cursors.DictCursor,
+            )
+            for row in found:
+                self._stored[row["id"]] = _stored(row)
         return {ref: self._stored[ref] for ref in refs if ref in self._stored}
 
     def lead(self, sha256: str) -> Candidate | None:
@@ -428,9 +439,12 @@ class SphinxSnapshot:
         column = {v: k for k, v in STORED_NAMES.items()}.get(field, field)
         query = build(QueryPlan(filters=(AnyOf((where,)),)))
         clause, args = query.clause()
-        found = self._query(
-            f"SELECT {column}, MIN(id) AS first FROM {self.table}{clause} GROUP BY {column}"
-            f" ORDER BY first ASC LIMIT {MAX_GROUPS} OPTION max_matches = {MAX_GROUPS}",
+        found = _whole(
+            self._query,
+            lambda room: (
+                f"SELECT {column}, MIN(id) AS first FROM {self.table}{clause}"
+                f" GROUP BY {column} ORDER BY first ASC LIMIT {room} OPTION max_matches = {room}"
+            ),
             args,
         )
         return [str(value) for value, _ in found if value not in (None, "")]
@@ -477,12 +491,20 @@ def _replace(conn, into: str, item: Standard | str, numbers: dict[str, int]) -> 
     sha = _sha(item)
     batch = [] if isinstance(item, str) else list(rows(item, numbers[sha]))
     with conn.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {into} WHERE MATCH(%s) LIMIT 1000000"
-            " OPTION max_matches = 1000000, ranker = none",
+
+        def run(sql: str, args: Sequence) -> list[tuple]:
+            cursor.execute(sql, tuple(args))
+            return list(cursor.fetchall())
+
+        found = _whole(
+            run,
+            lambda room: (
+                f"SELECT id FROM {into} WHERE MATCH(%s) LIMIT {room}"
+                f" OPTION max_matches = {room}, ranker = none"
+            ),
             (f"@filter_keys {token_word('sha256=' + sha)}",),
         )
-        stale = {row[0] for row in cursor.fetchall()} - {row["id"] for row in batch}
+        stale = {row[0] for row in found} - {row["id"] for row in batch}
         cursor.execute("BEGIN")
         for start in range(0, len(batch), BATCH):
             _insert(cursor, into, batch[start : start + BATCH], verb="REPLACE")
@@ -491,6 +513,25 @@ def _replace(conn, into: str, item: Standard | str, numbers: dict[str, int]) -> 
             ids = ",".join(str(int(i)) for i in stale_ids[start : start + 1000])
             cursor.execute(f"DELETE FROM {into} WHERE id IN ({ids})")
         cursor.execute("COMMIT")
+
+
+def _whole(
+    run: Callable[[str, Sequence], list[tuple]],
+    sql: Callable[[int], str],
+    args: Sequence = (),
+) -> list[tuple]:
+    """Every row of a query that lists a whole set, `sql(room)` asking for `room` rows.
+
+    Sphinx sets aside max_matches slots for each query on every node: a fixed million
+    cost 0.7 s of CPU per query even on an empty table, so that ten readers of the site
+    waited 9 s for an answer. The room starts small and grows tenfold while an answer
+    fills it, since a full answer may have been cut."""
+    room = FIRST_ROOM
+    while True:
+        found = run(sql(room), args)
+        if len(found) < room:
+            return found
+        room *= 10
 
 
 def _sha(item: Standard | str) -> str:
