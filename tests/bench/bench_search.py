@@ -148,9 +148,13 @@ class Engine:
         return self.clauses / self.build_seconds
 
 
-def make_engine(key: str, standards: list, copies: int, folder: Path) -> Engine:
-    """Build one index into `folder` (or find it built there by an earlier run), open it."""
-    build, open_index = ENGINES[key]
+def make_engine(
+    key: str, standards: list, copies: int, folder: Path, build: Callable | None = None
+) -> Engine:
+    """Build one index into `folder` (or find it built there by an earlier run), open it.
+    `build` replaces the engine's build function (same arguments)."""
+    default_build, open_index = ENGINES[key]
+    build = build or default_build
     record = folder / "built.json"
     if record.exists():
         built = json.loads(record.read_text())
@@ -249,7 +253,10 @@ def _cut(text: str) -> str:
     return " ".join(w for w in jieba.cut_for_search(text or "") if w.strip())
 
 
-def build_tantivy(standards: list, copies: int, folder: Path) -> int:
+def build_tantivy(
+    standards: list, copies: int, folder: Path, cut: Callable[[str], str] = _cut
+) -> int:
+    """`cut` is jieba's cutting of a text; a cache of it skips the analysis of copies."""
     import tantivy
 
     builder = tantivy.SchemaBuilder()
@@ -265,9 +272,9 @@ def build_tantivy(standards: list, copies: int, folder: Path) -> int:
             tantivy.Document(
                 std_no=std_no,
                 clause_no=clause_no,
-                title=_cut(title),
-                heading=_cut(heading),
-                text=_cut(text),
+                title=cut(title),
+                heading=cut(heading),
+                text=cut(text),
             )
         )
         clauses += 1

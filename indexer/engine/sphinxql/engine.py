@@ -53,6 +53,9 @@ BATCH = 200  # rows per INSERT
 # Rows a listing (every standard matched, every value of a field) is first asked for;
 # ten times more while an answer fills them (`_whole`).
 FIRST_ROOM = 10_000
+# Candidates whose stored fields a snapshot reads along with the one asked for: a page
+# shows a few dozen clauses, nearly all among the best candidates.
+READ_AHEAD = 60
 CANDIDATE_COLUMNS = (
     "id, sha256, is_standard, clause_no, heading_key, clause_kind, `order`, has_text"
 )
@@ -307,6 +310,7 @@ class SphinxSnapshot:
         self.table = table_name
         self.partial = False
         self._stored: dict[int, dict[str, Any]] = {}
+        self._ahead: list[int] = []  # the candidates of the last match, best first
 
     def _query(self, sql: str, args: Sequence = (), rows_as=pymysql.cursors.Cursor) -> list:
         found, warnings = self.engine._query(sql, args, rows_as)
@@ -334,6 +338,7 @@ class SphinxSnapshot:
                 args,
             )
             candidates = [_candidate(row[:-1], row[-1] / SCORE_SCALE) for row in found]
+        self._ahead = [c.ref for c in candidates]
         counts, matched, facets = self._counts(where, args, plan.facets)
         return Matches(
             candidates=candidates,
@@ -402,7 +407,12 @@ class SphinxSnapshot:
         return _candidate(found[0], 0.0) if found else None
 
     def stored(self, ref: int) -> dict[str, Any]:
-        return self._rows([ref]).get(ref, {})
+        """A page reads its clauses one by one: the first not read yet brings the next
+        `READ_AHEAD` candidates with it, one query to the cluster instead of one each."""
+        if ref not in self._stored:
+            ahead = [r for r in self._ahead if r not in self._stored and r != ref]
+            self._rows([ref, *ahead[:READ_AHEAD]])
+        return self._stored.get(ref, {})
 
     def find(self, doc_id: str) -> int | None:
         sha, _, order = doc_id.partition(":")
