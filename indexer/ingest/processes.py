@@ -43,13 +43,14 @@ class ProcessId:
 
     @classmethod
     def of(cls, pid: int) -> ProcessId | None:
-        """The running process `pid`, or None when there is none (or no /proc)."""
+        """The running process `pid`, or None when there is none (or no /proc). A zombie
+        (dead, not yet reaped by whoever adopted it) runs no more."""
         try:
             stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
         started = start_time(stat)
-        return None if started is None else cls(pid, started)
+        return None if started is None or is_zombie(stat) else cls(pid, started)
 
     def is_running(self) -> bool:
         """True while this very process (not a later one with its pid) exists."""
@@ -64,6 +65,11 @@ def start_time(stat: str) -> int | None:
     if not closing or len(fields) < 20 or not fields[19].isdigit():
         return None
     return int(fields[19])
+
+
+def is_zombie(stat: str) -> bool:
+    """Field 3 of /proc/PID/stat, the state, is Z."""
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 # --- the first guard: the kernel ends a child whose parent dies ----------------------

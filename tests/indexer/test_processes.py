@@ -17,6 +17,7 @@ from indexer.ingest.processes import (
     ChildRecord,
     ProcessId,
     ProcessRecords,
+    is_zombie,
     start_time,
     worker_records,
 )
@@ -34,6 +35,11 @@ def test_start_time_is_read_after_the_command_name_whatever_it_holds(comm):
 @pytest.mark.parametrize("stat", ["", "garbage", "1 (x) S 1 2", "1 (x" + " 0" * 30])
 def test_a_stat_line_cut_short_has_no_start_time(stat):
     assert start_time(stat) is None
+
+
+def test_a_zombie_is_not_running():
+    assert is_zombie(STAT.format(pid=7, comm="x", start=1).replace(" S ", " Z "))
+    assert not is_zombie(STAT.format(pid=7, comm="Z) Z (", start=1))
 
 
 def test_a_process_is_known_by_pid_and_start_time():
