@@ -11,7 +11,6 @@ come from a seeded `random.Random`, so a failure names the seed and the kill tha
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
@@ -30,7 +29,7 @@ from indexer.library.catalogue import Catalogue
 from indexer.library.store import Library
 from search_app.search import search
 from search_app.startup import open_search
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, text_layer_files
 from tests.library_state import (
     assert_consistent,
     catalogue_rows,
@@ -175,14 +174,6 @@ def kill_many(tmp_path: Path, files: list[Path], kills: int, seed: int) -> list[
         except AssertionError as error:
             raise AssertionError(f"seed {seed}, kill {n} (in {target}): {error}") from error
     return done
-
-
-def text_layer_files(corpus_dir: Path, count: int) -> list[Path]:
-    """The `count` shortest corpus PDFs with a text layer, as MANIFEST.tsv lists them."""
-    with open(corpus_dir / "MANIFEST.tsv", encoding="utf-8", newline="") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["text_layer"] == "yes"]
-    rows.sort(key=lambda r: int(r["pages"]))
-    return [corpus_dir / r["file"] for r in rows[:count]]
 
 
 @pytest.mark.corpus
