@@ -7,6 +7,7 @@ so a broken checkout can never pass by skipping.
 
 from __future__ import annotations
 
+import csv
 import functools
 import logging
 import os
@@ -309,6 +310,14 @@ def corpus_library(tmp_path_factory, corpus_dir):
     report = ingest([SAMPLES, corpus_dir], library, workers=2, use_ocr=False)
     assert not report.failed, [(o.file, o.reason) for o in report.failed]
     return library
+
+
+def text_layer_files(corpus_dir: Path, count: int) -> list[Path]:
+    """The `count` shortest corpus PDFs with a text layer, as MANIFEST.tsv lists them."""
+    with open(corpus_dir / "MANIFEST.tsv", encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["text_layer"] == "yes"]
+    rows.sort(key=lambda r: int(r["pages"]))
+    return [corpus_dir / r["file"] for r in rows[:count]]
 
 
 def stdsearch_process(data: Path, *args: str) -> subprocess.Popen:

@@ -7,11 +7,15 @@ from pathlib import Path
 from indexer.library.model import IngestError
 from indexer.pdf.validate import Limits, check_pdf
 
+from .processes import ProcessRecords
 from .worker import run_in_workers
 
 
 def check_pdfs_in_time(
-    files: list[tuple[Path, str]], limits: Limits | None = None, workers: int = 1
+    files: list[tuple[Path, str]],
+    limits: Limits | None = None,
+    workers: int = 1,
+    records: ProcessRecords | None = None,
 ) -> list[int | IngestError]:
     """`check_pdf` of each (path, display name), in the order given: its page count, or the
     IngestError saying why it cannot be ingested. Each check runs in a worker process
@@ -22,7 +26,7 @@ def check_pdfs_in_time(
         (str(path), name, check_pdf, (Path(path), limits), limits.check_seconds)
         for path, name in files
     ]
-    found = dict(run_in_workers(jobs, workers))
+    found = dict(run_in_workers(jobs, workers, records=records))
     return [found[str(path)] for path, _name in files]
 
 

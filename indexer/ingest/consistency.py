@@ -4,7 +4,8 @@ After a crash the index may lack a standard the catalogue committed (killed betw
 the catalogue transaction and the index commit) or hold one the catalogue dropped.
 Both are repaired from the stored JSON, without parsing any PDF. An ingest killed before
 its catalogue commit leaves an original and JSON no entry owns, and maybe a temporary
-file: the original goes to the trash, the rest is removed.
+file: the original goes to the trash, the rest is removed. Worker processes of a
+killed writer that are still alive are ended first.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from indexer.library.lookup import load_standard
 from indexer.library.status import update_statuses
 from indexer.library.store import Library
 
+from .processes import worker_records
+
 
 @dataclass
 class Repair:
@@ -26,6 +29,7 @@ class Repair:
     removed_from_index: list[str] = field(default_factory=list)
     dropped_from_catalogue: list[str] = field(default_factory=list)  # rows whose files are gone
     unowned_files: list[str] = field(default_factory=list)  # relative paths cleared away
+    ended_processes: list[int] = field(default_factory=list)  # pids of a killed run's workers
 
     @property
     def changed(self) -> bool:
@@ -34,6 +38,7 @@ class Repair:
             or self.removed_from_index
             or self.dropped_from_catalogue
             or self.unowned_files
+            or self.ended_processes
         )
 
 
@@ -42,6 +47,8 @@ def check_and_repair(library: Library, engine: SearchEngine | None = None) -> Re
     rebuild between its steps, a file without an entry is an orphan, and an entry missing
     from the index (or the reverse) is not one a writer is about to index (or drop)."""
     repair = Repair()
+    # Before the locks: a leftover worker holds no lock, but it must not outlive the check.
+    repair.ended_processes = worker_records(library).end_leftovers()
     engine = engine or open_engine(library)
     engine.drain()  # writes a cluster owes first: then it is compared with the catalogue
     with (

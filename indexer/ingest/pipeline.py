@@ -32,6 +32,7 @@ from .checks import check_pdfs_in_time
 from .consistency import check_and_repair
 from .parse_file import Progress, parse_standard
 from .parsed import read_parsed
+from .processes import worker_records
 from .worker import run_in_workers
 
 INGESTED = "ingested"
@@ -137,7 +138,7 @@ def ingest(
             initialize(user_words=engine.dictionary_words())
         on_progress = batch.parsing(page_progress) if page_progress else None
         # Closed at once should a file stop the run (LibraryBusy): no parse outlives it.
-        with closing(run_in_workers(jobs, workers, on_progress)) as results:
+        with closing(run_in_workers(jobs, workers, on_progress, batch.records)) as results:
             for key, result in results:
                 batch.store(Path(key), result, today or date.today())
     return batch.report
@@ -157,6 +158,7 @@ class _Batch:
         self.parsed: list[Path] = []  # folders of parses made elsewhere
         self.ready: list[tuple[Path, Standard]] = []  # files whose parse was found there
         self.report = IngestReport()
+        self.records = worker_records(library)
 
     def name(self, path: Path) -> str:
         return self.names.get(path, path.name)
@@ -193,7 +195,7 @@ class _Batch:
         (those are `ready`); a dry run only says what it would do."""
         jobs = []
         files = [(path, name) for path, name, _ in new_files]
-        checked = check_pdfs_in_time(files, self.limits, workers)
+        checked = check_pdfs_in_time(files, self.limits, workers, self.records)
         for (path, name, sha), pages in zip(new_files, checked, strict=True):
             if isinstance(pages, IngestError):
                 if not dry_run:

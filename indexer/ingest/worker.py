@@ -22,6 +22,8 @@ from typing import Any, NamedTuple
 
 from indexer.library.model import IngestError
 
+from .processes import ChildRecord, ProcessRecords, die_with_parent
+
 MEMORY_LIMIT_BYTES = 6 * 1024**3
 _STILL_RUNNING = object()  # a job that has sent no result yet (nothing, or progress)
 
@@ -44,9 +46,15 @@ class _Running:
     conn: Connection
     deadline: float
     timeout: float
+    record: ChildRecord | None = None
 
 
-def _child(conn: Connection, func: Callable, args: tuple, name: str, reports: bool) -> None:
+def _child(
+    conn: Connection, func: Callable, args: tuple, name: str, reports: bool, parent: int
+) -> None:
+    # A parent killed with SIGKILL takes its workers with it: none is left blocked
+    # forever sending a result nobody will read.
+    die_with_parent(parent)
     # One worker per core: Tesseract must not start a thread per core inside each of them.
     os.environ["OMP_THREAD_LIMIT"] = "1"
     with contextlib.suppress(ValueError, OSError):
@@ -78,6 +86,7 @@ def run_in_workers(
     jobs: Iterable[tuple[Any, str, Callable, tuple, float]],
     workers: int,
     on_progress: ProgressCallback | None = None,
+    records: ProcessRecords | None = None,
 ) -> Iterator[tuple[Any, Any]]:
     """Yield (key, result) as jobs finish; result is the function's value or an IngestError.
 
@@ -86,6 +95,9 @@ def run_in_workers(
     `progress(done, total, stage)` to call as it goes, and `on_progress(key, done, total,
     stage)` is called here, in the parent, with each report in the order it was made.
     Reporting progress does not extend a job's deadline.
+
+    Each worker dies with this process, and with `records` it is recorded there while it
+    runs, for the start-up check to end should it outlive this process anyway.
     """
     ctx = mp.get_context("fork")
     pending = list(jobs)
@@ -98,12 +110,14 @@ def run_in_workers(
                 reader, writer = ctx.Pipe(duplex=False)
                 process = ctx.Process(
                     target=_child,
-                    args=(writer, func, args, name, on_progress is not None),
+                    args=(writer, func, args, name, on_progress is not None, os.getpid()),
                     daemon=True,
                 )
                 process.start()
                 writer.close()
-                running.append(_Running(key, process, reader, time.monotonic() + timeout, timeout))
+                record = records.started(process.pid) if records else None
+                deadline = time.monotonic() + timeout
+                running.append(_Running(key, process, reader, deadline, timeout, record))
             now = time.monotonic()
             wait_for = max(0.0, min(r.deadline for r in running) - now)
             ready = wait([r.conn for r in running], timeout=min(wait_for, 1.0))
@@ -137,6 +151,7 @@ def run_in_workers(
                 if job.process.is_alive():
                     job.process.kill()
                     job.process.join()
+                _forget(records, job)
                 running.remove(job)
                 yield job.key, result
     finally:
@@ -146,6 +161,12 @@ def run_in_workers(
             job.process.kill()
             job.process.join()
             job.conn.close()
+            _forget(records, job)
+
+
+def _forget(records: ProcessRecords | None, job: _Running) -> None:
+    if records is not None:
+        records.ended(job.record)
 
 
 def _name(job: _Running) -> str:

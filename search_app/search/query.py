@@ -78,7 +78,7 @@ class ParsedQuery:
             values = value if isinstance(value, (list, tuple)) else [value]
             for raw in values:
                 key, normalised = normalize_filter(str(name), str(raw))
-                filters[key] = (*filters.get(key, ()), *normalised)
+                filters[key] = _added(filters.get(key, ()), normalised)
         return ParsedQuery(
             self.text,
             self.words,
@@ -256,9 +256,10 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
             f"unknown filter {name!r}: use status, level, kind, region, ics, year, prefix or std",
             "filter",
         )
-    if not value:
-        raise QueryError(f"filter {name}: needs a value, e.g. {name}:{_EXAMPLES[key]}", "filter")
+    # Separators alone (`ics:|`, `year:,`) are no value either: an empty filter matches nothing.
     values = [v for v in re.split(r"[,，|]", value) if v.strip()]
+    if not values:
+        raise QueryError(f"filter {name}: needs a value, e.g. {name}:{_EXAMPLES[key]}", "filter")
     out: list[str] = []
     for raw in values:
         raw = raw.strip()
@@ -295,6 +296,30 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
             )
         out.append(normalised)
     return key, tuple(dict.fromkeys(out))
+
+
+def _added(values: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    """A filter typed twice (`kind:强制 kind:mandatory`) holds each value once."""
+    return tuple(dict.fromkeys((*values, *more)))
+
+
+# The name a filter is typed by, where it is not its field's.
+_TYPED_NAMES = {"std_no": "std"}
+
+
+def filters_to_text(filters: dict[str, tuple[str, ...]]) -> str:
+    """Filters as a query types them (`status:现行 year:2015-2020`): what `parse_query`
+    reads back to the same filters. A canonical number loses its spaces (`std:GB/T7714-2015`):
+    a filter's value ends at the first space, and the number parses the same without."""
+    return " ".join(
+        f"{_TYPED_NAMES.get(key, key)}:{','.join(_typed_value(key, v) for v in values)}"
+        for key, values in filters.items()
+        if values
+    )
+
+
+def _typed_value(key: str, value: str) -> str:
+    return value.replace(" ", "") if key == "std_no" else value
 
 
 _EXAMPLES = {
@@ -445,7 +470,7 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
         if name.lower() not in FILTER_NAMES:
             return m.group(0)
         key, values = normalize_filter(name, m.group("value"))
-        filters[key] = (*filters.get(key, ()), *values)
+        filters[key] = _added(filters.get(key, ()), values)
         return " "
 
     text = _FILTER_RE.sub(take_filter, text)

@@ -15,6 +15,9 @@ What crosses the fork and what does not:
 * One worker at a time runs the upload queue: the one that holds the library's queue
   lock (`.uploads.lock`), taken when the worker starts and dropped by the kernel when it
   dies, so that its replacement takes the queue over.
+* A worker dies with the master (`die_with_parent`), and is recorded in the library
+  while it runs: a master killed with SIGKILL leaves no worker serving, or parsing an
+  upload, and the next start-up check ends any that escaped.
 * Prometheus metrics are written by every worker to files in one folder
   (`PROMETHEUS_MULTIPROC_DIR`) and summed when `/metrics` is read, whichever worker
   answers; a worker's files are marked dead when it exits.
@@ -95,6 +98,7 @@ class SiteServer(BaseApplication):
             "accesslog": "-",
             "proc_name": "stdsearch",
             "child_exit": _child_exit,
+            "post_fork": _worker_of(Path(self.site_config["DATA_DIR"])),
             # Gunicorn 25's control socket (one path per user: a second server on the
             # machine would take the first one's): stdsearch is stopped with signals.
             "control_socket_disable": True,
@@ -131,6 +135,20 @@ def behind_proxies(app, proxies: int):
 
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
+
+
+def _worker_of(data_dir: Path):
+    """Gunicorn's `post_fork` hook: the new worker dies with the master and is recorded
+    as the master's child in the library."""
+
+    def post_fork(server, worker) -> None:
+        from indexer.ingest.processes import die_with_parent, worker_records
+        from indexer.library.store import Library
+
+        die_with_parent(server.pid)
+        worker_records(Library.open(data_dir)).started(os.getpid(), server.pid)
+
+    return post_fork
 
 
 def _child_exit(server, worker) -> None:

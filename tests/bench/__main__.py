@@ -2,6 +2,7 @@
 
 python -m tests.bench                       # all of them (make bench)
 python -m tests.bench search --repeat 3     # tests/bench/bench_search.py --repeat 3
+python -m tests.bench load --seconds 5      # tests/bench/bench_load.py, a short smoke run
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -27,8 +26,9 @@ import pytest
 from indexer.engine.whoosh.engine import WhooshEngine
 from indexer.ingest.consistency import check_and_repair
 from indexer.library.catalogue import Catalogue
-from indexer.library.store import Library, sha256_file
+from indexer.library.store import Library
 from tests.conftest import ROOT
+from tests.library_state import assert_consistent, catalogue_rows, stored_originals
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -57,22 +57,6 @@ def stdsearch(data: Path, *args: str, **kwargs) -> subprocess.Popen:
     )
 
 
-def catalogue_rows(library: Library) -> int:
-    if not library.catalogue_path.exists():
-        return 0
-    db = sqlite3.connect(f"file:{library.catalogue_path}?mode=ro", uri=True, timeout=30)
-    try:
-        return db.execute("SELECT count(*) FROM standards").fetchone()[0]
-    except sqlite3.OperationalError:  # the schema is not created yet
-        return 0
-    finally:
-        db.close()
-
-
-def stored_originals(library: Library) -> int:
-    return sum(1 for p in (library.root / "originals").glob("*/*.pdf"))
-
-
 def kill_when(process: subprocess.Popen, moment) -> None:
     """SIGKILL the ingest's whole process group as soon as `moment()` is true."""
     deadline = time.monotonic() + 120
@@ -90,45 +74,6 @@ def kill_when(process: subprocess.Popen, moment) -> None:
             break
         assert time.monotonic() < deadline, "a parser worker outlived its killed ingest"
         time.sleep(0.05)
-
-
-def assert_consistent(library: Library, batch: list[Path]) -> dict[str, str]:
-    """Every file of the batch fully in or cleanly absent; returns {source_file: sha256}."""
-    with Catalogue(library.catalogue_path) as catalogue:
-        entries = catalogue.all_metadata()
-    by_file = {entry["source_file"]: entry["sha256"] for entry in entries}
-    assert len(by_file) == len(entries), "a file is in the catalogue twice"
-    std_nos = [entry["std_no"] for entry in entries if entry["std_no"]]
-    assert len(set(std_nos)) == len(std_nos), "a standard is in the catalogue twice"
-
-    index = WhooshEngine(library)
-    with index.index().searcher() as searcher:
-        documents = list(searcher.all_stored_fields())
-    doc_ids = [d["doc_id"] for d in documents]
-    assert len(set(doc_ids)) == len(doc_ids), "an index document is there twice"
-    for path in batch:
-        sha = sha256_file(path)
-        original, extracted = library.original_path(sha), library.extracted_path(sha)
-        in_index = [d for d in documents if d["sha256"] == sha]
-        if path.name in by_file:
-            assert by_file[path.name] == sha
-            assert sha256_file(original) == sha, f"{path.name}: original missing or damaged"
-            clauses = json.loads(extracted.read_text(encoding="utf-8"))["clauses"]
-            assert len(in_index) == len(clauses) + 1, f"{path.name}: index documents missing"
-        else:
-            assert not original.exists(), f"{path.name}: original kept without its entry"
-            assert not extracted.exists(), f"{path.name}: JSON kept without its entry"
-            assert not in_index, f"{path.name}: in the index without its entry"
-    leftovers = [
-        str(p.relative_to(library.root))
-        for folder in ("originals", "extracted", "trash")
-        for p in (library.root / folder).rglob(".tmp*")
-    ]
-    assert not leftovers, f"temporary files left behind: {leftovers}"
-    # No stale lock: a new writer gets the library's locks and Whoosh's at once.
-    with library.store_lock(timeout=1), library.write_lock(timeout=1):
-        index.index().writer(timeout=1).cancel()
-    return by_file
 
 
 def test_killed_ingest_leaves_a_consistent_library_and_a_rerun_completes_it(tmp_path, batch):

@@ -4,6 +4,7 @@ search, and can be found afterwards without a restart."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -38,7 +39,8 @@ from search_app.web.uploads import (
     shown_name,
     upload_path,
 )
-from tests.conftest import PASSWORD, ROOT, csrf_token, serve_in_thread, signed_in, slow_pdf
+from tests.conftest import PASSWORD, ROOT, SAMPLES, csrf_token, serve_in_thread, signed_in, slow_pdf
+from tests.library_state import assert_consistent, descendants, is_alive, processes_mentioning
 
 # Small corpus files with a text layer (MANIFEST.tsv): a few pages, well under 1 MB.
 SMALL = ["GB_5085.7-2019.pdf", "DB44_1989-2017.pdf", "GB_12523-2011.pdf"]
@@ -559,6 +561,92 @@ def test_uploads_left_by_a_killed_server_are_requeued_on_start(
     finally:
         server.shutdown()
         app.extensions["stdsearch.uploads"].stop()
+
+
+def production_server(data: Path, port: int) -> subprocess.Popen:
+    """`stdsearch serve --workers 2` (gunicorn) on `data`, once it answers."""
+    command = [sys.executable, "-m", "search_app.cli", "--data", str(data), "serve"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # so that a failing test can still clear the whole group
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/admin/upload", timeout=1)
+            return server
+        except (requests.ConnectionError, requests.Timeout):
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.2)
+
+
+def assert_no_process_left(data: Path, seen: set[int]) -> None:
+    """Neither the processes seen before the master died nor any started on `data`."""
+    deadline = time.monotonic() + 10
+    while left := {pid for pid in seen if is_alive(pid)} | processes_mentioning(str(data)):
+        assert time.monotonic() < deadline, f"processes of the killed server still run: {left}"
+        time.sleep(0.05)
+
+
+@pytest.mark.corpus
+def test_a_server_master_killed_during_an_upload_takes_every_worker_with_it(
+    samples_library, corpus_pdf, tmp_path
+):
+    """SIGKILL of the gunicorn master alone while a worker parses an upload: no gunicorn
+    worker and no parse process is left; the next start takes the upload up again."""
+    data = copy_library(samples_library, tmp_path / "lib")
+    with Accounts(data / "catalogue.sqlite") as accounts:
+        token = accounts.create_token("librarian")
+    port = free_port()
+    name = "GB_37822-2019.pdf"  # 15 pages: its parse is still running when the master dies
+    server = production_server(data, port)
+    try:
+        sent = requests.post(
+            f"http://127.0.0.1:{port}/admin/upload",
+            files=[("file", (name, corpus_pdf(name).read_bytes()))],
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        upload_id = sent.json()["files"][0]["id"]
+        deadline = time.monotonic() + 60
+        with UploadStore(data / "catalogue.sqlite") as store:
+            # Parsing, in a process of its own beside the two gunicorn workers.
+            while store.get(upload_id).state != PARSING or len(descendants(server.pid)) < 3:
+                assert time.monotonic() < deadline, "no parse process started"
+                time.sleep(0.005)
+        seen = descendants(server.pid)
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait()
+        assert_no_process_left(data, seen)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+    with UploadStore(data / "catalogue.sqlite") as store:
+        assert store.get(upload_id).state == PARSING
+
+    server = production_server(data, port)
+    try:
+        deadline = time.monotonic() + 120
+        with UploadStore(data / "catalogue.sqlite") as store:
+            while store.get(upload_id).pending:
+                assert time.monotonic() < deadline, "the upload was not taken up again"
+                time.sleep(0.2)
+            upload = store.get(upload_id)
+        assert upload.state == INDEXED, upload
+        hits = search_hits(f"http://127.0.0.1:{port}", upload.std_no)
+        assert hits[0]["std_no"] == upload.std_no
+    finally:
+        seen = descendants(server.pid)
+        server.terminate()
+        server.wait(60)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+    assert_no_process_left(data, seen)
+    library = Library.open(data)
+    in_library = [*sorted(SAMPLES.glob("*.pdf")), corpus_pdf(name)]
+    assert name in assert_consistent(library, in_library)
 
 
 @pytest.mark.corpus
