@@ -6,7 +6,7 @@ DATA   ?= instance
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test ingest serve system-deps ocr-deps lint samples bench clean
+.PHONY: run test test-long ingest serve system-deps ocr-deps lint samples bench clean
 
 run: $(VENV)/.installed ocr-deps ingest serve
 
@@ -18,7 +18,10 @@ serve: $(VENV)/.installed
 	$(BIN)/stdsearch --data $(DATA) serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not long"
+
+test-long: $(VENV)/.installed-test system-deps
+	$(BIN)/pytest -m long
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -26,7 +26,7 @@ def few_and_many(*strategies):
             return chosen(given(*strategies)(prop))
 
         module = sys.modules[prop.__module__]
-        setattr(module, f"{prop.__name__}_at_length", pytest.mark.slow(run(MANY)))
+        setattr(module, f"{prop.__name__}_at_length", pytest.mark.long(pytest.mark.slow(run(MANY))))
         return run(FEW)
 
     return register

@@ -186,6 +186,7 @@ def test_an_ingest_killed_while_parsing_storing_and_indexing_leaves_a_whole_libr
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.corpus
 def test_twenty_kills_over_a_corpus_subset_each_leave_a_whole_library(tmp_path, corpus_dir):
     files = text_layer_files(corpus_dir, 8)

@@ -102,12 +102,17 @@ def ingest_mutated(tmp_path: Path, corpus_dir: Path, count: int, seed: int) -> N
     allowed = sum(LIMITS.check_seconds + LIMITS.deadline(60, False) for _ in files)
     assert elapsed < allowed, f"seed {seed}: {elapsed:.0f} s"
 
-    went_in = {o.sha256 for o in report.outcomes if o.outcome in (INGESTED, NEEDS_OCR)}
-    replaced = {sha for o in report.outcomes for sha in o.replaced}
+    # Replayed in the order the library took them: a copy may replace an earlier one of
+    # the same standard, and an identical copy later in the batch may come back after it.
+    expected: set[str] = set()
+    for o in report.outcomes:
+        expected -= set(o.replaced)
+        if o.outcome in (INGESTED, NEEDS_OCR):
+            expected.add(o.sha256)
     with Catalogue(library.catalogue_path) as catalogue:
         listed = set(catalogue.shas())
     stored = {p.stem for p in (library.root / "originals").glob("*/*.pdf")}
-    assert listed == went_in - replaced, f"seed {seed}"
+    assert listed == expected, f"seed {seed}"
     assert stored == listed, f"seed {seed}: store and catalogue disagree"
     assert WhooshEngine(library).indexed_shas() == listed, f"seed {seed}: index disagrees"
     assert check_and_repair(library).changed is False
@@ -122,6 +127,7 @@ def test_twenty_damaged_copies_are_each_ingested_or_refused_and_the_batch_goes_o
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_two_hundred_damaged_copies_are_each_ingested_or_refused_and_the_batch_goes_on(
     tmp_path, corpus_dir
 ):
