@@ -123,6 +123,22 @@ def test_parallel_wrong_passwords_are_evaluated_no_more_than_the_limit(site):
     assert sorted(codes) == [401] * MAX_FAILURES + [429] * (attempts - MAX_FAILURES), codes
 
 
+def sign_in_then(base: str, next_page: str) -> requests.Response:
+    """The answer to signing in with `next` set, not followed."""
+    browser = requests.Session()
+    form = browser.get(f"{base}/login").text
+    return browser.post(
+        f"{base}/login",
+        data={
+            "name": "librarian",
+            "password": PASSWORD,
+            "next": next_page,
+            "csrf_token": csrf_token(form),
+        },
+        allow_redirects=False,
+    )
+
+
 @pytest.mark.parametrize(
     "target",
     [
@@ -145,37 +161,13 @@ def test_sign_in_never_redirects_off_site(site, target):
     """Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
     `next` is judged as the browser will read it: anything but a plain path on this site
     (control characters, backslashes, a scheme, a host) sends the librarian to the desk."""
-    base, _ = site
-    browser = requests.Session()
-    form = browser.get(f"{base}/login").text
-    response = browser.post(
-        f"{base}/login",
-        data={
-            "name": "librarian",
-            "password": PASSWORD,
-            "next": unquote(target),
-            "csrf_token": csrf_token(form),
-        },
-        allow_redirects=False,
-    )
+    response = sign_in_then(site[0], unquote(target))
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/"
 
 
 def test_sign_in_returns_to_the_page_asked_for(site):
-    base, _ = site
-    browser = requests.Session()
-    form = browser.get(f"{base}/login").text
-    response = browser.post(
-        f"{base}/login",
-        data={
-            "name": "librarian",
-            "password": PASSWORD,
-            "next": "/admin/upload?x=1",
-            "csrf_token": csrf_token(form),
-        },
-        allow_redirects=False,
-    )
+    response = sign_in_then(site[0], "/admin/upload?x=1")
     assert response.headers["Location"] == "/admin/upload?x=1"
 
 
