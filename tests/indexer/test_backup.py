@@ -204,14 +204,14 @@ def test_cli_backup_and_restore_exit_codes(library, tmp_path):
     dest = str(tmp_path / "backup")
     result = runner.invoke(main, [*data, "backup", dest, "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["standards"] == 4
+    assert json.loads(result.stdout)["standards"] == 4
     assert runner.invoke(main, [*data, "backup", dest]).exit_code == 2
     assert runner.invoke(main, [*data, "restore", dest]).exit_code == 2
     assert runner.invoke(main, [*data, "restore", str(tmp_path)]).exit_code == 2
     result = runner.invoke(main, [*data, "restore", dest, "--force", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["indexed"] == 4
+    assert json.loads(result.stdout)["indexed"] == 4
     (tmp_path / "backup" / "catalogue.sqlite").write_bytes(b"not a database")
     result = runner.invoke(main, [*data, "restore", dest, "--force", "--json"])
     assert result.exit_code == 1
-    assert "catalogue.sqlite" in json.loads(result.output)["error"]
+    assert "catalogue.sqlite" in json.loads(result.stdout)["error"]

@@ -73,7 +73,7 @@ def test_dry_run_reports_new_changed_unchanged_and_invalid_and_changes_nothing(t
         main, ["--data", str(library.root), "ingest", str(batch), "--dry-run", "--json"]
     )
     assert result.exit_code == 1
-    assert {o["file"]: o["outcome"] for o in json.loads(result.output)} == {
+    assert {o["file"]: o["outcome"] for o in json.loads(result.stdout)} == {
         name: o.outcome for name, o in predicted.items()
     }
     assert library_state(library) == before

@@ -125,7 +125,7 @@ def test_evaluate_command_on_the_samples(tmp_path):
     )
     out = CliRunner().invoke(main, ["--data", str(data), "evaluate", str(tsv), "--json"])
     assert out.exit_code == 0, out.output
-    report = json.loads(out.output)
+    report = json.loads(out.stdout)
     assert report["standard"]["all"]["mrr"] == 1.0
     assert report["clause"]["term"]["success_1"] == 1.0
     assert [q["standard_rank"] for q in report["queries"]] == [1, 1]

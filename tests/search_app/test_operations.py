@@ -119,7 +119,7 @@ def test_stats_say_whether_ocr_is_available(data, monkeypatch):
     result = stdsearch(data, "stats", "--json")
     assert result.exit_code == 0, result.output
     reason = tesseract_status()
-    assert json.loads(result.output)["ocr"] == {"available": reason is None, "reason": reason or ""}
+    assert json.loads(result.stdout)["ocr"] == {"available": reason is None, "reason": reason or ""}
 
     import indexer.pdf.ocr
 
@@ -127,4 +127,4 @@ def test_stats_say_whether_ocr_is_available(data, monkeypatch):
     result = stdsearch(data, "stats")
     assert result.exit_code == 0, result.output
     assert "ocr: unavailable (no chi_sim)" in result.output
-    assert json.loads(stdsearch(data, "stats", "--json").output)["ocr"]["available"] is False
+    assert json.loads(stdsearch(data, "stats", "--json").stdout)["ocr"]["available"] is False

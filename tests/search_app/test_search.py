@@ -277,7 +277,7 @@ def test_json_contract(sample_library):
         main, ["--data", str(sample_library.root), "search", "检索请求", "--json", "--limit", "3"]
     )
     assert out.exit_code == 0, out.output
-    data = json.loads(out.output)
+    data = json.loads(out.stdout)
     assert isinstance(data["total"], int) and data["query"] == "检索请求"
     assert 0 < len(data["hits"]) <= 3
     for hit in data["hits"]:
