@@ -16,7 +16,6 @@ from indexer.library.model import IngestError, Standard
 from indexer.library.store import sha256_file
 from indexer.pdf.validate import Limits
 
-from .checks import check_pdfs_in_time
 from .parsed import read_parsed, write_parsed
 from .pipeline import (
     FAILED,
@@ -24,9 +23,10 @@ from .pipeline import (
     UNCHANGED,
     FileOutcome,
     IngestReport,
+    NewFile,
     PageProgress,
     collect_pdfs,
-    parse_job,
+    parse_jobs,
 )
 from .worker import run_in_workers
 
@@ -56,8 +56,7 @@ def parse_to(
         if progress:
             progress(outcome)
 
-    todo: list[tuple[Path, str]] = []
-    shas: dict[str, str] = {}
+    todo: list[NewFile] = []
     for path in collect_pdfs(paths):
         if not path.exists():
             done(FileOutcome(path.name, FAILED, "file not found"))
@@ -66,15 +65,14 @@ def parse_to(
         if (earlier := read_parsed([folder], sha)) is not None:
             done(FileOutcome(path.name, UNCHANGED, std_no=earlier.std_no, sha256=sha))
             continue
-        todo.append((path, path.name))
-        shas[str(path)] = sha
+        todo.append((path, path.name, sha))
+    shas = {str(path): sha for path, _, sha in todo}
     jobs = []
-    for (path, name), pages in zip(todo, check_pdfs_in_time(todo, limits, workers), strict=True):
-        if isinstance(pages, IngestError):
-            done(FileOutcome(name, FAILED, pages.reason, sha256=shas[str(path)]))
+    for (_, name, sha), job in parse_jobs(todo, limits, use_ocr, workers):
+        if isinstance(job, IngestError):
+            done(FileOutcome(name, FAILED, job.reason, sha256=sha))
         else:
-            deadline = limits.deadline(pages, use_ocr)
-            jobs.append((str(path), name, parse_job, (str(path), name, use_ocr), deadline))
+            jobs.append(job)
     on_progress = None
     if page_progress:
 

@@ -13,7 +13,7 @@ writer kept waiting too long (`LibraryBusy`) has changed nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,7 +32,7 @@ from .checks import check_pdfs_in_time
 from .consistency import check_and_repair
 from .parse_file import Progress, parse_standard
 from .parsed import read_parsed
-from .processes import worker_records
+from .processes import ProcessRecords, worker_records
 from .worker import run_in_workers
 
 INGESTED = "ingested"
@@ -95,6 +95,31 @@ def parse_job(
     path: str, source_file: str, use_ocr: bool, progress: Progress | None = None
 ) -> Standard:
     return parse_standard(Path(path), source_file=source_file, use_ocr=use_ocr, progress=progress)
+
+
+# A file to parse: (path, display name, sha256).
+NewFile = tuple[Path, str, str]
+
+
+def parse_jobs(
+    files: list[NewFile],
+    limits: Limits,
+    use_ocr: bool,
+    workers: int,
+    records: ProcessRecords | None = None,
+) -> Iterator[tuple[NewFile, tuple | IngestError]]:
+    """Each file checked, in the order given, with its parse job for `run_in_workers`
+    (its deadline set by its page count), or the IngestError saying why it was refused."""
+    checked = check_pdfs_in_time(
+        [(path, name) for path, name, _ in files], limits, workers, records
+    )
+    for file, pages in zip(files, checked, strict=True):
+        if isinstance(pages, IngestError):
+            yield file, pages
+        else:
+            path, name, _ = file
+            deadline = limits.deadline(pages, use_ocr)
+            yield file, (str(path), name, parse_job, (str(path), name, use_ocr), deadline)
 
 
 def ingest(
@@ -174,7 +199,7 @@ class _Batch:
 
         return report
 
-    def new_files(self, files: list[Path]) -> list[tuple[Path, str, str]]:
+    def new_files(self, files: list[Path]) -> list[NewFile]:
         """(path, name, sha256) of the files the library does not hold yet."""
         found = []
         for path in files:
@@ -190,25 +215,22 @@ class _Batch:
             found.append((path, name, sha))
         return found
 
-    def jobs(self, new_files: list[tuple[Path, str, str]], workers: int, dry_run: bool) -> list:
+    def jobs(self, new_files: list[NewFile], workers: int, dry_run: bool) -> list:
         """A parse job per file that passes its checks and has no parse made elsewhere
         (those are `ready`); a dry run only says what it would do."""
         jobs = []
-        files = [(path, name) for path, name, _ in new_files]
-        checked = check_pdfs_in_time(files, self.limits, workers, self.records)
-        for (path, name, sha), pages in zip(new_files, checked, strict=True):
-            if isinstance(pages, IngestError):
+        checked = parse_jobs(new_files, self.limits, self.use_ocr, workers, self.records)
+        for (path, name, sha), job in checked:
+            if isinstance(job, IngestError):
                 if not dry_run:
-                    self.catalogue.log(name, FAILED, pages.reason, sha)
-                self.done(FileOutcome(name, FAILED, pages.reason, sha256=sha))
+                    self.catalogue.log(name, FAILED, job.reason, sha)
+                self.done(FileOutcome(name, FAILED, job.reason, sha256=sha))
             elif dry_run:
                 self.done(_predicted(self.catalogue, name, sha))
             elif standard := read_parsed(self.parsed, sha):
                 self.ready.append((path, standard))
             else:
-                deadline = self.limits.deadline(pages, self.use_ocr)
-                args = (str(path), name, self.use_ocr)
-                jobs.append((str(path), name, parse_job, args, deadline))
+                jobs.append(job)
         return jobs
 
     def store(self, path: Path, result: Standard | IngestError, today: date) -> None:
