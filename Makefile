@@ -18,7 +18,7 @@ serve: $(VENV)/.installed
 	$(BIN)/stdsearch --data $(DATA) serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test system-deps
-	$(BIN)/pytest -m "not long"
+	$(BIN)/pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not long"
 
 test-long: $(VENV)/.installed-test system-deps
 	$(BIN)/pytest -m long

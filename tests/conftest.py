@@ -74,6 +74,35 @@ def ingest_clauses(path: str) -> tuple:
     return tuple(split_clauses(list(ingest_pages(path))))
 
 
+# What a test shares with others through a session fixture or the page cache above, which
+# pytest-xdist workers (`make test` runs one per core) would otherwise each build anew.
+_SHARED_FIXTURES = ("corpus_library",)
+_SHARED_CACHES = ("corpus_pages", "ingest_pages", "ingest_clauses")
+
+
+def pytest_itemcollected(item):
+    """Under `--dist loadgroup` a worker runs a group whole. A test that uses the corpus
+    library or the page cache is grouped with the others that do, so that the whole corpus
+    is ingested, and its pages read, once per run; any other test with the rest of its
+    module, whose module fixtures (and, in test_docs.py, its order) it shares. Marked as
+    each test is collected: xdist reads the groups before other hooks see the items."""
+    module = getattr(item, "module", None)
+    if any(name in getattr(item, "fixturenames", ()) for name in _SHARED_FIXTURES):
+        group = "corpus_library"
+    elif any(hasattr(module, name) for name in _SHARED_CACHES):
+        group = "corpus_pages"
+    else:
+        group = item.nodeid.partition("::")[0]
+    item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The two long groups first (`make test` keeps this order: --no-loadscope-reorder),
+    so that each worker starts on one of them and the rest fills in around them."""
+    first = {"corpus_library": 0, "corpus_pages": 1}
+    items.sort(key=lambda item: first.get(item.get_closest_marker("xdist_group").args[0], 2))
+
+
 def _require(path: Path) -> Path:
     if path.exists():
         return path

@@ -26,7 +26,7 @@ import pytest
 from analyzers.normalize import fold_dashes
 from analyzers.stdno import parse_filename
 from indexer.parse.cover import COVER, FILENAME, FRONT_PAGES, CoverMetadata, parse_cover
-from indexer.pdf.extract import extract_pages
+from tests.conftest import corpus_pages, prefetch_corpus_pages
 
 pytestmark = pytest.mark.corpus
 
@@ -89,8 +89,9 @@ OCR_PAGES = 3
 
 
 def _first_pages(path: Path) -> list:
-    """The front pages as the ingest reads them: flagged pages replaced by their OCR."""
-    pages = extract_pages(str(path), pages=range(1, FRONT_PAGES + 1))
+    """The front pages as the ingest reads them (from the whole document, whose running
+    headers are told from its cover): flagged pages replaced by their OCR."""
+    pages = [page for page in corpus_pages(str(path)) if page.number <= FRONT_PAGES]
     flagged = [p.number for p in pages if p.needs_ocr and p.number <= OCR_PAGES]
     if not flagged:
         return pages
@@ -133,6 +134,7 @@ def score(
     drawing the extraction did not send to OCR) are left out.
     """
     layers = _manifest(corpus)
+    prefetch_corpus_pages(corpus / name for name, layer in layers.items() if layer == text_layer)
     totals = {name: [0, 0] for name in (*FIELDS, UNPRINTED)}
     misses = []
     for row in _gold(gold):
