@@ -1,6 +1,6 @@
 """The production server under load: throughput and latency from 1 to 50 clients.
 
-    python -m tests.bench.bench_load [--library /work/data/corpus-new] [--seconds 60]
+    python -m tests.bench.bench_load --library DATA [--seconds 60] [--engine sphinxql]
                                      [--levels 1,2,5,20,50] [--ingest-levels 20,50]
 
 `stdsearch serve --workers 2` (gunicorn, a real process) over a copy of an ingested
@@ -11,6 +11,10 @@ process meanwhile re-ingests the corpus into the same library: copies of its PDF
 comment appended after `%%EOF`, new files to the library that replace the entries they
 share a name with, so the batch really parses, stores and indexes while clients search.
 A batch still running when its level ends is stopped (SIGTERM).
+
+With `--engine sphinxql` the copy gets a 2-shard cluster of its own (Debian's searchd on
+free loopback ports), filled by `stdsearch reindex`; the server and the ingest use it, and
+the peak memory includes its searchd processes.
 
 Prints per level: requests/s, latency p50/p95/p99, errors (anything but 200, or no
 answer), the server's peak memory (RSS of the master and its workers summed, sampled
@@ -31,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,14 +114,40 @@ def server_processes(master: int) -> list[int]:
     return found
 
 
-def start_server(data: Path, port: int, workers: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "search_app.cli", "--data", str(data), "serve"]
-    server = subprocess.Popen(
-        [*command, "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def cluster_processes(folder: Path) -> list[int]:
+    """The searchd processes started on the cluster in `folder` (named in their command
+    line by their sphinx.conf)."""
+    needle = str(folder).encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and needle in Path(f"/proc/{entry}/cmdline").read_bytes():
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+def stdsearch(data: Path, *args: str, **popen) -> subprocess.Popen:
+    """`stdsearch --data DATA ARGS…`; the engine comes from STDSEARCH_ENGINE."""
+    command = [sys.executable, "-m", "search_app.cli", "--data", str(data), *args]
+    return subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen
     )
+
+
+def start_cluster(data: Path) -> None:
+    """A 2-shard cluster for the library, on free ports, filled from the catalogue."""
+    port = free_port()
+    for args in (("config", "--port", str(port)), ("start",)):
+        if stdsearch(data, "cluster", *args).wait() != 0:
+            raise SystemExit(f"stdsearch cluster {args[0]} failed")
+    if stdsearch(data, "reindex").wait() != 0:
+        raise SystemExit("stdsearch reindex into the cluster failed")
+
+
+def start_server(data: Path, port: int, workers: int) -> subprocess.Popen:
+    server = stdsearch(data, "serve", "--port", str(port), "--workers", str(workers))
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -146,7 +177,9 @@ def client(base: str, queries: list[str], start: int, stop: threading.Event, lev
             level.errors.append(f"{type(error).__name__} {q}")
 
 
-def run_level(base: str, queries: list[str], level: Level, seconds: float, master: int) -> None:
+def run_level(
+    base: str, queries: list[str], level: Level, seconds: float, processes: Callable[[], list[int]]
+) -> None:
     stop = threading.Event()
     threads = [
         threading.Thread(target=client, args=(base, queries, n * 7, stop, level))
@@ -156,7 +189,7 @@ def run_level(base: str, queries: list[str], level: Level, seconds: float, maste
     for thread in threads:
         thread.start()
     while time.monotonic() - began < seconds:
-        level.peak_rss = max(level.peak_rss, sum(map(rss_bytes, server_processes(master))))
+        level.peak_rss = max(level.peak_rss, sum(map(rss_bytes, processes())))
         time.sleep(0.5)
     stop.set()
     level.seconds = time.monotonic() - began
@@ -173,13 +206,7 @@ def changed_copies(corpus: Path, folder: Path, mark: str) -> Path:
 
 
 def start_ingest(data: Path, files: Path, workers: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "search_app.cli", "--data", str(data), "ingest"]
-    return subprocess.Popen(
-        [*command, str(files), "--no-ocr", "--workers", str(workers)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    return stdsearch(data, "ingest", str(files), "--no-ocr", "--workers", str(workers))
 
 
 def format_table(levels: list[Level]) -> str:
@@ -218,7 +245,10 @@ def goal_verdict(levels: list[Level]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--library", type=Path, default=Path("/work/data/corpus-new"))
+    parser.add_argument(
+        "--library", type=Path, required=True, help="an ingested library (it is copied)"
+    )
+    parser.add_argument("--engine", choices=("whoosh", "sphinxql"), default="whoosh")
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     parser.add_argument("--queries", type=Path, default=SHARED / "eval" / "dev.tsv")
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -234,8 +264,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="stdsearch-bench-load-") as tmp:
         data = Path(tmp) / "library"
         shutil.copytree(args.library, data, ignore=shutil.ignore_patterns("cluster"))
+        os.environ["STDSEARCH_ENGINE"] = args.engine
+        if args.engine == "sphinxql":
+            start_cluster(data)
         port = free_port()
         server = start_server(data, port, args.workers)
+
+        def processes() -> list[int]:
+            return server_processes(server.pid) + cluster_processes(data / "cluster")
+
         base = f"http://127.0.0.1:{port}"
         try:
             for n, level in enumerate(levels):
@@ -243,7 +280,7 @@ def main() -> None:
                 if level.ingesting:
                     files = changed_copies(args.corpus, Path(tmp) / f"batch-{n}", f"bench {n}")
                     ingest = start_ingest(data, files, args.ingest_workers)
-                run_level(base, queries, level, args.seconds, server.pid)
+                run_level(base, queries, level, args.seconds, processes)
                 if ingest is not None:
                     # Stopped with the level: the next start-up check makes the library whole.
                     level.ingest_running_at_end = ingest.poll() is None
@@ -257,6 +294,8 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(60)
+            if args.engine == "sphinxql":
+                stdsearch(data, "cluster", "stop").wait()
 
     print()
     print(format_table(levels))
