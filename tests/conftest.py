@@ -74,33 +74,35 @@ def ingest_clauses(path: str) -> tuple:
     return tuple(split_clauses(list(ingest_pages(path))))
 
 
-# What a test shares with others through a session fixture or the page cache above, which
-# pytest-xdist workers (`make test` runs one per core) would otherwise each build anew.
+# What a test shares with others through the page cache above (the corpus library is
+# built from it), which pytest-xdist workers (`make test` runs one per core) would
+# otherwise each build anew.
 _SHARED_FIXTURES = ("corpus_library",)
 _SHARED_CACHES = ("corpus_pages", "ingest_pages", "ingest_clauses")
+CORPUS_GROUP = "corpus"
 
 
 def pytest_itemcollected(item):
     """Under `--dist loadgroup` a worker runs a group whole. A test that uses the corpus
-    library or the page cache is grouped with the others that do, so that the whole corpus
-    is ingested, and its pages read, once per run; any other test with the rest of its
-    module, whose module fixtures (and, in test_docs.py, its order) it shares. Marked as
-    each test is collected: xdist reads the groups before other hooks see the items."""
+    library or the page cache is grouped with the others that do, so that the corpus's
+    pages are read, and the library built from them, once per run; any other test with
+    the rest of its module, whose module fixtures (and, in test_docs.py, its order) it
+    shares. Marked as each test is collected: xdist reads the groups before other hooks
+    see the items."""
     module = getattr(item, "module", None)
-    if any(name in getattr(item, "fixturenames", ()) for name in _SHARED_FIXTURES):
-        group = "corpus_library"
-    elif any(hasattr(module, name) for name in _SHARED_CACHES):
-        group = "corpus_pages"
+    if any(name in getattr(item, "fixturenames", ()) for name in _SHARED_FIXTURES) or any(
+        hasattr(module, name) for name in _SHARED_CACHES
+    ):
+        group = CORPUS_GROUP
     else:
         group = item.nodeid.partition("::")[0]
     item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_collection_modifyitems(config, items):
-    """The two long groups first (`make test` keeps this order: --no-loadscope-reorder),
-    so that each worker starts on one of them and the rest fills in around them."""
-    first = {"corpus_library": 0, "corpus_pages": 1}
-    items.sort(key=lambda item: first.get(item.get_closest_marker("xdist_group").args[0], 2))
+    """The long group first (`make test` keeps this order: --no-loadscope-reorder): one
+    worker starts on it at once, the others share the rest around it."""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group").args[0] != CORPUS_GROUP)
 
 
 def _require(path: Path) -> Path:
@@ -331,12 +333,24 @@ def samples_library(tmp_path_factory):
 @pytest.fixture(scope="session")
 def corpus_library(tmp_path_factory, corpus_dir):
     """The samples and the whole shared corpus ingested once per test run (OCR off: the
-    scanned documents stay `needs OCR`; OCR has its own tests)."""
-    from indexer.ingest.pipeline import ingest
-    from indexer.library.store import Library
+    scanned documents stay `needs OCR`; OCR has its own tests).
 
+    The corpus is parsed from the page cache the whole-corpus checks share, and ingested as
+    parses made on another machine are (`ingest --parsed`): its pages are read once a run."""
+    from indexer.ingest.parse_file import standard_from_pages
+    from indexer.ingest.parsed import write_parsed
+    from indexer.ingest.pipeline import collect_pdfs, ingest
+    from indexer.library.store import Library, sha256_file
+
+    files = collect_pdfs([corpus_dir])
+    prefetch_corpus_pages(files)
+    parses = tmp_path_factory.mktemp("corpus-parses")
+    for path in files:
+        standard = standard_from_pages(list(corpus_pages(str(path))), path.name)
+        standard.sha256 = sha256_file(path)
+        write_parsed(parses, standard)
     library = Library.open(tmp_path_factory.mktemp("corpus-library"))
-    report = ingest([SAMPLES, corpus_dir], library, workers=2, use_ocr=False)
+    report = ingest([SAMPLES, corpus_dir], library, workers=2, use_ocr=False, parsed=[parses])
     assert not report.failed, [(o.file, o.reason) for o in report.failed]
     return library
 

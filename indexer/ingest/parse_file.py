@@ -66,7 +66,12 @@ def parse_standard(
     pages = extract_pages(str(path))
     if use_ocr and any(p.needs_ocr for p in pages):
         pages = ocr_flagged_pages(path, pages, progress)
-    source_file = source_file or path.name
+    return standard_from_pages(pages, source_file or path.name)
+
+
+def standard_from_pages(pages: list[Page], source_file: str) -> Standard:
+    """The standard a file's pages (as read, OCR included) make: cover, clauses, terms and
+    references. No file is touched: the pages may have been read elsewhere."""
     cover = parse_cover(pages, source_file)
     standard = Standard(pages=len({p.number for p in pages}), source_file=source_file)
     standard_fields = {f.name for f in fields(Standard)}
