@@ -26,7 +26,7 @@ import pytest
 from analyzers.normalize import fold_dashes
 from analyzers.stdno import parse_filename
 from indexer.parse.cover import COVER, FILENAME, FRONT_PAGES, CoverMetadata, parse_cover
-from tests.conftest import corpus_pages, prefetch_corpus_pages
+from tests.page_cache import corpus_pages, prefetch_corpus_pages
 
 pytestmark = pytest.mark.corpus
 

@@ -12,7 +12,7 @@ import pytest
 
 from indexer.pdf.extract import extract_pages
 from indexer.pdf.garbled import assess_page, char_frequencies
-from tests.conftest import corpus_pages, prefetch_corpus_pages
+from tests.page_cache import corpus_pages, prefetch_corpus_pages
 
 PROSE = (
     "本标准规定了生活垃圾填埋场选址、设计与施工、填埋废物的入场条件、运行、封场、"

@@ -23,7 +23,7 @@ from analyzers.normalize import fold_width
 from indexer.library.model import Clause
 from indexer.parse.clauses import body_lines, split_clauses
 from indexer.parse.toc import is_leader_line
-from tests.conftest import corpus_pages, ingest_clauses, prefetch_corpus_pages
+from tests.page_cache import corpus_pages, ingest_clauses, prefetch_corpus_pages
 
 pytestmark = pytest.mark.corpus
 

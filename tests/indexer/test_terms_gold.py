@@ -18,7 +18,7 @@ import pytest
 from analyzers.normalize import fold_width
 from indexer.parse.references import is_references_chapter, parse_references
 from indexer.parse.terms import parse_terms
-from tests.conftest import ingest_clauses
+from tests.page_cache import ingest_clauses
 
 pytestmark = pytest.mark.corpus
 
