@@ -42,8 +42,7 @@ def pytest_itemcollected(item):
     library or the page cache is grouped with the others that do, so that the corpus's
     pages are read, and the library built from them, once per run; any other test with
     the rest of its module, whose module fixtures (and, in test_docs.py, its order) it
-    shares. Marked as each test is collected: xdist reads the groups before other hooks
-    see the items."""
+    shares."""
     module = getattr(item, "module", None)
     if any(name in getattr(item, "fixturenames", ()) for name in _SHARED_FIXTURES) or any(
         hasattr(module, name) for name in _SHARED_CACHES
