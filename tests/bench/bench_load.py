@@ -41,6 +41,8 @@ from pathlib import Path
 
 import requests
 
+from tests.library_state import processes_mentioning
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 GOAL_THROUGHPUT = 1.6
@@ -111,20 +113,6 @@ def server_processes(master: int) -> list[int]:
         for child in children.get(todo.pop(), []):
             found.append(child)
             todo.append(child)
-    return found
-
-
-def cluster_processes(folder: Path) -> list[int]:
-    """The searchd processes started on the cluster in `folder` (named in their command
-    line by their sphinx.conf)."""
-    needle = str(folder).encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and needle in Path(f"/proc/{entry}/cmdline").read_bytes():
-                found.append(int(entry))
-        except OSError:
-            continue
     return found
 
 
@@ -271,7 +259,9 @@ def main() -> None:
         server = start_server(data, port, args.workers)
 
         def processes() -> list[int]:
-            return server_processes(server.pid) + cluster_processes(data / "cluster")
+            return server_processes(server.pid) + sorted(
+                processes_mentioning(str(data / "cluster"))
+            )
 
         base = f"http://127.0.0.1:{port}"
         try:
