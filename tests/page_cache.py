@@ -9,16 +9,40 @@ be two caches.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import pickle
 from pathlib import Path
 
 _PAGES: dict[str, tuple] = {}
+
+# A folder for pages kept between runs while developing (never set in CI). Entries are
+# keyed by the file and by the source of `indexer/pdf`, so a change to extraction
+# invalidates them.
+DISK_CACHE = os.environ.get("STDSEARCH_TEST_PAGE_CACHE")
+
+
+def _disk_key(path: str) -> str:
+    digest = hashlib.sha256(Path(path).read_bytes())
+    for source in sorted((Path(__file__).parents[1] / "indexer" / "pdf").glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def _extract(path: str) -> tuple:
     from indexer.pdf.extract import extract_pages
 
-    return tuple(extract_pages(path))
+    if not DISK_CACHE:
+        return tuple(extract_pages(path))
+    kept = Path(DISK_CACHE) / f"{_disk_key(path)}.pickle"
+    if kept.exists():
+        return pickle.loads(kept.read_bytes())
+    pages = tuple(extract_pages(path))
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(pickle.dumps(pages))
+    partial.replace(kept)
+    return pages
 
 
 def corpus_pages(path: str) -> tuple:
