@@ -468,6 +468,49 @@ LABELS: dict[str, dict[str, str]] = {
     # How far the parse of a file has got, shown in place of "parsing".
     "upload_stage.OCR": {"zh": "正在识别 {done}/{total} 页", "en": "OCR {done}/{total} pages"},
     "upload_stage": {"zh": "{stage} {done}/{total}", "en": "{stage} {done}/{total}"},
+    # term concordance: one term as every standard defines it
+    "concordance": {"zh": "术语对照", "en": "Term concordance"},
+    "concordance_why": {
+        "zh": "同一术语在各项标准中的定义并列对照；写法差异（全角半角、大小写、空格、标点、括注缩写）已归一，"
+        "定义逐字与最新现行标准的定义比较。",
+        "en": "One term as each standard defines it, side by side; spellings are folded (width,"
+        " case, spaces, punctuation, bracketed abbreviations), and each definition is compared"
+        " character by character with the one of the most recent current standard.",
+    },
+    "concordance_stats": {
+        "zh": "馆藏共 {terms} 条术语定义；{shared} 个术语见于两项以上标准，其中 {differ} 个定义不一致。",
+        "en": "Definitions in the library: {terms}; terms defined in more than one standard:"
+        " {shared}, of which the definitions differ for {differ}.",
+    },
+    "concordance_all": {
+        "zh": "见于多项标准的全部术语",
+        "en": "All terms defined in several standards",
+    },
+    "concordance_standards": {"zh": "标准数", "en": "Standards"},
+    "concordance_agreement": {"zh": "定义", "en": "Definitions"},
+    "concordance_variants": {"zh": "{n} 种定义", "en": "{n} different definitions"},
+    "concordance_in_n": {"zh": "见于 {n} 项标准", "en": "Defined in {n} standards"},
+    "concordance_only_one": {
+        "zh": "仅见于一项标准",
+        "en": "Defined in one standard only",
+    },
+    "concordance_reference": {
+        "zh": "差异以 {std_no} 的定义为参照",
+        "en": "differences are marked against {std_no}",
+    },
+    "concordance_variant": {"zh": "定义组", "en": "Variant"},
+    "concordance_variant_n": {
+        "zh": "定义 {label}（{n} 处）",
+        "en": "Definition {label}, as printed in {n} place(s)",
+    },
+    "concordance_same": {"zh": "参照定义", "en": "the reference definition"},
+    "concordance_ref": {"zh": "参照", "en": "reference"},
+    "definitions_differ": {"zh": "定义不一致", "en": "definitions differ"},
+    "definitions_agree": {"zh": "定义一致", "en": "definitions agree"},
+    "concordance_link": {
+        "zh": "在 {n} 项标准中对照",
+        "en": "Compare across {n} standards",
+    },
 }
 
 

@@ -300,3 +300,140 @@ SPEC = {
         },
     },
 }
+
+# --- term concordance -----------------------------------------------------------------
+
+_SEGMENT = {
+    "type": "array",
+    "prefixItems": [{"enum": ["equal", "delete", "insert"]}, {"type": "string"}],
+    "minItems": 2,
+    "maxItems": 2,
+}
+_CONCORDANCE_SUMMARY = {
+    "term_zh": {"type": "string", "description": "the term as the reference standard prints it"},
+    "term_en": {"type": "string"},
+    "terms_zh": {"type": "array", "items": {"type": "string"}, "description": "every spelling"},
+    "terms_en": {"type": "array", "items": {"type": "string"}},
+    "standards": {"type": "integer", "description": "standards defining the term"},
+    "std_nos": {"type": "array", "items": {"type": "string"}},
+    "definitions": {"type": "integer"},
+    "variants": {
+        "type": "integer",
+        "description": "distinct definitions, ignoring whitespace, punctuation and width",
+    },
+    "differ": {"type": "boolean", "description": "定义不一致: the standards' definitions differ"},
+}
+CONCORDANCE_ENTRY = {
+    "type": "object",
+    "required": [
+        "std_no",
+        "status",
+        "clause_no",
+        "term_zh",
+        "term_en",
+        "definition",
+        "variant",
+        "reference",
+        "same_as_reference",
+        "similarity",
+        "segments",
+    ],
+    "properties": {
+        "std_no": {"type": "string"},
+        "title_zh": {"type": "string"},
+        "status": HIT["properties"]["status"],
+        "issued": {"type": "string"},
+        "clause_no": {"type": "string"},
+        "term_zh": {"type": "string"},
+        "term_en": {"type": "string"},
+        "definition": {"type": "string"},
+        "variant": {"type": "string", "example": "A", "description": "A is the reference's"},
+        "reference": {
+            "type": "boolean",
+            "description": "the definition the others are read against",
+        },
+        "same_as_reference": {"type": "boolean"},
+        "similarity": {"type": "number", "minimum": 0, "maximum": 1},
+        "segments": {
+            "type": "array",
+            "items": _SEGMENT,
+            "description": "the definition against the reference's: delete = only the reference says it",
+        },
+    },
+}
+CONCORDANCE_GROUP = {
+    "type": "object",
+    "required": list(_CONCORDANCE_SUMMARY),
+    "properties": {
+        **_CONCORDANCE_SUMMARY,
+        "reference": {
+            "type": "object",
+            "properties": {"std_no": {"type": "string"}, "clause_no": {"type": "string"}},
+            "description": "with q only: the most recent current standard's definition",
+        },
+        "entries": {"type": "array", "items": CONCORDANCE_ENTRY, "description": "with q only"},
+    },
+}
+CONCORDANCE = {
+    "type": "object",
+    "required": ["query", "page", "per_page", "pages", "total", "groups"],
+    "properties": {
+        "query": {"type": "string"},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "total": {"type": "integer", "description": "groups found (or listed)"},
+        "stats": {
+            "type": "object",
+            "properties": {
+                "terms": {"type": "integer", "description": "definitions in the library"},
+                "groups": {"type": "integer", "description": "distinct terms"},
+                "shared": {"type": "integer", "description": "terms defined in ≥ 2 standards"},
+                "differ": {
+                    "type": "integer",
+                    "description": "of those, with differing definitions",
+                },
+            },
+        },
+        "groups": {"type": "array", "items": CONCORDANCE_GROUP},
+        "error": {"type": "string"},
+    },
+}
+_CONCORDANCE_PARAMS = [
+    _param("q", "a Chinese or English term; without it, terms defined in several standards"),
+    _param("page", "1-based page (50 terms, or 10 groups with q)"),
+]
+_CONCORDANCE_ERRORS = {"400": _json(CONCORDANCE, "query too long or a bad page")}
+SPEC["paths"].update(
+    {
+        "/api/terms/concordance": {
+            "get": {
+                "summary": "One term's definitions across standards, differences marked",
+                "parameters": _CONCORDANCE_PARAMS,
+                "responses": {"200": _json(CONCORDANCE), **_CONCORDANCE_ERRORS},
+            }
+        },
+        "/terms/concordance": {
+            "get": {
+                "summary": "The term concordance page; its JSON twin with format=json",
+                "parameters": [*_CONCORDANCE_PARAMS, _param("format", "json for the JSON twin")],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "text/html": {"schema": {"type": "string"}},
+                            "application/json": {"schema": CONCORDANCE},
+                        },
+                    },
+                    "400": {
+                        "description": "query too long or a bad page",
+                        "content": {
+                            "text/html": {"schema": {"type": "string"}},
+                            "application/json": {"schema": CONCORDANCE},
+                        },
+                    },
+                },
+            }
+        },
+    }
+)

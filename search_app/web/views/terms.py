@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from search_app.search.definitions import find_definitions
 
 from ..user_errors import error_fields
+from .concordance import concordance
 
 blueprint = Blueprint("terms", __name__)
 
@@ -18,7 +19,15 @@ def _terms_data() -> tuple[dict, int]:
         error = error_fields("query_too_long", limit=max_chars)
         return {"query": q[:50], **error, "definitions": []}, 400
     engine = current_app.extensions["stdsearch.engine"]
-    return {"query": q, "definitions": find_definitions(engine, q)}, 200
+    definitions = find_definitions(engine, q)
+    if definitions:
+        # How many standards define each term: the page links those in several to the
+        # term concordance.
+        terms = concordance()
+        for definition in definitions:
+            group = terms.group_of(definition["term_zh"], definition["term_en"])
+            definition["concordance_standards"] = group.standard_count if group else 1
+    return {"query": q, "definitions": definitions}, 200
 
 
 @blueprint.route("/terms")
