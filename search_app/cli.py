@@ -1097,5 +1097,57 @@ def _serve_debug(config: dict, host: str, port: int) -> None:
     app.run(host=host, port=port, debug=True, request_handler=QuietRequestHandler)
 
 
+# --- term concordance -------------------------------------------------------------------
+
+
+@main.command("concordance")
+@click.argument("term", required=False, default="")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/terms/concordance.")
+@click.option(
+    "--limit", type=click.IntRange(1), default=50, show_default=True, help="Most groups to print."
+)
+@click.pass_obj
+def concordance_command(obj: Context, term: str, as_json: bool, limit: int) -> None:
+    """One term as every standard defines it, or (without TERM) the terms defined in
+    more than one standard, most widespread first.
+
+    Spellings are folded before terms are matched (width, case, spaces, punctuation,
+    bracketed abbreviations: 化学需氧量（COD） is 化学需氧量). Definitions that differ
+    beyond whitespace and punctuation are flagged and lettered A, B, …; A is the one of
+    the most recent current standard."""
+    from search_app.search.concordance import TermSource
+
+    terms = TermSource(obj.library()).concordance()
+    term = term.strip()
+    groups = terms.search(term) if term else terms.widespread()
+    if as_json:
+        shown = [g.detail() if term else g.summary() for g in groups[:limit]]
+        _echo_json({"query": term, "total": len(groups), "stats": terms.stats(), "groups": shown})
+        return
+    for group in groups[:limit]:
+        flag = "定义不一致 / definitions differ" if group.differ else "定义一致 / agree"
+        if group.standard_count < 2:
+            flag = "仅一项标准 / one standard"
+        names = "、".join(group.summary()["terms_zh"])
+        if not term:
+            click.echo(f"{group.standard_count:>3}  {names}  {group.term_en}  [{flag}]")
+            continue
+        click.echo(f"{names}  {group.term_en}  ({group.standard_count} standard(s); {flag})")
+        for entry in group.detail()["entries"]:
+            mark = " *" if entry["reference"] else ""
+            click.echo(
+                f"  {entry['variant']}{mark} {entry['std_no']} [{entry['status']}]"
+                f" {entry['clause_no']}: {entry['definition'].splitlines()[0] if entry['definition'] else ''}"
+            )
+        click.echo("")
+    stats = terms.stats()
+    click.echo(
+        f"{len(groups)} group(s); library: {stats['terms']} definitions, "
+        f"{stats['shared']} terms in 2+ standards, {stats['differ']} of them differ"
+    )
+    if term and not groups:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()
