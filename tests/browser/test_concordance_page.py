@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.corpus, pytest.mark.slow]
 
 
 def test_from_a_term_to_its_definitions_across_standards(page, site):
-    """排水量 is defined in GB 8978-1996 3.2, GB 31571-2015 3.6 and others, differently:
+    """排水量 is defined in DB44/1597-2015 3.8, GB 31571-2015 3.6 and others, differently:
     the terms page links to the concordance, which flags it and marks the differences."""
     page.goto(f"{site}/terms?q=排水量")
     page.locator("a.concordance-link").first.click()
@@ -26,7 +26,7 @@ def test_from_a_term_to_its_definitions_across_standards(page, site):
     assert rows.count() == len(group["entries"]) >= 2
     shown = rows.locator("td:nth-child(2) a").all_inner_texts()
     assert shown == [e["std_no"] for e in group["entries"]]
-    assert "GB 8978-1996" in shown and "GB 31571-2015" in shown
+    assert "DB44/1597-2015" in shown and "GB 31571-2015" in shown
     assert section.locator("td.difftext ins").count() >= 1
     assert section.locator("td.difftext del").count() >= 1
     assert section.locator("tr.reference .badge").first.inner_text() == "现行"

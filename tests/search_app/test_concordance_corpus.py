@@ -108,10 +108,10 @@ def test_a_voice_level_is_defined_alike_in_gb_12348_and_gb_12523(corpus_library,
     assert all(e["same_as_reference"] for e in group["entries"])
 
 
-def test_effluent_volume_differs_between_gb_8978_and_gb_31571(corpus_library, client):
-    """排水量: GB 8978-1996 3.2 (指在生产过程中直接用于工艺生产的水的排放量…) and
+def test_effluent_volume_differs_between_db44_1597_and_gb_31571(corpus_library, client):
+    """排水量: DB44/1597-2015 3.8 (指生产设施或企业向企业法定边界以外排放的废水量…) and
     GB 31571-2015 3.6 (企业或生产设施向环境排放的废水量…) define it differently."""
-    a = printed_terms(corpus_library, "GB 8978-1996")["3.2"]
+    a = printed_terms(corpus_library, "DB44/1597-2015")["3.8"]
     b = printed_terms(corpus_library, "GB 31571-2015")["3.6"]
     assert a["term_zh"] == b["term_zh"] == "排水量"
     assert plain(a["definition"]) != plain(b["definition"])
@@ -119,8 +119,8 @@ def test_effluent_volume_differs_between_gb_8978_and_gb_31571(corpus_library, cl
     group = data["groups"][0]
     assert group["term_zh"] == "排水量" and group["differ"] is True
     by_std = {e["std_no"]: e for e in group["entries"]}
-    assert {"GB 8978-1996", "GB 31571-2015"} <= set(by_std)
-    assert by_std["GB 8978-1996"]["variant"] != by_std["GB 31571-2015"]["variant"]
+    assert {"DB44/1597-2015", "GB 31571-2015"} <= set(by_std)
+    assert by_std["DB44/1597-2015"]["variant"] != by_std["GB 31571-2015"]["variant"]
     reference = next(e for e in group["entries"] if e["reference"])
     assert reference["status"] == "现行"
     for e in group["entries"]:
