@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search_app.search.concordance import (
     Concordance,
@@ -163,3 +165,17 @@ def test_search_finds_exact_terms_first_then_longer_ones():
     assert concordance.search("  ") == [] and concordance.search("没有") == []
     assert [g.term_zh for g in concordance.widespread()] == ["单位产品基准排水量"]
     assert concordance.group_of("排水量（EV）").term_zh == "排水量"
+
+
+@settings(max_examples=100, deadline=None)
+@given(q=st.text(max_size=40))
+def test_any_text_is_a_query_and_a_key(q):
+    concordance = Concordance(
+        [entry("GB 1-2001", "排水量", "a"), entry("GB 2-2002", "排水量", "b")]
+    )
+    for key in (term_key(q), english_key(q), definition_key(q)):
+        assert isinstance(key, str) and not any(ch.isspace() for ch in key)
+    found = concordance.search(q)
+    assert all(g.standard_count == 2 for g in found)
+    segments, ratio = inline_diff("排水量", q)
+    assert "".join(t for op, t in segments if op != "delete") == q and 0 <= ratio <= 1
