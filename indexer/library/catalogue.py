@@ -144,6 +144,63 @@ class Catalogue:
         )
         return [r[0] for r in rows]
 
+    # -- citation health ----------------------------------------------------------
+
+    def all_citations(self) -> list[tuple[str, str]]:
+        """(citing sha256, cited number) for every normative reference in the library, in
+        one read: the citation-health report resolves them all against one edition index."""
+        rows = self.db.execute(
+            "SELECT c.sha256, c.cited FROM citations c JOIN standards s ON s.sha256 = c.sha256"
+            " ORDER BY s.std_no, c.rowid"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def editions_for(self, numbers: list[str]) -> list[dict[str, Any]]:
+        """The entries that tell what `numbers` (cited editions or families) mean today:
+        every held edition of their families, the standards whose 代替 lists name one of
+        those, and the successors these lead to. Two queries however many numbers, then
+        one more per step along a chain of successors."""
+        families = sorted({_undated(n) for n in numbers if n})
+        if not families:
+            return []
+        like = " OR ".join("std_no LIKE ? ESCAPE '\\'" for _ in families)
+        escaped = [
+            f.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%" for f in families
+        ]
+        marks = ",".join("?" for _ in families)
+        # A librarian's corrected number is read from the overrides: few rows, all taken.
+        rows = self.db.execute(
+            f"SELECT sha256 FROM standards WHERE std_no IN ({marks}) OR {like}"
+            " UNION SELECT sha256 FROM overrides WHERE field IN ('std_no', 'replaces')",
+            [*families, *escaped],
+        ).fetchall()
+        shas = {r[0] for r in rows}
+        entries = {sha: self.metadata(sha) for sha in shas}
+        known = sorted({e["std_no"] for e in entries.values() if e} | set(families))
+        marks = ",".join("?" for _ in known)
+        rows = self.db.execute(
+            f"SELECT sha256 FROM replacements WHERE replaced IN ({marks}) OR "
+            + like.replace("std_no", "replaced"),
+            [*known, *escaped],
+        ).fetchall()
+        for sha in {r[0] for r in rows} - set(entries):
+            entries[sha] = self.metadata(sha)
+        # Follow successors the families do not hold (GB 12349-1990 → GB 12348-2008).
+        for _ in range(20):
+            held = {e["std_no"] for e in entries.values() if e}
+            wanted = {e.get("replaced_by") for e in entries.values() if e} - held - {"", None}
+            if not wanted:
+                break
+            marks = ",".join("?" for _ in wanted)
+            rows = self.db.execute(
+                f"SELECT sha256 FROM standards WHERE std_no IN ({marks})", sorted(wanted)
+            ).fetchall()
+            new = {r[0] for r in rows} - set(entries)
+            if not new:
+                break
+            entries.update((sha, self.metadata(sha)) for sha in new)
+        return [e for e in entries.values() if e is not None]
+
     def has(self, sha256: str) -> bool:
         row = self.db.execute("SELECT 1 FROM standards WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None
