@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +82,8 @@ class CitationReport:
     references: int  # their normative references
     filters: dict[str, str]
     sort: str
+    # Current standards per level, region and kind, the filters unapplied: the choices.
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def outdated_references(self) -> int:
@@ -96,6 +99,7 @@ class CitationReport:
             },
             "filters": self.filters,
             "sort": self.sort,
+            "facets": self.facets,
             "standards": [s.to_dict() for s in self.standards],
         }
 
@@ -131,6 +135,7 @@ def citation_report(
     index = EditionIndex(entries)
     by_sha = {e["sha256"]: e for e in entries}
     kept = {sha for sha, e in by_sha.items() if _kept(e, filters)}
+    facets = _facets(e for e in entries if e.get("status") in CURRENT_STATUSES)
     outdated: dict[str, list[Resolution]] = {}
     checked = 0
     for sha, cited in citations:
@@ -141,7 +146,16 @@ def citation_report(
         if resolution.outdated:
             outdated.setdefault(sha, []).append(resolution)
     standards = [_citing(library, by_sha[sha], found) for sha, found in outdated.items()]
-    return CitationReport(_sorted(standards, sort), len(kept), checked, filters, sort)
+    return CitationReport(_sorted(standards, sort), len(kept), checked, filters, sort, facets)
+
+
+def _facets(entries) -> dict[str, dict[str, int]]:
+    counts: dict[str, Counter] = {name: Counter() for name in REPORT_FILTERS}
+    for entry in entries:
+        for name in REPORT_FILTERS:
+            if entry.get(name):
+                counts[name][entry[name]] += 1
+    return {name: dict(sorted(c.items())) for name, c in counts.items()}
 
 
 def _citing(library: Library, entry: dict[str, Any], found: list[Resolution]) -> CitingStandard:

@@ -78,6 +78,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["current_user"] = current_user
     for module in (search, standard, compare, terms, admin, edit, feedback):
         app.register_blueprint(module.blueprint)
+    # citation health: /reports/citations
+    from .views import citations
+
+    app.register_blueprint(citations.blueprint)
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)
     register_error_pages(app)
