@@ -433,3 +433,41 @@ SPEC["paths"]["/reports/citations"] = {
         },
     }
 }
+# A standard's references carry what they resolve to (keys added to the parsed ones).
+_REFERENCE = {
+    "type": "object",
+    "required": ["std_no", "title", "dated", "resolved", "outdated", "resolution"],
+    "properties": {
+        "std_no": {"type": "string", "example": "GB/T 191"},
+        "title": {"type": "string"},
+        "dated": {"type": "boolean"},
+        "resolved": {
+            "type": ["string", "null"],
+            "description": "the edition meant (undated: the latest the library knows), e.g. "
+            "GB/T 191-2008; null when the library knows no edition of it",
+        },
+        "outdated": {
+            "type": "boolean",
+            "description": "the edition meant is replaced or withdrawn (undated: every edition is)",
+        },
+        "resolution": {
+            "type": "object",
+            "properties": {
+                "resolved_in_library": {"type": "boolean"},
+                "status": {"type": "string"},
+                "since": {"type": "string"},
+                "replaced_by": _EDITION,
+                "current": _EDITION,
+            },
+        },
+    },
+}
+SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"] = _json(
+    {
+        **STANDARD,
+        "properties": {
+            **STANDARD["properties"],
+            "references": {"type": "array", "items": _REFERENCE},
+        },
+    }
+)
