@@ -158,48 +158,77 @@ class Catalogue:
     def editions_for(self, numbers: list[str]) -> list[dict[str, Any]]:
         """The entries that tell what `numbers` (cited editions or families) mean today:
         every held edition of their families, the standards whose 代替 lists name one of
-        those, and the successors these lead to. Two queries however many numbers, then
-        one more per step along a chain of successors."""
+        those, and the successors these lead to. A few queries however many numbers (one
+        more per step along a chain of successors), never one per number."""
         families = sorted({_undated(n) for n in numbers if n})
-        if not families:
-            return []
-        like = " OR ".join("std_no LIKE ? ESCAPE '\\'" for _ in families)
-        escaped = [
-            f.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%" for f in families
-        ]
-        marks = ",".join("?" for _ in families)
-        # A librarian's corrected number is read from the overrides: few rows, all taken.
-        rows = self.db.execute(
-            f"SELECT sha256 FROM standards WHERE std_no IN ({marks}) OR {like}"
-            " UNION SELECT sha256 FROM overrides WHERE field IN ('std_no', 'replaces')",
-            [*families, *escaped],
-        ).fetchall()
-        shas = {r[0] for r in rows}
-        entries = {sha: self.metadata(sha) for sha in shas}
-        known = sorted({e["std_no"] for e in entries.values() if e} | set(families))
-        marks = ",".join("?" for _ in known)
-        rows = self.db.execute(
-            f"SELECT sha256 FROM replacements WHERE replaced IN ({marks}) OR "
-            + like.replace("std_no", "replaced"),
-            [*known, *escaped],
-        ).fetchall()
-        for sha in {r[0] for r in rows} - set(entries):
-            entries[sha] = self.metadata(sha)
+        shas: set[str] = set()
+        # SQLite parses an OR chain as a tree of that depth: a standard's references are
+        # asked for in chunks well under its limit of 1000.
+        for start in range(0, len(families), 200):
+            chunk = families[start : start + 200]
+            shas |= self._family_shas(chunk, "standards", "std_no")
+            # A librarian's corrected number or 代替 list: few rows, all taken.
+            rows = self.db.execute(
+                "SELECT sha256 FROM overrides WHERE field IN ('std_no', 'replaces')"
+            )
+            shas |= {r[0] for r in rows}
+            held = {e["std_no"] for e in self._metadata_of(shas).values()}
+            shas |= self._family_shas(sorted(held | set(chunk)), "replacements", "replaced")
+        entries = self._metadata_of(shas)
         # Follow successors the families do not hold (GB 12349-1990 → GB 12348-2008).
         for _ in range(20):
-            held = {e["std_no"] for e in entries.values() if e}
-            wanted = {e.get("replaced_by") for e in entries.values() if e} - held - {"", None}
+            held = {e["std_no"] for e in entries.values()}
+            wanted = sorted({e.get("replaced_by") or "" for e in entries.values()} - held - {""})
             if not wanted:
                 break
             marks = ",".join("?" for _ in wanted)
             rows = self.db.execute(
-                f"SELECT sha256 FROM standards WHERE std_no IN ({marks})", sorted(wanted)
-            ).fetchall()
+                f"SELECT sha256 FROM standards WHERE std_no IN ({marks})", wanted
+            )
             new = {r[0] for r in rows} - set(entries)
             if not new:
                 break
-            entries.update((sha, self.metadata(sha)) for sha in new)
-        return [e for e in entries.values() if e is not None]
+            entries.update(self._metadata_of(new))
+        return list(entries.values())
+
+    def _family_shas(self, numbers: list[str], table: str, column: str) -> set[str]:
+        """shas of `table` rows whose `column` is one of `numbers` or an edition of one."""
+        if not numbers:
+            return set()
+        families = sorted({_undated(n) for n in numbers})
+        escaped = [
+            f.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%" for f in families
+        ]
+        like = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in families)
+        marks = ",".join("?" for _ in numbers)
+        rows = self.db.execute(
+            f"SELECT sha256 FROM {table} WHERE {column} IN ({marks}) OR {like}",
+            [*numbers, *escaped],
+        )
+        return {r[0] for r in rows}
+
+    def _metadata_of(self, shas: set[str]) -> dict[str, dict[str, Any]]:
+        """Entries of many shas, overrides applied, in two queries."""
+        if not shas:
+            return {}
+        ordered = sorted(shas)
+        marks = ",".join("?" for _ in ordered)
+        rows = self.db.execute(
+            f"SELECT sha256, metadata FROM standards WHERE sha256 IN ({marks})", ordered
+        ).fetchall()
+        overrides: dict[str, dict[str, Any]] = {}
+        for row in self.db.execute(
+            f"SELECT sha256, field, value FROM overrides WHERE sha256 IN ({marks})", ordered
+        ):
+            overrides.setdefault(row["sha256"], {})[row["field"]] = json.loads(row["value"])
+        result = {}
+        for row in rows:
+            data = json.loads(row["metadata"])
+            for field, value in overrides.get(row["sha256"], {}).items():
+                data[field] = value
+                data.setdefault("sources", {})[field] = "librarian"
+            result[row["sha256"]] = data
+        return result
 
     def has(self, sha256: str) -> bool:
         row = self.db.execute("SELECT 1 FROM standards WHERE sha256 = ?", (sha256,)).fetchone()

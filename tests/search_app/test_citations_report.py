@@ -22,6 +22,7 @@ import requests
 
 from analyzers.stdno import parse_std_no
 from indexer.library.catalogue import Catalogue
+from indexer.library.citations import EditionIndex
 from indexer.library.lookup import load_standard
 from indexer.library.status import update_statuses
 from indexer.library.store import Library
@@ -204,6 +205,26 @@ def test_report_equals_brute_force_over_every_reference(corpus_library, report, 
     assert summary["current_standards"] == sum(e["status"] in CURRENT for e in entries)
     assert summary["outdated_references"] == len(expected) >= 2
     print(f"\ncitation health on the corpus: {summary}")
+
+
+def test_references_resolve_alike_from_the_few_entries_they_concern(corpus_library):
+    """A standard page resolves its references from `editions_for` (the entries they
+    concern), the report from the whole catalogue: the same answers, and the statements
+    do not grow with the number of references."""
+    with Catalogue(corpus_library.catalogue_path) as catalogue:
+        whole = EditionIndex(catalogue.all_metadata())
+        numbers = [cited for _, cited in catalogue.all_citations()]
+        statements: list[str] = []
+        catalogue.db.set_trace_callback(statements.append)
+        for cited in numbers[:50]:
+            assert EditionIndex(catalogue.editions_for([cited])).resolve(cited) == whole.resolve(
+                cited
+            )
+        statements.clear()
+        together = EditionIndex(catalogue.editions_for(numbers))
+        assert [together.resolve(n) for n in numbers] == [whole.resolve(n) for n in numbers]
+    chunks = -(-len(set(numbers)) // 200)
+    assert len(statements) <= 8 * chunks + 4, len(statements)
 
 
 def test_withdrawing_the_last_edition_makes_undated_references_outdated(corpus_library, tmp_path):
