@@ -1149,5 +1149,59 @@ def concordance_command(obj: Context, term: str, as_json: bool, limit: int) -> N
         sys.exit(1)
 
 
+# -- citation health ------------------------------------------------------------
+
+
+@main.command("citations")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per outdated reference.")
+@click.option("--level", help="national / industry / local / group / enterprise (or 地方 …).")
+@click.option("--region", help="Province of a local standard: 广东, guangdong, 44.")
+@click.option("--kind", help="mandatory / recommended / guidance (or 强制性 …).")
+@click.option(
+    "--sort",
+    type=click.Choice(["std_no", "outdated", "issued"]),
+    default="std_no",
+    show_default=True,
+    help="By number, by the count of outdated references, or newest issued first.",
+)
+@click.pass_obj
+def citations_command(obj: Context, as_json, as_csv, level, region, kind, sort) -> None:
+    """Current standards whose normative references cite replaced or withdrawn editions.
+
+    A dated reference is outdated when its edition is replaced (被代替) or withdrawn
+    (废止); an undated one means the latest edition, so only when no edition is in force.
+    """
+    from search_app.search.citations import citation_report, report_csv, report_filters
+    from search_app.search.query import QueryError
+
+    try:
+        filters = report_filters({"level": level, "region": region, "kind": kind})
+    except QueryError as error:
+        raise click.UsageError(str(error)) from None
+    report = citation_report(obj.library(), filters, sort)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    if as_csv:
+        click.echo(report_csv(report), nl=False)
+        return
+    for standard in report.standards:
+        click.echo(f"{standard.std_no} {standard.title_zh} [{standard.status}]")
+        for ref in standard.references:
+            r = ref.resolution
+            meant = f" → {r.resolved}" if not r.dated and r.resolved else ""
+            new = r.current or r.replaced_by
+            by = f", replaced by {new.std_no} ({new.since or 'date unknown'})" if new else ""
+            clauses = ", ".join(ref.clauses) or "-"
+            click.echo(f"  {ref.cited}{meant}: {r.status}{by}; clauses {clauses}")
+    summary = report.to_dict()["summary"]
+    click.echo(
+        f"{summary['citing_standards']} of {summary['current_standards']} current standard(s)"
+        f" cite {summary['outdated_references']} outdated edition(s)"
+        f" ({summary['references']} references checked)"
+    )
+
+
 if __name__ == "__main__":
     main()

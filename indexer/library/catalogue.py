@@ -144,6 +144,92 @@ class Catalogue:
         )
         return [r[0] for r in rows]
 
+    # -- citation health ----------------------------------------------------------
+
+    def all_citations(self) -> list[tuple[str, str]]:
+        """(citing sha256, cited number) for every normative reference in the library, in
+        one read: the citation-health report resolves them all against one edition index."""
+        rows = self.db.execute(
+            "SELECT c.sha256, c.cited FROM citations c JOIN standards s ON s.sha256 = c.sha256"
+            " ORDER BY s.std_no, c.rowid"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def editions_for(self, numbers: list[str]) -> list[dict[str, Any]]:
+        """The entries that tell what `numbers` (cited editions or families) mean today:
+        every held edition of their families, the standards whose 代替 lists name one of
+        those, and the successors these lead to. A few queries however many numbers (one
+        more per step along a chain of successors), never one per number."""
+        families = sorted({_undated(n) for n in numbers if n})
+        shas: set[str] = set()
+        # SQLite parses an OR chain as a tree of that depth: a standard's references are
+        # asked for in chunks well under its limit of 1000.
+        for start in range(0, len(families), 200):
+            chunk = families[start : start + 200]
+            shas |= self._family_shas(chunk, "standards", "std_no")
+            # A librarian's corrected number or 代替 list: few rows, all taken.
+            rows = self.db.execute(
+                "SELECT sha256 FROM overrides WHERE field IN ('std_no', 'replaces')"
+            )
+            shas |= {r[0] for r in rows}
+            held = {e["std_no"] for e in self._metadata_of(shas).values()}
+            shas |= self._family_shas(sorted(held | set(chunk)), "replacements", "replaced")
+        entries = self._metadata_of(shas)
+        # Follow successors the families do not hold (GB 12349-1990 → GB 12348-2008).
+        for _ in range(20):
+            held = {e["std_no"] for e in entries.values()}
+            wanted = sorted({e.get("replaced_by") or "" for e in entries.values()} - held - {""})
+            if not wanted:
+                break
+            marks = ",".join("?" for _ in wanted)
+            rows = self.db.execute(
+                f"SELECT sha256 FROM standards WHERE std_no IN ({marks})", wanted
+            )
+            new = {r[0] for r in rows} - set(entries)
+            if not new:
+                break
+            entries.update(self._metadata_of(new))
+        return list(entries.values())
+
+    def _family_shas(self, numbers: list[str], table: str, column: str) -> set[str]:
+        """shas of `table` rows whose `column` is one of `numbers` or an edition of one."""
+        if not numbers:
+            return set()
+        families = sorted({_undated(n) for n in numbers})
+        escaped = [
+            f.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%" for f in families
+        ]
+        like = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in families)
+        marks = ",".join("?" for _ in numbers)
+        rows = self.db.execute(
+            f"SELECT sha256 FROM {table} WHERE {column} IN ({marks}) OR {like}",
+            [*numbers, *escaped],
+        )
+        return {r[0] for r in rows}
+
+    def _metadata_of(self, shas: set[str]) -> dict[str, dict[str, Any]]:
+        """Entries of many shas, overrides applied, in two queries."""
+        if not shas:
+            return {}
+        ordered = sorted(shas)
+        marks = ",".join("?" for _ in ordered)
+        rows = self.db.execute(
+            f"SELECT sha256, metadata FROM standards WHERE sha256 IN ({marks})", ordered
+        ).fetchall()
+        overrides: dict[str, dict[str, Any]] = {}
+        for row in self.db.execute(
+            f"SELECT sha256, field, value FROM overrides WHERE sha256 IN ({marks})", ordered
+        ):
+            overrides.setdefault(row["sha256"], {})[row["field"]] = json.loads(row["value"])
+        result = {}
+        for row in rows:
+            data = json.loads(row["metadata"])
+            for field, value in overrides.get(row["sha256"], {}).items():
+                data[field] = value
+                data.setdefault("sources", {})[field] = "librarian"
+            result[row["sha256"]] = data
+        return result
+
     def has(self, sha256: str) -> bool:
         row = self.db.execute("SELECT 1 FROM standards WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None

@@ -82,6 +82,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .views import concordance
 
     app.register_blueprint(concordance.blueprint)
+    # citation health: /reports/citations
+    from .views import citations
+
+    app.register_blueprint(citations.blueprint)
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)
     register_error_pages(app)

@@ -511,6 +511,57 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "在 {n} 项标准中对照",
         "en": "Compare across {n} standards",
     },
+    # citation health: the /reports/citations report and the references on a standard page
+    "citations_nav": {"zh": "引用健康", "en": "Citation health"},
+    "citations_title": {"zh": "引用健康报告", "en": "Citation health"},
+    "citations_intro": {
+        "zh": "现行和即将实施的标准中，规范性引用文件指向已被代替或已废止版本的引用。"
+        "注日期的引用仅适用所注版本，该版本被代替或废止即为过时；不注日期的引用适用其最新版本，"
+        "仅当该标准所有版本均已被代替或废止时才为过时。",
+        "en": "Current and forthcoming standards whose normative references point to an"
+        " edition that is superseded or withdrawn. A dated reference means that edition only,"
+        " so it is outdated once the edition is superseded or withdrawn; an undated reference"
+        " means the latest edition, so it is outdated only when every edition is.",
+    },
+    "citations_all": {"zh": "全部", "en": "All"},
+    "citations_sort": {"zh": "排序", "en": "Sort"},
+    "citations_sort.std_no": {"zh": "按标准号", "en": "by number"},
+    "citations_sort.outdated": {"zh": "按过时引用数", "en": "by outdated references"},
+    "citations_sort.issued": {"zh": "按发布日期（新的在前）", "en": "by issue date, newest first"},
+    "citations_apply": {"zh": "筛选", "en": "Apply"},
+    "citations_summary": {
+        "zh": "检查了 {current} 项现行或即将实施标准的 {references} 条规范性引用："
+        "{citing} 项标准共有 {outdated} 条引用指向已被代替或已废止的版本。",
+        "en": "Checked {references} normative references of {current} current or forthcoming"
+        " standards: {citing} standards make {outdated} references to superseded or withdrawn"
+        " editions.",
+    },
+    "citations_download": {"zh": "下载", "en": "Download"},
+    "citations_none": {
+        "zh": "没有发现引用已被代替或已废止版本的现行标准。",
+        "en": "No current standard cites a superseded or withdrawn edition.",
+    },
+    "citations_count": {"zh": "{n} 条过时引用", "en": "outdated references: {n}"},
+    "citations_cited": {"zh": "引用文件", "en": "Cited document"},
+    "citations_clauses": {"zh": "引用所在条款", "en": "Cited in clauses"},
+    "citations_cited_status": {"zh": "被引版本状态", "en": "Status of the cited edition"},
+    "citations_replacement": {"zh": "代替情况", "en": "Replaced by"},
+    "citations_open": {"zh": "查看", "en": "open"},
+    "citations_dated": {"zh": "注日期引用", "en": "dated reference"},
+    "citations_undated": {
+        "zh": "不注日期引用（适用最新版本）",
+        "en": "undated: the latest edition",
+    },
+    "citations_since": {"zh": "自 {date}", "en": "since {date}"},
+    "citations_effective": {"zh": "{date} 起实施", "en": "in force from {date}"},
+    "citations_now": {"zh": "现行版本", "en": "Now"},
+    "citations_no_replacement": {"zh": "无代替标准", "en": "no replacement"},
+    "ref_replaced": {"zh": "已被代替", "en": "superseded"},
+    "ref_withdrawn": {"zh": "已废止", "en": "withdrawn"},
+    "ref_resolves_to": {
+        "zh": "不注日期的引用适用最新版本",
+        "en": "an undated reference means the latest edition",
+    },
 }
 
 

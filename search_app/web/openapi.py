@@ -437,3 +437,174 @@ SPEC["paths"].update(
         },
     }
 )
+
+# -- citation health: /reports/citations --------------------------------------------
+
+_EDITION = {
+    "type": ["object", "null"],
+    "required": ["std_no", "title_zh", "status", "since", "in_library"],
+    "properties": {
+        "std_no": {"type": "string", "example": "JT/T 808-2019"},
+        "title_zh": {"type": "string", "description": "empty when the library lacks it"},
+        "status": {"type": "string"},
+        "since": {"type": "string", "description": "its effective (else issue) date"},
+        "in_library": {"type": "boolean"},
+    },
+}
+_OUTDATED_REFERENCE = {
+    "type": "object",
+    "required": [
+        "cited",
+        "title",
+        "clauses",
+        "dated",
+        "resolved",
+        "resolved_in_library",
+        "status",
+        "outdated",
+        "replaced_by",
+        "current",
+        "since",
+    ],
+    "properties": {
+        "cited": {"type": "string", "example": "JT/T 808-2011"},
+        "title": {"type": "string", "description": "the title printed in the reference list"},
+        "clauses": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "where it is cited: the normative-references chapter, then body clauses",
+        },
+        "dated": {"type": "boolean"},
+        "resolved": {
+            "type": ["string", "null"],
+            "description": "the edition meant: the cited one, or for an undated reference the "
+            "latest edition the library knows",
+        },
+        "resolved_in_library": {"type": "boolean"},
+        "status": {"type": "string", "enum": ["被代替", "废止"]},
+        "outdated": {"type": "boolean"},
+        "replaced_by": _EDITION,
+        "current": {**_EDITION, "description": "where a chain of successors ends, if further"},
+        "since": {"type": "string", "description": "since when the edition is outdated"},
+    },
+}
+CITATION_REPORT = {
+    "type": "object",
+    "required": ["summary", "filters", "sort", "facets", "standards"],
+    "properties": {
+        "summary": {
+            "type": ["object", "null"],
+            "properties": {
+                key: {"type": "integer"}
+                for key in (
+                    "current_standards",
+                    "references",
+                    "citing_standards",
+                    "outdated_references",
+                )
+            },
+        },
+        "filters": {"type": "object", "additionalProperties": {"type": "string"}},
+        "sort": {"type": "string", "enum": ["std_no", "outdated", "issued"]},
+        "facets": {
+            "type": "object",
+            "description": "current standards per level, region and kind value",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+            },
+        },
+        "standards": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["std_no", "title_zh", "status", "outdated_count", "references"],
+                "properties": {
+                    **{
+                        key: {"type": "string"}
+                        for key in (
+                            "std_no",
+                            "title_zh",
+                            "status",
+                            "level",
+                            "region",
+                            "kind",
+                            "issued",
+                        )
+                    },
+                    "outdated_count": {"type": "integer"},
+                    "references": {"type": "array", "items": _OUTDATED_REFERENCE},
+                },
+            },
+        },
+    },
+}
+SPEC["paths"]["/reports/citations"] = {
+    "get": {
+        "summary": "Citation health: current standards whose normative references cite "
+        "replaced or withdrawn editions (a dated reference: that edition; an undated one: "
+        "its latest edition)",
+        "parameters": [
+            _param("format", "json for this JSON object, csv for one row per outdated reference"),
+            _param("level", "national / industry / local / group / enterprise"),
+            _param("region", "province for local standards, e.g. 广东"),
+            _param("kind", "mandatory / recommended / guidance"),
+            _param("sort", "std_no (default), outdated (most first) or issued (newest first)"),
+        ],
+        "responses": {
+            "200": {
+                "description": "the report",
+                "content": {
+                    "application/json": {"schema": CITATION_REPORT},
+                    "text/csv": {"schema": {"type": "string"}},
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            },
+            "400": {
+                "description": "a filter value not understood",
+                "content": {
+                    "application/json": {"schema": ERROR},
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            },
+        },
+    }
+}
+# A standard's references carry what they resolve to (keys added to the parsed ones).
+_REFERENCE = {
+    "type": "object",
+    "required": ["std_no", "title", "dated", "resolved", "outdated", "resolution"],
+    "properties": {
+        "std_no": {"type": "string", "example": "GB/T 191"},
+        "title": {"type": "string"},
+        "dated": {"type": "boolean"},
+        "resolved": {
+            "type": ["string", "null"],
+            "description": "the edition meant (undated: the latest the library knows), e.g. "
+            "GB/T 191-2008; null when the library knows no edition of it",
+        },
+        "outdated": {
+            "type": "boolean",
+            "description": "the edition meant is replaced or withdrawn (undated: every edition is)",
+        },
+        "resolution": {
+            "type": "object",
+            "properties": {
+                "resolved_in_library": {"type": "boolean"},
+                "status": {"type": "string"},
+                "since": {"type": "string"},
+                "replaced_by": _EDITION,
+                "current": _EDITION,
+            },
+        },
+    },
+}
+SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"] = _json(
+    {
+        **STANDARD,
+        "properties": {
+            **STANDARD["properties"],
+            "references": {"type": "array", "items": _REFERENCE},
+        },
+    }
+)

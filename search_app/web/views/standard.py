@@ -9,8 +9,10 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 
 from analyzers.stdno import parse_std_no
 from indexer.library.catalogue import Catalogue
+from indexer.library.citations import Resolution
 from indexer.library.lookup import find_standard, resolve_sha
 from indexer.library.model import Standard
+from search_app.search.citations import resolve_references
 from search_app.web.page_images import PageOutOfRange, page_png
 from search_app.web.user_errors import not_found
 
@@ -41,13 +43,15 @@ def _links(standard: Standard) -> dict:
 
     with _catalogue() as catalogue:
         references = []
-        for ref in standard.references:
+        resolutions = resolve_references(catalogue, [r.std_no for r in standard.references])
+        for ref, resolution in zip(standard.references, resolutions, strict=True):
             meta = in_library(ref.std_no)
             references.append(
                 {
                     **ref.__dict__,
                     "in_library": meta["std_no"] if meta else None,
                     "status": meta.get("status", "") if meta else "",
+                    **_resolution_keys(resolution),
                 }
             )
         cited_by = []
@@ -113,10 +117,24 @@ def _year(std_no: str) -> int:
     return int(number.year or 0) if number else 0
 
 
+def _resolution_keys(resolution: Resolution) -> dict:
+    """Citation health: the edition a reference means (an undated one: the latest the
+    library knows) and whether that edition is replaced or withdrawn, with its successor."""
+    details = resolution.to_dict()
+    return {
+        "resolved": details.pop("resolved"),
+        "outdated": details.pop("outdated"),
+        "resolution": {k: v for k, v in details.items() if k not in ("cited", "dated")},
+    }
+
+
 def standard_data(std_no: str) -> dict:
     standard = _standard(std_no)
     data = standard.to_dict()
     data["links"] = _links(standard)
+    # The references of the structure gain the same keys (never losing one).
+    for ref, linked in zip(data["references"], data["links"]["references"], strict=True):
+        ref.update({k: linked[k] for k in ("resolved", "outdated", "resolution")})
     return data
 
 
