@@ -170,6 +170,17 @@ def test_english_pages_show_no_chinese_outside_document_text(page, site):
         "/compare?a=T/STDS%20001-2024&b=T/STDS%20001-2026",
         "/compare?a=T/STDS%20001-2024&b=nonsense",
         "/std/GB%2099999-2099",
+        # The front door and browsing
+        "/browse",
+        "/browse/ics",
+        "/browse/ccs",
+        "/browse/region",
+        "/browse/level",
+        "/browse/body",
+        "/browse/year",
+        "/std?ics=13.060&sort=title",
+        "/std?body=生态环境部&ccs=Z",
+        "/std?status=nonsense",
     ):
         page.goto(site + path)
         assert page.locator("html").get_attribute("lang") == "en", path
