@@ -536,6 +536,8 @@ LABELS: dict[str, dict[str, str]] = {
     "home_recently_ended": {"zh": "最近废止或被代替", "en": "Recently withdrawn or superseded"},
     "home_added": {"zh": "入库", "en": "added"},
     "home_since": {"zh": "自", "en": "since"},
+    "browse_show_empty": {"zh": "显示没有标准的类目", "en": "Show the empty classes"},
+    "browse_hide_empty": {"zh": "只显示有标准的类目", "en": "Show only classes with standards"},
 }
 
 

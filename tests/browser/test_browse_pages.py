@@ -73,3 +73,14 @@ def test_browse_pages_work_in_english_and_the_list_exports_csv(page, site):
     path = download.value.path()
     text = Path(path).read_text(encoding="utf-8-sig")
     assert text.startswith("std_no,title_zh") and "DB44" in text
+
+
+def test_home_and_browse_pages_fit_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    page = context.new_page()
+    widths = {}
+    for path in ("/", "/browse/ics", "/browse/region", "/std?ics=13&sort=title"):
+        page.goto(site + path)
+        widths[path] = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert all(width <= 375 for width in widths.values()), widths

@@ -82,7 +82,7 @@ def browse_index():
     }
     if _wants("json"):
         return jsonify(data)
-    return render_template("browse.html", data=data, kind=None, kinds=KINDS)
+    return render_template("browse.html", data=data, kind=None, kinds=KINDS, show_all=False)
 
 
 @blueprint.route("/browse/<kind>")
@@ -92,7 +92,8 @@ def browse_tree(kind: str):
     data = {"kind": kind, **browse.TREES[kind](library_entries())}
     if _wants("json"):
         return jsonify(data)
-    return render_template("browse.html", data=data, kind=kind, kinds=KINDS)
+    show_all = request.args.get("all") == "1"
+    return render_template("browse.html", data=data, kind=kind, kinds=KINDS, show_all=show_all)
 
 
 # ---------------------------------------------------------------------------
