@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from analyzers.classifications import CCS_CLASSES, ccs_codes, ics_field, ics_group, ics_names
@@ -92,7 +93,12 @@ def parse_filters(args: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
 
 def _year(metadata: Mapping[str, Any]) -> int:
     """The year the engines index: that of the standard's number, 0 when undated."""
-    number = parse_std_no(metadata.get("std_no") or "")
+    return _number_year(metadata.get("std_no") or "")
+
+
+@lru_cache(maxsize=65536)
+def _number_year(std_no: str) -> int:
+    number = parse_std_no(std_no)
     return int(number.year) if number and number.year else 0
 
 
@@ -140,6 +146,7 @@ def issuing_bodies(metadata: Mapping[str, Any]) -> list[str]:
 # Sorting and pages
 
 
+@lru_cache(maxsize=65536)
 def number_key(std_no: str) -> tuple:
     """Numbers in reading order: prefix, then the number part by part as numbers
     (`GB 3095` before `GB 12348`), then the year."""
@@ -247,14 +254,14 @@ def overview(entries: list[Entry], today: date) -> dict:
     recently added, coming into force within 90 days, recently withdrawn or replaced."""
     by = {name: Counter() for name in ("level", "kind", "status", "region")}
     by_number = {e.metadata.get("std_no"): e.metadata for e in entries}
-    soon = (today + timedelta(days=UPCOMING_DAYS)).isoformat()
+    start, soon = today.isoformat(), (today + timedelta(days=UPCOMING_DAYS)).isoformat()
     upcoming, ended = [], []
     for entry in entries:
         meta = entry.metadata
         for name, counts in by.items():
             counts[meta.get(name) or ""] += 1
         effective = meta.get("effective") or ""
-        if len(effective) == 10 and today.isoformat() < effective <= soon:
+        if len(effective) == 10 and start < effective <= soon:
             upcoming.append(_brief(meta))
         if meta.get("status") in ("被代替", "废止"):
             ended.append(_brief(meta, since=_ended_on(entry, by_number)))

@@ -39,13 +39,33 @@ def library_entries() -> list[Entry]:
             stamp.append((info.st_mtime_ns, info.st_size))
         except FileNotFoundError:
             stamp.append(None)
-    cache = current_app.extensions.setdefault("stdsearch.browse", {})
+    cache = _cache()
     with _lock:
         if cache.get("stamp") != stamp:
             with Catalogue(path) as catalogue:
                 cache["entries"] = catalogue_entries(catalogue)
             cache["stamp"] = stamp
+            cache["derived"] = {}
         return cache["entries"]
+
+
+def _cache() -> dict:
+    return current_app.extensions.setdefault("stdsearch.browse", {})
+
+
+def derived(name: str, compute):
+    """What `compute(entries)` makes of the entries (the overview, a tree), kept with them
+    for the day: the home page a visitor opens is computed once per catalogue change."""
+    entries = library_entries()
+    key = (name, date.today())
+    with _lock:
+        found = _cache().get("derived", {}).get(key)
+    if found is None:
+        found = compute(entries)
+        with _lock:
+            if _cache().get("entries") is entries:
+                _cache().setdefault("derived", {})[key] = found
+    return found
 
 
 def _wants(kind: str) -> bool:
@@ -63,7 +83,7 @@ def home():
         if _wants("json"):
             return search_views.search_api()
         return search_views.search_page()
-    data = browse.overview(library_entries(), date.today())
+    data = derived("overview", lambda entries: browse.overview(entries, date.today()))
     if _wants("json"):
         return jsonify(data)
     return render_template("home.html", data=data, kinds=KINDS)
@@ -89,7 +109,7 @@ def browse_index():
 def browse_tree(kind: str):
     if kind not in browse.TREES:
         raise not_found("no_such_browse", kind=kind)
-    data = {"kind": kind, **browse.TREES[kind](library_entries())}
+    data = {"kind": kind, **derived(kind, browse.TREES[kind])}
     if _wants("json"):
         return jsonify(data)
     show_all = request.args.get("all") == "1"
