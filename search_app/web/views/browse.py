@@ -14,6 +14,7 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
+from analyzers.classifications import CCS_CLASSES, ics_names
 from indexer.library.catalogue import Catalogue
 from indexer.library.listing import Entry, catalogue_entries
 from search_app.search import browse
@@ -187,8 +188,6 @@ def _kept_args() -> dict:
 
 def _filter_labels(filters: dict) -> dict:
     """Names shown for the chosen ICS and CCS nodes (`13.060 水质`), by filter value."""
-    from analyzers.classifications import CCS_CLASSES, ics_names
-
     labels = {}
     for value in filters.get("ics", ()):
         name = ics_names().get(value)
