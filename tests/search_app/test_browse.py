@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -375,3 +376,38 @@ def test_browse_command_prints_the_tree_and_a_nodes_standards(corpus_library, si
     assert result.exit_code == 0 and "national" in result.output
     result = CliRunner().invoke(main, ["--data", data, "browse", "ccs", "Q99x"])
     assert result.exit_code == 2
+
+
+def test_ended_standards_are_dated_by_withdrawal_else_by_the_status_change(
+    samples_library, tmp_path
+):
+    """A 废止 with its withdrawal date ends on that date; a standard a librarian marked
+    被代替 by an edition the library lacks ends when its status was changed (audit log)."""
+    from indexer.engine import open_engine
+    from indexer.library.catalogue import Catalogue
+    from indexer.library.corrections import apply_corrections
+    from indexer.library.listing import catalogue_entries
+    from indexer.library.store import Library
+
+    shutil.copytree(samples_library.root, tmp_path / "lib")
+    library = Library.open(tmp_path / "lib")
+    with Catalogue(library.catalogue_path) as catalogue:
+        shas = {m["std_no"]: m["sha256"] for m in catalogue.all_metadata()}
+    engine = open_engine(library)
+    withdrawn = {"status": "废止", "withdrawn": "2026-03-01"}
+    apply_corrections(library, engine, shas["T/STDS 002-2025"], withdrawn, "librarian")
+    replaced = {"status": "被代替", "replaced_by": "T/STDS 003-2099"}
+    apply_corrections(library, engine, shas["T/STDS 003-2026"], replaced, "librarian")
+    with Catalogue(library.catalogue_path) as catalogue:
+        entries = catalogue_entries(catalogue)
+    changed = {e.metadata["std_no"]: e.status_changed_at for e in entries}
+    ended = {
+        i["std_no"]: i["since"] for i in browse.overview(entries, date.today())["recently_ended"]
+    }
+    assert ended["T/STDS 002-2025"] == "2026-03-01"
+    assert (
+        changed["T/STDS 003-2026"] and ended["T/STDS 003-2026"] == changed["T/STDS 003-2026"][:10]
+    )
+    # T/STDS 001-2024 is replaced by T/STDS 001-2026, which the library holds.
+    by_number = {e.metadata["std_no"]: e.metadata for e in entries}
+    assert ended["T/STDS 001-2024"] == by_number["T/STDS 001-2026"]["effective"]
