@@ -1203,5 +1203,70 @@ def citations_command(obj: Context, as_json, as_csv, level, region, kind, sort) 
     )
 
 
+# The front door and browsing: the trees of the site's /browse pages, and their lists.
+@main.command("browse")
+@click.argument("kind", type=click.Choice(["ics", "ccs", "region", "level", "body", "year"]))
+@click.argument("value", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the tree (or the list) as JSON.")
+@click.option("--all", "show_all", is_flag=True, help="Show the nodes that hold no standard too.")
+@click.pass_obj
+def browse_command(obj: Context, kind: str, value: str | None, as_json: bool, show_all: bool):
+    """Count the library by ICS, CCS, region, level and kind, issuing body or year;
+    with VALUE (`browse ics 13.060`, `browse level 地方`), list that node's standards."""
+    from indexer.library.listing import catalogue_entries
+    from search_app.search import browse
+    from search_app.search.query import QueryError
+
+    library = obj.library()
+    with Catalogue(library.catalogue_path) as catalogue:
+        entries = catalogue_entries(catalogue)
+    if value is None:
+        tree = browse.TREES[kind](entries)
+        if as_json:
+            _echo_json({"kind": kind, **tree})
+            return
+        _echo_tree(tree, show_all)
+        click.echo(f"{tree['total']} standard(s), {tree['unclassified']} without a value")
+        return
+    name = kind
+    if kind == "level" and value.strip().lower() in _kinds():
+        name = "kind"
+    try:
+        filters = browse.parse_filters({name: value})
+    except QueryError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    _, ordered = browse.list_standards(entries, filters, per_page=browse.MAX_PER_PAGE)
+    if as_json:
+        _echo_json(ordered)
+        return
+    for e in ordered:
+        click.echo(
+            f"{e['std_no'] or '(no number)':<22} {e.get('status', ''):<5} {e.get('title_zh', '')}"
+        )
+    click.echo(f"{len(ordered)} standard(s)")
+
+
+def _kinds() -> set[str]:
+    from search_app.search.query import KIND_VALUES
+
+    return set(KIND_VALUES)
+
+
+def _echo_tree(tree: dict, show_all: bool) -> None:
+    for node in [*tree["nodes"], *tree.get("kinds", [])]:
+        _echo_node(node, show_all, 0)
+
+
+def _echo_node(node: dict, show_all: bool, depth: int) -> None:
+    if not node["count"] and not show_all:
+        return
+    name = node.get("name_zh") or (node.get("name") if node.get("name") != node["key"] else "")
+    extra = f" {node['prefix']}" if node.get("prefix") else ""
+    click.echo(f"{'  ' * depth}{node['key']} {name}{extra}  {node['count']}".rstrip())
+    for child in node["children"]:
+        _echo_node(child, show_all, depth + 1)
+
+
 if __name__ == "__main__":
     main()

@@ -72,7 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .auth import current_user, init_auth
     from .headers import init_headers
-    from .views import admin, compare, edit, feedback, search, standard, terms, upload
+    from .views import admin, browse, compare, edit, feedback, search, standard, terms, upload
 
     init_auth(app, library.root)
     app.jinja_env.globals["current_user"] = current_user
@@ -86,6 +86,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .views import citations
 
     app.register_blueprint(citations.blueprint)
+    # The front door and browsing: `/`, `/browse/…` and the list `/std`.
+    app.register_blueprint(browse.blueprint)
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)
     register_error_pages(app)

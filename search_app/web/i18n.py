@@ -562,6 +562,76 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "不注日期的引用适用最新版本",
         "en": "an undated reference means the latest edition",
     },
+    # The front door and browsing: the home page, /browse/… trees and the /std list
+    "browse_nav": {"zh": "分类浏览", "en": "Browse"},
+    "browse_by": {"zh": "浏览：", "en": "Browse by:"},
+    "browse_all": {"zh": "全部标准", "en": "All standards"},
+    "browse_ics": {"zh": "国际标准分类（ICS）", "en": "ICS classification"},
+    "browse_ccs": {"zh": "中国标准文献分类（CCS）", "en": "CCS classification"},
+    "browse_region": {"zh": "地区", "en": "Region"},
+    "browse_level": {"zh": "层级与性质", "en": "Level and kind"},
+    "browse_body": {"zh": "发布机构", "en": "Issuing body"},
+    "browse_year": {"zh": "年份", "en": "Year"},
+    "browse_ics_why": {
+        "zh": "按封面所印 ICS 分类号的领域和组浏览。",
+        "en": "By the fields and groups of the ICS codes printed on the covers.",
+    },
+    "browse_ccs_why": {
+        "zh": "按《中国标准文献分类法》一级类目及封面所印的分类号浏览。",
+        "en": "By the first-level classes of the Chinese Standard Classification (CCS) and the"
+        " codes printed on the covers.",
+    },
+    "browse_region_why": {
+        "zh": "地方标准（DB）按省、自治区、直辖市浏览。",
+        "en": "Local standards (DB) by province, autonomous region and municipality.",
+    },
+    "browse_level_why": {
+        "zh": "国家、行业、地方、团体和企业标准，以及强制性、推荐性和指导性。",
+        "en": "National, industry, local, group and enterprise standards; mandatory,"
+        " recommended and guidance.",
+    },
+    "browse_body_why": {
+        "zh": "按封面所印的发布机构浏览（联合发布的标准在每个机构下各计一次）。",
+        "en": "By the issuing bodies printed on the covers (a joint issue counts under each).",
+    },
+    "browse_year_why": {
+        "zh": "按标准号中的年份浏览。",
+        "en": "By the year in the standard's number.",
+    },
+    "browse_total": {"zh": "共 {n} 项标准", "en": "Standards: {n}"},
+    "browse_unclassified": {"zh": "未分类 {n} 项", "en": "without a class: {n}"},
+    "browse_none": {"zh": "暂无。", "en": "None."},
+    "browse_unknown": {"zh": "未注明", "en": "Not stated"},
+    "browse_not_local": {"zh": "非地方标准", "en": "Not local"},
+    "browse_ics_source": {
+        "zh": "ICS 由国际标准化组织（ISO）发布；中文类名依照国际标准分类法（ICS）中文版。",
+        "en": "The ICS is published by ISO; the Chinese names follow the Chinese edition of"
+        " the ICS used with GB standards.",
+    },
+    "browse_csv": {"zh": "导出 CSV", "en": "Export CSV"},
+    "browse_sort_number": {"zh": "标准号", "en": "Number"},
+    "browse_sort_title": {"zh": "标准名称", "en": "Title"},
+    "browse_sort_date": {"zh": "发布日期", "en": "Issued"},
+    "browse_sort_status": {"zh": "状态", "en": "Status"},
+    "browse_filter_status": {"zh": "状态", "en": "Status"},
+    "browse_filter_level": {"zh": "层级", "en": "Level"},
+    "browse_filter_kind": {"zh": "性质", "en": "Kind"},
+    "browse_filter_region": {"zh": "地区", "en": "Region"},
+    "browse_filter_ics": {"zh": "ICS", "en": "ICS"},
+    "browse_filter_ccs": {"zh": "CCS", "en": "CCS"},
+    "browse_filter_year": {"zh": "年份", "en": "Year"},
+    "browse_filter_prefix": {"zh": "代号", "en": "Prefix"},
+    "browse_filter_std": {"zh": "标准", "en": "Standard"},
+    "browse_filter_body": {"zh": "发布机构", "en": "Issuing body"},
+    "no_such_browse": {"zh": "没有“{kind}”这种分类浏览", "en": "No browsing by {kind}"},
+    "home_library": {"zh": "馆藏 {n} 项标准", "en": "The library: {n} standards"},
+    "home_upcoming": {"zh": "即将实施（90 天内）", "en": "Coming into force within 90 days"},
+    "home_recently_added": {"zh": "最近入库", "en": "Recently added"},
+    "home_recently_ended": {"zh": "最近废止或被代替", "en": "Recently withdrawn or superseded"},
+    "home_added": {"zh": "入库", "en": "added"},
+    "home_since": {"zh": "自", "en": "since"},
+    "browse_show_empty": {"zh": "显示没有标准的类目", "en": "Show the empty classes"},
+    "browse_hide_empty": {"zh": "只显示有标准的类目", "en": "Show only classes with standards"},
 }
 
 

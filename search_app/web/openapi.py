@@ -608,3 +608,203 @@ SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"] = _json(
         },
     }
 )
+
+
+# The front door and browsing: `/`, `/browse`, `/browse/{kind}` and the list `/std`.
+_BRIEF = {
+    "type": "object",
+    "required": ["std_no", "title_zh", "status", "level", "kind", "region", "issued", "effective"],
+    "properties": {
+        key: {"type": "string"}
+        for key in (
+            "std_no",
+            "title_zh",
+            "status",
+            "level",
+            "kind",
+            "region",
+            "issued",
+            "effective",
+        )
+    },
+}
+_COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+LIBRARY_OVERVIEW = {
+    "type": "object",
+    "required": ["total", "today", "counts", "recently_added", "upcoming", "recently_ended"],
+    "properties": {
+        "total": {"type": "integer"},
+        "today": {"type": "string", "format": "date"},
+        "counts": {
+            "type": "object",
+            "description": 'standards by value; "" counts those without one (e.g. not local)',
+            "properties": {name: _COUNTS for name in ("level", "kind", "status", "region")},
+        },
+        "recently_added": {
+            "type": "array",
+            "items": {
+                **_BRIEF,
+                "properties": {**_BRIEF["properties"], "ingested_at": {"type": "string"}},
+            },
+        },
+        "upcoming": {
+            "type": "array",
+            "description": "implementation date in the next 90 days, soonest first",
+            "items": _BRIEF,
+        },
+        "recently_ended": {
+            "type": "array",
+            "description": "被代替 and 废止, newest first, with the date they ended (withdrawal"
+            " date, else the successor's implementation date, else the last status change)",
+            "items": {
+                **_BRIEF,
+                "properties": {**_BRIEF["properties"], "since": {"type": "string"}},
+            },
+        },
+    },
+}
+BROWSE_NODE = {
+    "type": "object",
+    "required": ["key", "count", "filter", "children"],
+    "properties": {
+        "key": {"type": "string", "example": "13.060"},
+        "count": {"type": "integer"},
+        "filter": {
+            "type": "object",
+            "description": "the /std query parameters that list this node's standards",
+            "additionalProperties": {"type": "string"},
+            "example": {"ics": "13.060"},
+        },
+        "children": {"type": "array", "items": {"$ref": "#/components/schemas/BrowseNode"}},
+        "name_zh": {"type": "string", "example": "水质"},
+        "name_en": {"type": "string", "example": "Water quality"},
+        "name": {"type": "string", "description": "the value itself (level, region, body, year)"},
+        "prefix": {"type": "string", "description": "regions: the local prefix, e.g. DB44"},
+    },
+}
+BROWSE_TREE = {
+    "type": "object",
+    "required": ["kind", "total", "unclassified", "nodes"],
+    "properties": {
+        "kind": {"enum": ["ics", "ccs", "region", "level", "body", "year"]},
+        "total": {"type": "integer", "description": "standards in the library"},
+        "unclassified": {"type": "integer", "description": "standards without a value"},
+        "nodes": {"type": "array", "items": BROWSE_NODE},
+        "kinds": {
+            "type": "array",
+            "items": BROWSE_NODE,
+            "description": "level only: the standards by kind across levels",
+        },
+    },
+}
+STANDARD_LIST = {
+    "type": "object",
+    "required": ["total", "page", "per_page", "pages", "sort", "order", "filters", "items"],
+    "properties": {
+        "total": {"type": "integer"},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "sort": {"enum": ["number", "title", "date", "status"]},
+        "order": {"enum": ["asc", "desc"]},
+        "filters": {
+            "type": "object",
+            "description": "the filters as normalised (region DB44 → 广东), values joined by commas",
+            "additionalProperties": {"type": "string"},
+        },
+        "items": {
+            "type": "array",
+            "description": "the catalogue's metadata, the keys of `stdsearch list --json`",
+            "items": STANDARD,
+        },
+    },
+}
+_LIST_PARAMS = [
+    *FILTER_PARAMS,
+    _param("prefix", "standard prefix, e.g. GB/T"),
+    _param("std", "a standard number in any spelling"),
+    _param("ccs", "CCS class letter or code, e.g. Z or Z60"),
+    _param("body", "issuing body, e.g. 生态环境部"),
+    _param("sort", "number (default), title, date or status"),
+    _param("order", "asc (default) or desc"),
+    _param("page", "page number, from 1"),
+    _param("per_page", "standards a page (default 50, at most 200)"),
+    _param("format", "json or csv (UTF-8 with a byte-order mark); HTML without"),
+]
+SPEC.setdefault("components", {}).setdefault("schemas", {})["BrowseNode"] = BROWSE_NODE
+SPEC["paths"].update(
+    {
+        "/": {
+            "get": {
+                "summary": "The home page: the library counted by level, kind, status and"
+                " region; recently added, coming into force within 90 days, recently withdrawn"
+                " or superseded (?format=json). With q or a filter it is the search page.",
+                "parameters": [_param("format", "json for this JSON; HTML without")],
+                "responses": {"200": _json(LIBRARY_OVERVIEW)},
+            }
+        },
+        "/browse": {
+            "get": {
+                "summary": "The ways to browse the library (?format=json)",
+                "parameters": [_param("format", "json for this JSON; HTML without")],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "total": {"type": "integer"},
+                                "trees": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "kind": {"type": "string"},
+                                            "url": {"type": "string"},
+                                        },
+                                    },
+                                },
+                            },
+                        }
+                    )
+                },
+            }
+        },
+        "/browse/{kind}": {
+            "get": {
+                "summary": "A classification tree with counts: ICS fields and groups, CCS"
+                " classes and codes, regions (DB prefixes), levels and kinds, issuing bodies,"
+                " years (?format=json)",
+                "parameters": [
+                    {
+                        "name": "kind",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"enum": ["ics", "ccs", "region", "level", "body", "year"]},
+                    },
+                    _param("format", "json for this JSON; HTML without"),
+                ],
+                "responses": {
+                    "200": _json(BROWSE_TREE),
+                    "404": _json(ERROR, "no such way to browse"),
+                },
+            }
+        },
+        "/std": {
+            "get": {
+                "summary": "The library's standards with the search's filters, sorted and in"
+                " pages (?format=json), or all of them that match as CSV (?format=csv)",
+                "parameters": _LIST_PARAMS,
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {"schema": STANDARD_LIST},
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "400": _json(ERROR, "a filter value or page number that cannot be used"),
+                },
+            }
+        },
+    }
+)

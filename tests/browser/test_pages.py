@@ -176,6 +176,16 @@ def test_english_pages_show_no_chinese_outside_document_text(page, site):
         "/reports/citations",
         "/reports/citations?level=group&sort=outdated",
         "/std/JT/T%201078-2016",
+        # The front door and browsing
+        "/browse",
+        "/browse/ics",
+        "/browse/ccs",
+        "/browse/region",
+        "/browse/level",
+        "/browse/body",
+        "/browse/year",
+        "/std?ics=13.060&sort=title",
+        "/std?body=生态环境部&ccs=Z",
     ):
         page.goto(site + path)
         assert page.locator("html").get_attribute("lang") == "en", path

@@ -65,7 +65,6 @@ def _query_error(error: QueryError) -> dict:
     return error_fields("query_error", detail=str(error))
 
 
-@blueprint.route("/")
 @blueprint.route("/search")
 def search_page():
     data, status = _search_data()
