@@ -223,7 +223,12 @@ def change_log_and_watch_lists(db: sqlite3.Connection) -> None:
     transaction that makes the change (changes.py); the one source of every feed. `undated`
     is the number without its year, so a list watching a number sees its new editions.
     `watch_lists` keeps the numbers of each saved list under the SHA-256 of its private
-    token (watch_lists.py): the catalogue never holds the token that opens a list."""
+    token (watch_lists.py): the catalogue never holds the token that opens a list.
+
+    A library ingested before has its standards logged as they arrived (new standards,
+    at their ingest time), so its feeds start with what it holds rather than empty."""
+    from analyzers.stdno import parse_std_no
+
     db.execute(
         """CREATE TABLE IF NOT EXISTS change_log (
             id      INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -247,6 +252,16 @@ def change_log_and_watch_lists(db: sqlite3.Connection) -> None:
             created_at TEXT NOT NULL
         )"""
     )
+    rows = db.execute(
+        "SELECT sha256, std_no, ingested_at FROM standards ORDER BY ingested_at, std_no"
+    ).fetchall()
+    for sha256, std_no, ingested_at in rows:
+        number = parse_std_no(std_no) if std_no else None
+        db.execute(
+            "INSERT INTO change_log (at, std_no, undated, sha256, kind, new, source)"
+            " VALUES (?, ?, ?, ?, 'new_standard', ?, 'ingest')",
+            (ingested_at, std_no, number.undated if number else std_no, sha256, std_no),
+        )
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
