@@ -274,7 +274,7 @@ def apply_corrections(
                 if after["std_no"] != before["std_no"]:
                     feedback.renumber(before["std_no"], after["std_no"])
                 audit.record(db, changes)
-                _log_changes(db, changes, after["std_no"], user)
+                _log_changes(db, changes, after["std_no"], user, metadata.get("status", ""))
             # Other editions' statuses follow from this one's number, dates and links.
             affected = update_statuses(catalogue, today, source=user) | {sha256}
             index.update([load_standard(library, catalogue, sha) for sha in sorted(affected)])
@@ -295,17 +295,21 @@ def _change_kind(change: Change) -> str:
     return change_log.CORRECTION
 
 
-def _log_changes(db, made: list[Change], std_no: str, user: str) -> None:
+def _log_changes(db, made: list[Change], std_no: str, user: str, status: str) -> None:
     """The edit's changes in the change log, in its transaction, under the number the
-    standard has after it (so lists watching that number see them)."""
+    standard has after it (so lists watching that number see them). A status the library
+    derived shows as "" in the form; the log names the status the reader saw."""
     for change in made:
+        old = change.old_value
+        if change.field == "status" and not old:
+            old = status
         change_log.record(
             db,
             std_no=std_no,
             sha256=change.sha256,
             kind=_change_kind(change),
             field=change.field,
-            old=change.old_value,
+            old=old,
             new=change.new_value,
             source=user,
             at=change.changed_at,

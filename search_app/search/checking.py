@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -87,8 +88,7 @@ class _Index:
 
     def match(self, typed: str) -> tuple[dict | None, list[dict]]:
         """(the entry the typed number names or None, its edition family)."""
-        keys = normalize_query_number(typed)
-        for key in keys:
+        for key in _keys(typed):
             dated = _YEAR_TAIL.search(key)
             undated_key = key[: dated.start()] if dated else key
             family = self.families.get(undated_key, [])
@@ -104,10 +104,21 @@ class _Index:
 
     def successor_of(self, typed: str) -> dict[str, Any] | None:
         """The held standard whose 代替 list names this (dated) number, if any."""
-        for key in normalize_query_number(typed):
+        for key in _keys(typed):
             if key in self.replaced:
                 return self.replaced[key]
         return None
+
+
+def _keys(typed: str) -> list[str]:
+    """The keyword forms to look a typed number up by: those `normalize_query_number`
+    reads, then the text itself folded (NFKC, lower case, no spaces, dashes as `-`), which
+    finds spellings it does not parse but a catalogue number's variants hold (`tgdrta002`,
+    T/GDRTA 002 without its slash)."""
+    keys = normalize_query_number(typed)
+    folded = "".join(unicodedata.normalize("NFKC", typed).split()).lower()
+    folded = re.sub(r"[—–－‐-]+", "-", folded)
+    return keys if folded in keys else [*keys, folded]
 
 
 def _year(entry: dict[str, Any]) -> int:
