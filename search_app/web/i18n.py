@@ -540,10 +540,28 @@ LABELS: dict[str, dict[str, str]] = {
     "change_kind.replaced": {"zh": "被代替", "en": "replaced"},
     "change_kind.withdrawn": {"zh": "废止", "en": "withdrawn"},
     "change_kind.correction": {"zh": "信息更正", "en": "corrected"},
-    "change_summary": {
-        "zh": "由 {old} 变为 {new}（{source}，{at}）",
-        "en": "From {old} to {new} ({source}, {at})",
+    "change_summary.new_standard": {"zh": "{new} 入藏。", "en": "{new} is in the library."},
+    "change_summary.new_edition": {
+        "zh": "新版本 {new} 入藏；馆藏其他版本：{old}。",
+        "en": "New edition {new}; other editions held: {old}.",
     },
+    "change_summary.replaced": {
+        "zh": "被 {new} 代替（此前：{old}）。",
+        "en": "Replaced by {new} (before: {old}).",
+    },
+    "change_summary.status_change": {
+        "zh": "状态由 {old} 变为 {new}。",
+        "en": "Status changed from {old} to {new}.",
+    },
+    "change_summary.withdrawn": {
+        "zh": "状态由 {old} 变为 {new}。",
+        "en": "Status changed from {old} to {new}.",
+    },
+    "change_summary.correction": {
+        "zh": "{field}：由 {old} 改为 {new}。",
+        "en": "{field}: {old} corrected to {new}.",
+    },
+    "change_by": {"zh": "（{source}，{at}）", "en": "({source}, {at})"},
     "change_source.ingest": {"zh": "入库", "en": "ingest"},
     "change_source.calendar": {"zh": "按实施日期", "en": "by the calendar"},
 }

@@ -170,6 +170,7 @@ def test_english_pages_show_no_chinese_outside_document_text(page, site):
         "/compare?a=T/STDS%20001-2024&b=T/STDS%20001-2026",
         "/compare?a=T/STDS%20001-2024&b=nonsense",
         "/std/GB%2099999-2099",
+        "/check",
     ):
         page.goto(site + path)
         assert page.locator("html").get_attribute("lang") == "en", path

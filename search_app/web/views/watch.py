@@ -21,6 +21,7 @@ from flask import (
 
 from indexer.library import changes, watch_lists
 from indexer.library.catalogue import Catalogue
+from indexer.library.status import STATUSES
 from search_app.search import search
 from search_app.search.checking import (
     COLUMNS,
@@ -171,23 +172,24 @@ def watch_page(token: str):
 
 
 def _describe(event: changes.ChangeEvent) -> tuple[str, str]:
+    """An entry's title and summary in the reader's language: what changed, from what to
+    what, who or what changed it, and when."""
     t = translator(g.get("lang", "zh"))
 
     def show(value: str) -> str:
-        return t(value) if value in ("现行", "即将实施", "被代替", "废止") else value
+        return t(value) if value in STATUSES else value
 
     title = f"{event.std_no}: {t('change_kind.' + event.kind)}"
-    if event.kind == changes.CORRECTION and event.field:
+    if event.kind == changes.STATUS_CHANGE:
+        title += f" ({show(event.new)})"
+    elif event.kind == changes.CORRECTION and event.field:
         title += f" ({event.field})"
-    summary = t(
-        "change_summary",
-        old=show(event.old) or "—",
-        new=show(event.new) or "—",
-        source=t("change_source." + event.source)
-        if event.source in (changes.INGEST, changes.CALENDAR)
-        else event.source,
-        at=event.at,
-    )
+    values = {"old": show(event.old) or "—", "new": show(event.new) or "—"}
+    summary = t(f"change_summary.{event.kind}", field=event.field, **values)
+    source = event.source
+    if source in (changes.INGEST, changes.CALENDAR):
+        source = t("change_source." + source)
+    summary += " " + t("change_by", source=source, at=event.at)
     return title, summary
 
 
