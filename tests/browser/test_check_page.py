@@ -7,15 +7,18 @@ import re
 
 import feedparser
 import pytest
+import requests
 
+from analyzers.stdno import parse_std_no
 from indexer.library.catalogue import Catalogue
+from tests.atom import entry_summaries, valid_atom
 from tests.browser.conftest import screenshot
 from tests.browser.test_pages import CHINESE_CHROME
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus, pytest.mark.slow]
 
 # Spellings as people type them: no slash, full-width, lower case, the printed dash,
-# no year, extra spaces. JT/T 808-2011 is replaced by JT/T 808-2019 (its 前言, p. II);
+# no year, extra spaces. JT/T 808-2011 (cover, p. 1) is replaced by a later edition held;
 # T/STDS 001-2024 by the 2026 sample; GB 3095-2012 is not in the library.
 PASTED = [
     "GB T 28181—2016",
@@ -53,12 +56,14 @@ def test_paste_ten_numbers_save_a_watch_list_and_open_its_feed(page, site, corpu
     successor = entries["JT/T 808-2011"]["replaced_by"]
     assert successor in rows.nth(3).locator("td.replaced").inner_text()
     assert entries[successor]["effective"] in rows.nth(3).locator("td.replaced").inner_text()
-    assert successor in rows.nth(3).locator("td.newer").inner_text()
+    latest = max(n for n in entries if n.startswith("JT/T 808-"))
+    assert rows.nth(3).locator("td.newer").inner_text() == latest
     assert "T/STDS 001-2026" in rows.nth(6).locator("td.replaced").inner_text()
     unknown = rows.nth(9)
     assert "未找到" in unknown.locator("td.found-cell").inner_text()
     assert unknown.locator("td.matched").inner_text().strip() == ""
     assert "馆藏 9 项，未找到 1 项" in page.locator("p.summary").inner_text()
+    page.locator("p.summary").evaluate("el => el.scrollIntoView()")
     screenshot(page, "check")
 
     page.get_by_role("button", name="保存为关注清单").click()
@@ -94,3 +99,21 @@ def test_paste_ten_numbers_save_a_watch_list_and_open_its_feed(page, site, corpu
     page.wait_for_selector("table.check-results")
     assert "not found" in page.locator("table.check-results tbody tr").nth(9).inner_text()
     assert [s for s in page.evaluate(CHINESE_CHROME) if s != "中文"] == []
+
+
+def test_the_feed_of_a_search_holds_the_changes_of_the_standards_it_finds(site):
+    """On each engine: `/feeds/changes.atom?q=JT/T 808` holds the changes of the edition
+    families the search finds (JT/T 808-2011, cover p. 1, and its later editions), and
+    of nothing else."""
+    searched = requests.get(f"{site}/feeds/changes.atom", params={"q": "JT/T 808"})
+    found = valid_atom(searched.content)
+    numbers = {title.split(": ")[0] for title, _ in entry_summaries(found)}
+    groups = requests.get(f"{site}/api/search", params={"q": "JT/T 808", "limit": 100}).json()
+    families = {parse_std_no(g["std_no"]).undated for g in groups["groups"]}
+    assert numbers and {parse_std_no(n).undated for n in numbers} <= families
+    assert {"JT/T 808-2011", "JT/T 808-2019"} <= numbers
+    whole = valid_atom(requests.get(f"{site}/feeds/changes.atom").content)
+    assert len(found) < len(whole)
+    local = requests.get(f"{site}/feeds/changes.atom", params={"level": "local"})
+    titles = [title for title, _ in entry_summaries(valid_atom(local.content))]
+    assert titles and all(title.startswith("DB") for title in titles)
