@@ -390,8 +390,8 @@ SPEC["paths"].update(
     {
         "/check": {
             "get": {
-                "summary": "The list-check form (JSON: an empty result)",
-                "parameters": [FORMAT_PARAM],
+                "summary": "The list-check form; with `numbers` (one a line), its result",
+                "parameters": [_param("numbers", "numbers to check, one a line"), FORMAT_PARAM],
                 "responses": {"200": _json(CHECK_RESULT)},
             },
             "post": {
