@@ -521,6 +521,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "订阅此清单的变更（Atom）",
         "en": "Feed of this list's changes (Atom)",
     },
+    "feed_search_link": {
+        "zh": "订阅此检索结果的变更（Atom）",
+        "en": "Feed of changes to these results (Atom)",
+    },
     "feed_library_link": {
         "zh": "全部馆藏变更订阅（Atom）",
         "en": "Feed of all library changes (Atom)",

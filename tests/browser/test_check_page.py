@@ -117,3 +117,15 @@ def test_the_feed_of_a_search_holds_the_changes_of_the_standards_it_finds(site):
     local = requests.get(f"{site}/feeds/changes.atom", params={"level": "local"})
     titles = [title for title, _ in entry_summaries(valid_atom(local.content))]
     assert titles and all(title.startswith("DB") for title in titles)
+
+
+def test_a_search_page_links_to_the_feed_of_its_results(page, site):
+    page.goto(f"{site}/search?q=噪声&level=national&lang=zh")
+    link = page.get_by_role("link", name="订阅此检索结果的变更（Atom）")
+    href = link.get_attribute("href")
+    assert "/feeds/changes.atom?" in href and "level=national" in href and "lang" not in href
+    with page.expect_response(re.compile(r"/feeds/changes\.atom\?")) as answer:
+        link.click()
+    entries = valid_atom(answer.value.body())
+    titles = [title for title, _ in entry_summaries(entries)]
+    assert titles and not any(title.startswith(("DB", "T/", "HJ", "JT")) for title in titles)
