@@ -1268,5 +1268,59 @@ def _echo_node(node: dict, show_all: bool, depth: int) -> None:
         _echo_node(child, show_all, depth + 1)
 
 
+# -- list checking --------------------------------------------------------------------------
+
+
+@main.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (as /api/check).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the result as CSV.")
+@click.pass_obj
+def check_command(obj: Context, file: str, as_json: bool, as_csv: bool) -> None:
+    """Check a list of standard numbers against the library.
+
+    FILE is a .txt (one number a line, any spelling) or a .csv (the column headed 标准号 or
+    number, else the first column); `-` reads lines from standard input. For each number,
+    in order: whether the library holds it, its status, what replaced it and since when,
+    and any newer edition held. Exit status 1 when a number was not found.
+    """
+    from search_app.search.checking import check_numbers, numbers_from_file, rows_csv
+
+    if file == "-":
+        numbers = numbers_from_file("stdin.txt", sys.stdin.buffer.read())
+    else:
+        numbers = numbers_from_file(file, Path(file).read_bytes())
+    with Catalogue(obj.library().catalogue_path) as catalogue:
+        rows = check_numbers(catalogue, numbers)
+    missing = sum(1 for row in rows if not row.found)
+    if as_json:
+        _echo_json(
+            {
+                "rows": [row.to_dict() for row in rows],
+                "counts": {"lines": len(rows), "found": len(rows) - missing, "not_found": missing},
+            }
+        )
+    elif as_csv:
+        click.echo(rows_csv(rows).lstrip("\ufeff"), nl=False)
+    else:
+        for row in rows:
+            if row.found:
+                state = row.status
+                if row.replaced_by:
+                    state += f" → {row.replaced_by}"
+                    state += f" ({row.replaced_since})" if row.replaced_since else ""
+                if row.newer_edition:
+                    state += f"; newer edition held: {row.newer_edition}"
+                click.echo(f"{row.typed:<24} {row.std_no:<22} {state}  {row.title}")
+            elif row.replaced_by or row.newer_edition:
+                held = row.newer_edition or row.replaced_by
+                click.echo(f"{row.typed:<24} {'(not held)':<22} replaced/newer: {held}")
+            else:
+                click.echo(f"{row.typed:<24} {'(not found)':<22}")
+        click.echo(f"{len(rows)} number(s): {len(rows) - missing} found, {missing} not found")
+    if missing:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from analyzers.segmenter import initialize
 from indexer.engine import SearchEngine, open_engine
+from indexer.library import changes
 from indexer.library.catalogue import Catalogue
 from indexer.library.lookup import load_standard
 from indexer.library.model import IngestError, Standard
@@ -303,12 +304,14 @@ def _store(
         else ""
     )
     with catalogue.transaction() as conn:
+        arrival = _arrival(catalogue, standard, previous)
         for old in previous:
             catalogue.move_overrides(old, sha, conn)
             catalogue.remove(old, conn)
             catalogue.log(name, "replaced", f"replaces entry {old[:12]}", old, conn)
         catalogue.put(standard, conn)
         catalogue.log(name, outcome, reason, sha, conn)
+        changes.record(conn, std_no=standard.std_no, sha256=sha, source=changes.INGEST, **arrival)
         changed = _derive_family_statuses(catalogue, standard, today)
     for old in previous:
         library.move_to_trash(old)
@@ -319,8 +322,31 @@ def _store(
     return FileOutcome(name, outcome, reason, standard.std_no, sha, sorted(previous))
 
 
+def _arrival(catalogue: Catalogue, standard: Standard, previous: set[str]) -> dict[str, str]:
+    """How the change log tells a file's arrival (read before its entry is written): a
+    changed file of a standard already held is a correction of that entry, a number whose
+    other editions (or the standards it replaces) are held is a new edition, and any
+    other a new standard."""
+    before = [catalogue.metadata(old) or {} for old in sorted(previous)]
+    same = [m for m in before if m.get("std_no") == standard.std_no and standard.std_no]
+    if same:
+        return {
+            "kind": changes.CORRECTION,
+            "field": "file",
+            "old": same[0].get("source_file", ""),
+            "new": standard.source_file,
+        }
+    family = catalogue.edition_family(standard.std_no, standard.replaces) if standard.std_no else []
+    others = sorted(
+        {m.get("std_no", "") for m in family if m["sha256"] not in previous} - {standard.std_no, ""}
+    )
+    if others:
+        return {"kind": changes.NEW_EDITION, "old": "; ".join(others), "new": standard.std_no}
+    return {"kind": changes.NEW_STANDARD, "new": standard.std_no}
+
+
 def _derive_family_statuses(catalogue: Catalogue, standard: Standard, today: date) -> set[str]:
     """Statuses of the new standard's edition family; returns the shas that changed."""
     family = catalogue.edition_family(standard.std_no, standard.replaces) if standard.std_no else []
     family = family or [catalogue.metadata(standard.sha256)]
-    return apply_statuses(catalogue, family, today)
+    return apply_statuses(catalogue, family, today, source=changes.INGEST)

@@ -16,12 +16,13 @@ from typing import Any
 from analyzers.stdno import parse_std_no
 
 from . import audit
+from . import changes as change_log
 from .audit import Change
 from .catalogue import Catalogue, now_iso
 from .feedback import FeedbackStore
 from .index_updates import IndexUpdates
 from .lookup import load_standard
-from .status import STATUSES, WITHDRAWN, update_statuses
+from .status import REPLACED, STATUSES, WITHDRAWN, update_statuses
 from .store import Library
 
 # Fields a librarian may correct, in the order the form shows them.
@@ -273,7 +274,43 @@ def apply_corrections(
                 if after["std_no"] != before["std_no"]:
                     feedback.renumber(before["std_no"], after["std_no"])
                 audit.record(db, changes)
+                _log_changes(db, changes, after["std_no"], user, metadata.get("status", ""))
             # Other editions' statuses follow from this one's number, dates and links.
-            affected = update_statuses(catalogue, today) | {sha256}
+            affected = update_statuses(catalogue, today, source=user) | {sha256}
             index.update([load_standard(library, catalogue, sha) for sha in sorted(affected)])
     return changes
+
+
+def _change_kind(change: Change) -> str:
+    """How the change log names a librarian's change: a status set to 废止 or 被代替, a
+    new successor, another status, or a correction of any other field."""
+    if change.field == "status":
+        if change.new_value == WITHDRAWN:
+            return change_log.WITHDRAWN
+        if change.new_value == REPLACED:
+            return change_log.REPLACED
+        return change_log.STATUS_CHANGE
+    if change.field == "replaced_by" and change.new_value:
+        return change_log.REPLACED
+    return change_log.CORRECTION
+
+
+def _log_changes(db, made: list[Change], std_no: str, user: str, status: str) -> None:
+    """The edit's changes in the change log, in its transaction, under the number the
+    standard has after it (so lists watching that number see them). A status the library
+    derived shows as "" in the form; the log names the status the reader saw."""
+    for change in made:
+        old = change.old_value
+        if change.field == "status" and not old:
+            old = status
+        change_log.record(
+            db,
+            std_no=std_no,
+            sha256=change.sha256,
+            kind=_change_kind(change),
+            field=change.field,
+            old=old,
+            new=change.new_value,
+            source=user,
+            at=change.changed_at,
+        )

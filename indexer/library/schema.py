@@ -214,10 +214,61 @@ def session_stamps(db: sqlite3.Connection) -> None:
     db.execute("UPDATE users SET session_stamp = lower(hex(randomblob(16)))")
 
 
+# -- change log and watch lists -----------------------------------------------------------
+
+
+def change_log_and_watch_lists(db: sqlite3.Connection) -> None:
+    """Version 4: `change_log`, every change to what the library says of a standard (a new
+    standard or edition, a status, a successor, a librarian's correction), written in the
+    transaction that makes the change (changes.py); the one source of every feed. `undated`
+    is the number without its year, so a list watching a number sees its new editions.
+    `watch_lists` keeps the numbers of each saved list under the SHA-256 of its private
+    token (watch_lists.py): the catalogue never holds the token that opens a list.
+
+    A library ingested before has its standards logged as they arrived (new standards,
+    at their ingest time), so its feeds start with what it holds rather than empty."""
+    from analyzers.stdno import parse_std_no
+
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS change_log (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            at      TEXT NOT NULL,
+            std_no  TEXT NOT NULL,
+            undated TEXT NOT NULL,
+            sha256  TEXT NOT NULL,
+            kind    TEXT NOT NULL,
+            field   TEXT NOT NULL DEFAULT '',
+            old     TEXT NOT NULL DEFAULT '',
+            new     TEXT NOT NULL DEFAULT '',
+            source  TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS change_log_undated ON change_log(undated, id)")
+    db.execute("CREATE INDEX IF NOT EXISTS change_log_at ON change_log(at)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS watch_lists (
+            token_hash TEXT PRIMARY KEY,
+            numbers    TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    rows = db.execute(
+        "SELECT sha256, std_no, ingested_at FROM standards ORDER BY ingested_at, std_no"
+    ).fetchall()
+    for sha256, std_no, ingested_at in rows:
+        number = parse_std_no(std_no) if std_no else None
+        db.execute(
+            "INSERT INTO change_log (at, std_no, undated, sha256, kind, new, source)"
+            " VALUES (?, ?, ?, ?, 'new_standard', ?, 'ingest')",
+            (ingested_at, std_no, number.undated if number else std_no, sha256, std_no),
+        )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     tables_of_the_first_releases,
     cluster_numbers_and_outbox,
     session_stamps,
+    change_log_and_watch_lists,
 )
 CURRENT = len(MIGRATIONS)
 

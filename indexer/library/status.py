@@ -12,6 +12,7 @@ from typing import Any
 
 from analyzers.stdno import parse_std_no
 
+from . import changes
 from .catalogue import Catalogue
 
 CURRENT = "现行"
@@ -68,18 +69,47 @@ def derive_statuses(entries: list[dict[str, Any]], today: date) -> dict[str, tup
     return result
 
 
-def apply_statuses(catalogue: Catalogue, entries: list[dict], today: date) -> set[str]:
+def apply_statuses(
+    catalogue: Catalogue, entries: list[dict], today: date, source: str = changes.CALENDAR
+) -> set[str]:
+    """Store the derived statuses that changed, each logged in the change log as made by
+    `source` (call it inside the caller's transaction); returns the shas that changed."""
     derived = derive_statuses(entries, today)
     changed = set()
     for entry in entries:
         status, replaced_by = derived[entry["sha256"]]
         if entry.get("status") != status or entry.get("replaced_by", "") != replaced_by:
             catalogue.set_derived(entry["sha256"], status, replaced_by)
+            _log_status(catalogue, entry, status, replaced_by, source)
             changed.add(entry["sha256"])
     return changed
 
 
-def update_statuses(catalogue: Catalogue, today: date | None = None) -> set[str]:
+def _log_status(
+    catalogue: Catalogue, entry: dict, status: str, replaced_by: str, source: str
+) -> None:
+    """A derived status in the change log. A new entry's first status is part of its
+    arrival (logged as a new standard or edition), not a change."""
+    before, before_by = entry.get("status", ""), entry.get("replaced_by", "")
+    if not before:
+        return
+    std_no, sha = entry.get("std_no", ""), entry["sha256"]
+    if status == REPLACED and (before != REPLACED or before_by != replaced_by):
+        old = before_by if before == REPLACED else before
+        kind, new = changes.REPLACED, replaced_by
+    elif status != before:
+        kind, old, new = changes.STATUS_CHANGE, before, status
+    else:
+        return
+    changes.record(
+        catalogue.db, std_no=std_no, sha256=sha, kind=kind, old=old, new=new, source=source
+    )
+
+
+def update_statuses(
+    catalogue: Catalogue, today: date | None = None, source: str = changes.CALENDAR
+) -> set[str]:
     """Every standard's status in the catalogue; returns the shas that changed."""
     with catalogue.transaction():
-        return apply_statuses(catalogue, catalogue.all_metadata(), today or date.today())
+        entries = catalogue.all_metadata()
+        return apply_statuses(catalogue, entries, today or date.today(), source)

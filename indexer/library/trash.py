@@ -57,7 +57,7 @@ def delete_standard(
                     sha256,
                 )
             library.move_to_trash(sha256)
-            affected = update_statuses(catalogue, today)
+            affected = update_statuses(catalogue, today, source=user)
             index.update(
                 [load_standard(library, catalogue, sha) for sha in sorted(affected)],
                 removed=[sha256],

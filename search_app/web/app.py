@@ -72,22 +72,26 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .auth import current_user, init_auth
     from .headers import init_headers
-    from .views import admin, browse, compare, edit, feedback, search, standard, terms, upload
+    from .views import (
+        admin,
+        browse,
+        citations,
+        compare,
+        concordance,
+        edit,
+        feedback,
+        search,
+        standard,
+        terms,
+        upload,
+        watch,
+    )
 
     init_auth(app, library.root)
     app.jinja_env.globals["current_user"] = current_user
-    for module in (search, standard, compare, terms, admin, edit, feedback):
+    views = (browse, search, standard, compare, terms, concordance, citations, watch)
+    for module in (*views, admin, edit, feedback):
         app.register_blueprint(module.blueprint)
-    # term concordance
-    from .views import concordance
-
-    app.register_blueprint(concordance.blueprint)
-    # citation health: /reports/citations
-    from .views import citations
-
-    app.register_blueprint(citations.blueprint)
-    # The front door and browsing: `/`, `/browse/…` and the list `/std`.
-    app.register_blueprint(browse.blueprint)
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)
     register_error_pages(app)

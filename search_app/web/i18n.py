@@ -632,6 +632,106 @@ LABELS: dict[str, dict[str, str]] = {
     "home_since": {"zh": "自", "en": "since"},
     "browse_show_empty": {"zh": "显示没有标准的类目", "en": "Show the empty classes"},
     "browse_hide_empty": {"zh": "只显示有标准的类目", "en": "Show only classes with standards"},
+    # -- list checking, watch lists and change feeds (/check, /watch, /feeds) --
+    "check_nav": {"zh": "标准清单核对", "en": "Check a list"},
+    "check_title": {"zh": "标准清单核对", "en": "Check a list of standards"},
+    "check_help": {
+        "zh": "每行一个标准号，任意写法均可（全角、缺斜杠、空格、无年号、小写）；也可上传 .txt 或 .csv 文件（第一列，或列名为“标准号”的列）。",
+        "en": "One standard number a line, in any spelling (full-width, no slash, spaces,"
+        " no year, lower case); or upload a .txt or .csv file (its first column, or the"
+        " column headed number).",
+    },
+    "check_numbers_label": {"zh": "标准号（每行一个）", "en": "Standard numbers, one a line"},
+    "check_file_label": {"zh": "或上传文件（.txt / .csv）", "en": "Or upload a file (.txt / .csv)"},
+    "check_submit": {"zh": "核对", "en": "Check"},
+    "check_result": {"zh": "核对结果", "en": "Result of the check"},
+    "check_counts": {
+        "zh": "共 {lines} 行：馆藏 {found} 项，未找到 {not_found} 项",
+        "en": "Lines: {lines} · in the library: {found} · not found: {not_found}",
+    },
+    "check_typed": {"zh": "输入", "en": "As typed"},
+    "check_found": {"zh": "馆藏", "en": "In library"},
+    "check_standard": {"zh": "匹配标准", "en": "Standard matched"},
+    "check_replaced_by": {"zh": "代替标准", "en": "Replaced by"},
+    "check_newer": {"zh": "馆藏新版本", "en": "Newer edition held"},
+    "check_yes": {"zh": "有", "en": "yes"},
+    "check_no": {"zh": "未找到", "en": "not found"},
+    "check_other_edition": {"zh": "仅有其他版本", "en": "other edition only"},
+    "check_since": {"zh": "自 {date}", "en": "since {date}"},
+    "check_download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
+    "check_download_xlsx": {"zh": "下载 Excel", "en": "Download Excel"},
+    "check_download_json": {"zh": "JSON", "en": "JSON"},
+    "check_no_numbers": {
+        "zh": "请输入或上传至少一个标准号。",
+        "en": "Type or upload at least one number.",
+    },
+    "check_bad_file": {
+        "zh": "只接受 .txt 或 .csv 文件。",
+        "en": "Only .txt and .csv files are read.",
+    },
+    "check_file_too_large": {"zh": "文件不能超过 2 MB。", "en": "The file may be at most 2 MB."},
+    "watch_save": {"zh": "保存为关注清单", "en": "Save as a watch list"},
+    "watch_save_help": {
+        "zh": "无需登录；得到一个私密链接和订阅源，请妥善保存。",
+        "en": "No account needed: you get a private link and a feed; keep the link.",
+    },
+    "watch_title": {"zh": "关注清单", "en": "Watch list"},
+    "watch_help": {
+        "zh": "创建于 {created}。此页显示清单中各标准的当前状态；订阅源报告其变化（含新版本）。",
+        "en": "Created {created}. This page shows each number as the library has it now;"
+        " the feed reports its changes, new editions included.",
+    },
+    "watch_feed_link": {
+        "zh": "订阅此清单的变更（Atom）",
+        "en": "Feed of this list's changes (Atom)",
+    },
+    "feed_search_link": {
+        "zh": "订阅此检索结果的变更（Atom）",
+        "en": "Feed of changes to these results (Atom)",
+    },
+    "feed_library_link": {
+        "zh": "全部馆藏变更订阅（Atom）",
+        "en": "Feed of all library changes (Atom)",
+    },
+    "feed_title_library": {"zh": "馆藏标准变更", "en": "Changes in the library"},
+    "feed_title_search": {
+        "zh": "检索“{query}”的标准变更",
+        "en": "Changes to standards found by: {query}",
+    },
+    "feed_title_watch": {
+        "zh": "关注清单（{n} 项）的变更",
+        "en": "Changes to a watch list ({n} numbers)",
+    },
+    "change_kind.new_standard": {"zh": "新入藏标准", "en": "new standard"},
+    "change_kind.new_edition": {"zh": "新版本入藏", "en": "new edition"},
+    "change_kind.status_change": {"zh": "状态变更", "en": "status changed"},
+    "change_kind.replaced": {"zh": "被代替", "en": "replaced"},
+    "change_kind.withdrawn": {"zh": "废止", "en": "withdrawn"},
+    "change_kind.correction": {"zh": "信息更正", "en": "corrected"},
+    "change_summary.new_standard": {"zh": "{new} 入藏。", "en": "{new} is in the library."},
+    "change_summary.new_edition": {
+        "zh": "新版本 {new} 入藏；馆藏其他版本：{old}。",
+        "en": "New edition {new}; other editions held: {old}.",
+    },
+    "change_summary.replaced": {
+        "zh": "被 {new} 代替（此前：{old}）。",
+        "en": "Replaced by {new} (before: {old}).",
+    },
+    "change_summary.status_change": {
+        "zh": "状态由 {old} 变为 {new}。",
+        "en": "Status changed from {old} to {new}.",
+    },
+    "change_summary.withdrawn": {
+        "zh": "状态由 {old} 变为 {new}。",
+        "en": "Status changed from {old} to {new}.",
+    },
+    "change_summary.correction": {
+        "zh": "{field}：由 {old} 改为 {new}。",
+        "en": "{field}: {old} corrected to {new}.",
+    },
+    "change_by": {"zh": "（{source}，{at}）", "en": "({source}, {at})"},
+    "change_source.ingest": {"zh": "入库", "en": "ingest"},
+    "change_source.calendar": {"zh": "按实施日期", "en": "by the calendar"},
 }
 
 

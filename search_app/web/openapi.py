@@ -808,3 +808,194 @@ SPEC["paths"].update(
         },
     }
 )
+
+
+# -- list checking, watch lists and change feeds ------------------------------------------
+
+CHECK_ROW = {
+    "type": "object",
+    "required": [
+        "line",
+        "typed",
+        "found",
+        "family_found",
+        "std_no",
+        "title",
+        "status",
+        "replaced_by",
+        "replaced_since",
+        "withdrawn",
+        "newer_edition",
+        "newer_title",
+    ],
+    "properties": {
+        "line": {"type": "integer", "description": "1-based, in the order given"},
+        "typed": {"type": "string", "description": "the number as typed"},
+        "found": {
+            "type": "boolean",
+            "description": "the typed edition (any edition, when typed without a year) is held",
+        },
+        "family_found": {"type": "boolean", "description": "some edition of it is held"},
+        "std_no": {"type": "string", "description": "the standard matched, or ''"},
+        "title": {"type": "string"},
+        "status": {"type": "string", "enum": ["现行", "即将实施", "被代替", "废止", ""]},
+        "replaced_by": {"type": "string"},
+        "replaced_since": {"type": "string", "description": "the successor's effective date"},
+        "withdrawn": {"type": "string", "description": "date of withdrawal (废止)"},
+        "newer_edition": {"type": "string", "description": "a later edition the library holds"},
+        "newer_title": {"type": "string"},
+    },
+}
+CHECK_RESULT = {
+    "type": "object",
+    "required": ["numbers", "columns", "rows", "counts"],
+    "properties": {
+        "numbers": {"type": "array", "items": {"type": "string"}},
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "rows": {"type": "array", "items": CHECK_ROW},
+        "counts": {
+            "type": "object",
+            "required": ["lines", "found", "not_found"],
+            "properties": {
+                "lines": {"type": "integer"},
+                "found": {"type": "integer"},
+                "not_found": {"type": "integer"},
+            },
+        },
+        "error": {"type": "string", "description": "label key of what was wrong (400)"},
+        "created_at": {"type": "string", "description": "watch lists: when it was saved"},
+        "feed": {"type": "string", "description": "watch lists: the path of its Atom feed"},
+    },
+}
+CHECK_DOWNLOADS = {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}
+    },
+}
+CHECK_FORM = {
+    "multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "numbers": {"type": "string", "description": "one number a line, any spelling"},
+                "file": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": ".txt (a number a line) or .csv (column 标准号/number, else"
+                    " the first)",
+                },
+                "format": {"type": "string", "enum": ["html", "json", "csv", "xlsx"]},
+                "csrf_token": {"type": "string"},
+            },
+        }
+    }
+}
+ATOM = {"application/atom+xml": {"schema": {"type": "string"}}}
+FORMAT_PARAM = _param("format", "json for the JSON twin (or Accept: application/json)")
+
+SPEC["paths"].update(
+    {
+        "/check": {
+            "get": {
+                "summary": "The list-check form; with `numbers` (one a line), its result",
+                "parameters": [_param("numbers", "numbers to check, one a line"), FORMAT_PARAM],
+                "responses": {"200": _json(CHECK_RESULT)},
+            },
+            "post": {
+                "summary": "Check standard numbers against the library (form with CSRF token);"
+                " HTML, JSON, CSV or XLSX by `format`",
+                "parameters": [FORMAT_PARAM],
+                "requestBody": {"content": CHECK_FORM},
+                "responses": {
+                    "200": {
+                        "description": "a row per number, in order",
+                        "content": {"application/json": {"schema": CHECK_RESULT}} | CHECK_DOWNLOADS,
+                    },
+                    "400": _json(CHECK_RESULT, "no number, or a file that is not .txt/.csv"),
+                },
+            },
+        },
+        "/api/check": {
+            "post": {
+                "summary": "Check standard numbers (JSON body; no CSRF token needed)",
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["numbers"],
+                                "properties": {
+                                    "numbers": {"type": "array", "items": {"type": "string"}}
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "200": _json(CHECK_RESULT),
+                    "400": _json(ERROR, "not a JSON object with a list of numbers"),
+                },
+            }
+        },
+        "/watch": {
+            "post": {
+                "summary": "Save numbers as a watch list (form with CSRF token); redirects to"
+                " its private link, or answers it as JSON with format=json",
+                "parameters": [FORMAT_PARAM],
+                "requestBody": {"content": CHECK_FORM},
+                "responses": {
+                    "201": _json(
+                        {
+                            "type": "object",
+                            "required": ["token", "url", "numbers"],
+                            "properties": {
+                                "token": {"type": "string"},
+                                "url": {"type": "string"},
+                                "numbers": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
+                        "the list was saved",
+                    ),
+                    "303": {"description": "the list was saved: its page"},
+                    "400": _json(CHECK_RESULT, "no number"),
+                },
+            }
+        },
+        "/watch/{token}": {
+            "get": {
+                "summary": "A watch list: the check result for its numbers, now",
+                "parameters": [
+                    _param("token", "the list's private token", where="path"),
+                    FORMAT_PARAM,
+                ],
+                "responses": {
+                    "200": _json(CHECK_RESULT),
+                    "404": _json(ERROR, "no such watch list"),
+                },
+            }
+        },
+        "/watch/{token}/feed.atom": {
+            "get": {
+                "summary": "Atom feed of the changes to a watch list's standards (edition"
+                " families: new editions included)",
+                "parameters": [_param("token", "the list's private token", where="path")],
+                "responses": {
+                    "200": {"description": "an Atom feed", "content": ATOM},
+                    "404": _json(ERROR, "no such watch list"),
+                },
+            }
+        },
+        "/feeds/changes.atom": {
+            "get": {
+                "summary": "Atom feed of the library's change log; with `q` or filters, of the"
+                " standards that search finds",
+                "parameters": [_param("q", "a search, as /api/search takes it"), *FILTER_PARAMS],
+                "responses": {
+                    "200": {"description": "an Atom feed", "content": ATOM},
+                    "400": _json(ERROR, "a query that cannot be searched"),
+                },
+            }
+        },
+    }
+)

@@ -186,6 +186,7 @@ def test_english_pages_show_no_chinese_outside_document_text(page, site):
         "/browse/year",
         "/std?ics=13.060&sort=title",
         "/std?body=生态环境部&ccs=Z",
+        "/check",
     ):
         page.goto(site + path)
         assert page.locator("html").get_attribute("lang") == "en", path

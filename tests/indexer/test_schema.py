@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from analyzers.stdno import parse_std_no
 from indexer.library import schema
 from indexer.library.accounts import Accounts
 from indexer.library.catalogue import Catalogue
@@ -305,6 +306,8 @@ def test_a_new_catalogue_gets_every_table_and_the_current_version(tmp_path):
                 "uploads",
                 "cluster_ids",
                 "outbox",
+                "change_log",
+                "watch_lists",
             ]
         )
         indexes = {index for _, (_, found) in shape(catalogue.db).items() for index, *_ in found}
@@ -319,6 +322,8 @@ def test_a_new_catalogue_gets_every_table_and_the_current_version(tmp_path):
             "failed_logins_at",
             "uploads_batch",
             "uploads_state",
+            "change_log_undated",
+            "change_log_at",
         } <= indexes
         uploads = [c[1] for c in catalogue.db.execute("PRAGMA table_info(uploads)")]
         assert uploads[-3:] == ["progress_stage", "progress_done", "progress_total"]
@@ -361,8 +366,14 @@ def test_an_old_catalogue_is_upgraded_in_place_keeping_every_row(tmp_path, old_s
     if "uploads" in before:
         # Uploads made before progress was kept have none to tell.
         assert [upload[-3:] for upload in after["uploads"]] == [("", 0, 0)]
-    # The tables that were missing are there now, empty.
-    assert all(after[table] == [] for table in set(after) - set(before))
+    # The tables that were missing are there now, empty, but for the change log, which
+    # tells of each standard held as arrived when it was ingested.
+    assert all(after[table] == [] for table in set(after) - set(before) - {"change_log"})
+    arrivals = [row[2:6] + row[9:] for row in after["change_log"]]
+    assert sorted(arrivals) == sorted(
+        (std_no, parse_std_no(std_no).undated, sha, "new_standard", "ingest")
+        for sha, std_no, *_ in before["standards"]
+    )
 
 
 def test_librarians_of_a_version_2_catalogue_each_get_their_own_session_stamp(tmp_path):
@@ -479,6 +490,8 @@ def test_processes_opening_an_old_catalogue_at_once_upgrade_it_once(tmp_path, ne
     with Catalogue(path) as catalogue:
         assert shape(catalogue.db) == new_shape
         after = dump(catalogue.db)
+    # Each standard is logged once as arrived, however many processes raced.
+    logged = {"change_log": len(before["standards"])}
     assert {table: len(rows) for table, rows in after.items()} == {
-        table: len(before.get(table, [])) for table in after
+        table: logged.get(table, len(before.get(table, []))) for table in after
     }
