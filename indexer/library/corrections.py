@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from analyzers.stdno import parse_std_no
 
 from . import audit
+from .adoption import from_summary
 from .audit import Change
 from .catalogue import Catalogue, now_iso
 from .feedback import FeedbackStore
@@ -221,6 +223,20 @@ def _number_fields(std_no: str) -> dict[str, str]:
     }
 
 
+def _adoption_change(
+    metadata: dict[str, Any], before: dict[str, Any], after: dict[str, Any], user: str, at: str
+) -> list[Change]:
+    """A corrected `adopts` text corrects the adoption list read from it (filters, facets
+    and number searches use the list), as a corrected number corrects its fields."""
+    if after["adopts"] == before["adopts"]:
+        return []
+    derived = [asdict(a) for a in from_summary(after["adopts"])]
+    if metadata.get("adoption", []) == derived:
+        return []
+    sha256, std_no = metadata["sha256"], metadata.get("std_no", "")
+    return [Change(sha256, std_no, "adoption", metadata.get("adoption", []), derived, user, at)]
+
+
 def apply_corrections(
     library: Library,
     index: IndexUpdates,
@@ -256,6 +272,7 @@ def apply_corrections(
                 for field, value in _number_fields(after["std_no"]).items()
                 if metadata.get(field, "") != value
             ]
+        changes += _adoption_change(metadata, before, after, user, at)
         if not changes:
             return []
         feedback = FeedbackStore(catalogue.db)
