@@ -150,3 +150,80 @@ def test_a_corrected_adopts_text_corrects_filters_and_number_search(tmp_path, co
         }
     assert _standards(engine, "adopts:IEC 60335") == [ADOPTS_ISO]
     assert _standards(engine, "IEC 60335-1")[0] == ADOPTS_ISO
+
+
+# ---------------------------------------------------------------------------
+# The site, its JSON twins and the command line
+
+
+@pytest.fixture(scope="module")
+def site(adoption_library, engine_name, request):
+    from search_app.web.app import create_app
+    from tests.conftest import engine_config, serve_in_thread
+
+    config = engine_config(adoption_library, engine_name, request)
+    base_url, server = serve_in_thread(
+        create_app({"DATA_DIR": str(adoption_library.root), **config})
+    )
+    yield base_url
+    server.shutdown()
+
+
+def _get(url: str) -> tuple[int, str]:
+    import urllib.request
+
+    with urllib.request.urlopen(url) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+def test_standard_page_shows_the_adoption_line_in_both_languages(site):
+    import html
+
+    _, page = _get(f"{site}/std/GB%2FT%207714-2015")
+    text = html.unescape(page)
+    assert "采标" in text and "ISO 690:2010" in text and "NEQ 非等效" in text
+    assert "/search?adopts=ISO+690%3A2010" in page or "/search?adopts=ISO%20690%3A2010" in page
+    _, english = _get(f"{site}/std/GB%2FT%207714-2015?lang=en")
+    assert "Adopts" in english and "NEQ not equivalent" in english
+    assert "非等效" not in html.unescape(english)
+
+
+def test_json_twins_carry_the_adoption_list(site):
+    expected = [{"standard": "ISO 690:2010", "org": "ISO", "degree": "NEQ"}]
+    for path in ("/std/GB%2FT%207714-2015?format=json", "/api/standards/gbt7714-2015"):
+        _, body = _get(site + path)
+        assert json.loads(body)["adoption"] == expected
+    _, body = _get(f"{site}/api/standards")
+    listed = {e["std_no"]: e["adoption"] for e in json.loads(body)}
+    assert listed[ADOPTS_ISO] == expected and listed["HJ 212-2017"] == []
+    _, body = _get(f"{site}/api/openapi.json")
+    spec = json.loads(body)
+    names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert {"adopts", "degree"} <= names
+
+
+def test_search_page_filters_by_adoption_and_shows_the_facet(site):
+    _, page = _get(f"{site}/search?q=%E6%A0%87%E5%87%86")  # 标准
+    assert "<h2>采标</h2>" in page and "<h2>一致性程度</h2>" in page
+    assert "adopts=ISO" in page and "degree=NEQ" in page
+    _, body = _get(f"{site}/api/search?q=%E6%A0%87%E5%87%86&adopts=ISO")
+    assert [g["std_no"] for g in json.loads(body)["groups"]] == [ADOPTS_ISO]
+    _, body = _get(f"{site}/api/search?q=ISO%20690")
+    assert json.loads(body)["groups"][0]["std_no"] == ADOPTS_ISO
+
+
+def test_command_line_list_and_show_carry_the_adoption(adoption_library):
+    from click.testing import CliRunner
+
+    from search_app.cli import main
+
+    runner = CliRunner()
+    data = ["--data", str(adoption_library.root)]
+    shown = runner.invoke(main, [*data, "show", "GB 11806-2019", "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["adoption"] == [
+        {"standard": "IAEA SSR-6:2012", "org": "IAEA", "degree": "MOD"}
+    ]
+    listed = runner.invoke(main, [*data, "list", "--json"])
+    entries = {e["std_no"]: e["adoption"] for e in json.loads(listed.output)}
+    assert entries[ADOPTS_ISO][0]["degree"] == "NEQ"
