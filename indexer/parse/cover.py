@@ -1020,6 +1020,18 @@ def _take_cover(meta: CoverMetadata, reading: _CoverReading) -> None:
     if reading.replaces:
         meta.replaces = list(dict.fromkeys(reading.replaces))
         meta.sources["replaces"] = COVER
+    _take_adoption(meta, reading)
+    if reading.issuers:
+        meta.issuers = reading.issuers
+        meta.sources["issuers"] = COVER
+    meta.draft = reading.draft
+    if meta.draft:
+        meta.sources["draft"] = COVER
+
+
+def _take_adoption(meta: CoverMetadata, reading: _CoverReading) -> None:
+    """The adoption note under the titles, or the double number `GB/T 19001—2016/ISO
+    9001:2015` (identical adoption)."""
     if reading.adoption:
         meta.adoption = adoption_from_cover(reading.adoption)
     if not meta.adoption:
@@ -1030,12 +1042,10 @@ def _take_cover(meta: CoverMetadata, reading: _CoverReading) -> None:
     if meta.adoption:
         meta.adopts = summary(meta.adoption)
         meta.sources["adopts"] = meta.sources["adoption"] = COVER
-    if reading.issuers:
-        meta.issuers = reading.issuers
-        meta.sources["issuers"] = COVER
-    meta.draft = reading.draft
-    if meta.draft:
-        meta.sources["draft"] = COVER
+    elif reading.adoption:
+        # A note naming no designation the grammar reads: kept as printed for a librarian.
+        meta.adopts = re.sub(r"\s+", " ", " ".join(reading.adoption)).strip().strip("()（）")
+        meta.sources["adopts"] = COVER
 
 
 def _take_foreword(meta: CoverMetadata, foreword: str) -> None:
