@@ -1322,5 +1322,53 @@ def check_command(obj: Context, file: str, as_json: bool, as_csv: bool) -> None:
         sys.exit(1)
 
 
+# --- Adoption of international standards (采标) -----------------------------------------
+
+
+@main.command("adoptions")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON array, one object per standard."
+)
+@click.option("--org", help="Only adoptions of this body's standards: ISO, IEC, ISO/IEC, EN …")
+@click.option("--degree", help="Only this degree: IDT / MOD / NEQ (or 等同 / 修改 / 非等效).")
+@click.pass_obj
+def adoptions_command(obj: Context, as_json: bool, org: str | None, degree: str | None) -> None:
+    """List the standards that adopt international or foreign standards (采标), with the
+    standard adopted and the degree (IDT 等同, MOD 修改, NEQ 非等效)."""
+    from search_app.search.query import DEGREE_VALUES
+
+    wanted = DEGREE_VALUES.get((degree or "").strip().lower()) if degree else None
+    if degree and wanted is None:
+        raise click.UsageError(f"--degree {degree}: use IDT, MOD, NEQ or EQV")
+    library = obj.library()
+    with Catalogue(library.catalogue_path) as catalogue:
+        entries = catalogue.all_metadata()
+    found = []
+    for entry in entries:
+        adopted = [
+            a
+            for a in entry.get("adoption") or []
+            if (not org or org.upper() in (a.get("org") or "").upper().split("/"))
+            and (not wanted or a.get("degree") == wanted)
+        ]
+        if adopted:
+            found.append(
+                {
+                    "std_no": entry["std_no"],
+                    "title_zh": entry.get("title_zh", ""),
+                    "adoption": adopted,
+                }
+            )
+    if as_json:
+        _echo_json(found)
+        return
+    for item in found:
+        for a in item["adoption"]:
+            click.echo(
+                f"{item['std_no']:<22} {a['standard']:<28} {a['degree'] or '—':<4} {item['title_zh']}"
+            )
+    click.echo(f"{len(found)} standard(s) adopt international or foreign standards")
+
+
 if __name__ == "__main__":
     main()

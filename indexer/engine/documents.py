@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from analyzers.adopted import parse_designation
 from analyzers.normalize import fold_width
 from analyzers.stdno import parse_std_no
 from indexer.library.model import Clause, Standard
@@ -19,7 +20,10 @@ from indexer.library.model import Clause, Standard
 STANDARD = "standard"  # doc_type of a standard's own document
 CLAUSE = "clause"
 TERM = "term"  # clause_kind of a definition in 术语和定义
-FACETS = ("level", "kind", "status", "region", "ics", "year")
+FACETS = ("level", "kind", "status", "region", "ics", "year", "adopts", "degree")
+# Facets whose value is a comma-separated list (a standard may adopt several standards),
+# and the field each reads: `adopts` counts the bodies (ISO, IEC …) of adopted standards.
+LIST_FACETS = {"adopts": "adopts_org", "degree": "degree"}
 # Searchable text fields and how each is cut (`analyzers.chinese.ANALYSES`): jieba words,
 # character bigrams, stemmed English. `std_keys` holds standard-number keys, one per
 # space-separated word, lower case.
@@ -42,6 +46,37 @@ def std_keys(std_no: str) -> str:
     return " ".join(number.variants()) if number else std_no.lower().replace(" ", "")
 
 
+def adopted_keys(standard: Standard) -> list[str]:
+    """The number keys of the standards this one adopts: searching `ISO 690` finds the
+    Chinese standards that adopt it (prefixed keys only, so no Chinese number is hit)."""
+    keys: list[str] = []
+    for adoption in standard.adoption:
+        designation = parse_designation(adoption.standard)
+        if designation is not None:
+            keys.extend(designation.keys())
+    return list(dict.fromkeys(keys))
+
+
+def adoption_fields(standard: Standard) -> dict:
+    """What the `adopts:` and `degree:` filters and the 采标 facet read.
+
+    `adopts_keys`: the bodies and number keys (`iso iso690 iso690:2010`), space-separated;
+    `adopts_org`, `degree`: comma-separated facet values; `adopts`: the designations."""
+    filter_keys: list[str] = []
+    for adoption in standard.adoption:
+        designation = parse_designation(adoption.standard)
+        if designation is not None:
+            filter_keys.extend(designation.filter_keys())
+        elif adoption.org:
+            filter_keys.append(adoption.org.lower())
+    return {
+        "adopts": ",".join(a.standard for a in standard.adoption),
+        "adopts_keys": " ".join(dict.fromkeys(k.replace(" ", "") for k in filter_keys)),
+        "adopts_org": ",".join(dict.fromkeys(a.org for a in standard.adoption if a.org)),
+        "degree": ",".join(dict.fromkeys(a.degree for a in standard.adoption if a.degree)),
+    }
+
+
 def standard_fields(standard: Standard) -> dict:
     """The metadata every index document of one standard carries."""
     number = parse_std_no(standard.std_no) if standard.std_no else None
@@ -59,6 +94,7 @@ def standard_fields(standard: Standard) -> dict:
         "year": int(number.year) if number and number.year else 0,
         "issued": standard.issued,
         "effective": standard.effective,
+        **adoption_fields(standard),
     }
 
 
@@ -74,7 +110,7 @@ def index_documents(standard: Standard) -> Iterator[dict]:
         "clause_no": "",
         "heading": "",
         "clause_kind": "",
-        "std_keys": std_keys(standard.std_no),
+        "std_keys": " ".join([std_keys(standard.std_no), *adopted_keys(standard)]).strip(),
         "title_bi": standard.title_zh,
         "title_en": standard.title_en,
         "order": -1,
@@ -127,8 +163,10 @@ def facet_values(standard: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """(facet, value) pairs one standard counts in; an ICS code by its first two parts."""
     pairs = []
     for name in FACETS:
-        value = standard.get(name)
-        if name == "ics":
+        value = standard.get(LIST_FACETS.get(name, name))
+        if name in LIST_FACETS:
+            pairs.extend((name, v) for v in dict.fromkeys((value or "").split(",")) if v)
+        elif name == "ics":
             pairs.extend(
                 (name, code.strip()[:6]) for code in (value or "").split(",") if code.strip()
             )

@@ -287,6 +287,20 @@ class Catalogue:
                 (status, json.dumps(data, ensure_ascii=False), sha256),
             )
 
+    def set_parsed_field(self, sha256: str, field: str, value: Any) -> None:
+        """Add a field to a stored parse's metadata: what a parse made before the field
+        existed gets on `reindex` (librarian overrides still win on read)."""
+        row = self.db.execute(
+            "SELECT metadata FROM standards WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        if row is not None:
+            data = json.loads(row["metadata"])
+            data[field] = value
+            self.db.execute(
+                "UPDATE standards SET metadata = ? WHERE sha256 = ?",
+                (json.dumps(data, ensure_ascii=False), sha256),
+            )
+
     # -- librarian overrides ---------------------------------------------------
 
     def set_override(self, sha256: str, field: str, value: Any, user: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from analyzers.stdno import parse_std_no
 
 from . import audit
 from . import changes as change_log
+from .adoption import from_summary
 from .audit import Change
 from .catalogue import Catalogue, now_iso
 from .feedback import FeedbackStore
@@ -222,6 +224,20 @@ def _number_fields(std_no: str) -> dict[str, str]:
     }
 
 
+def _adoption_change(
+    metadata: dict[str, Any], before: dict[str, Any], after: dict[str, Any], user: str, at: str
+) -> list[Change]:
+    """A corrected `adopts` text corrects the adoption list read from it (filters, facets
+    and number searches use the list), as a corrected number corrects its fields."""
+    if after["adopts"] == before["adopts"]:
+        return []
+    derived = [asdict(a) for a in from_summary(after["adopts"])]
+    if metadata.get("adoption", []) == derived:
+        return []
+    sha256, std_no = metadata["sha256"], metadata.get("std_no", "")
+    return [Change(sha256, std_no, "adoption", metadata.get("adoption", []), derived, user, at)]
+
+
 def apply_corrections(
     library: Library,
     index: IndexUpdates,
@@ -257,6 +273,7 @@ def apply_corrections(
                 for field, value in _number_fields(after["std_no"]).items()
                 if metadata.get(field, "") != value
             ]
+        changes += _adoption_change(metadata, before, after, user, at)
         if not changes:
             return []
         feedback = FeedbackStore(catalogue.db)

@@ -76,6 +76,15 @@ class Reference:
 
 
 @dataclass
+class Adoption:
+    """An international or foreign standard this one adopts (采标), and how closely."""
+
+    standard: str  # canonical designation: "ISO 690:2010", "IEC 60335-1:2020"
+    org: str  # the body that issued it: ISO, IEC, ISO/IEC, ITU-T, EN, IEEE, ASTM, JIS …
+    degree: str = ""  # IDT 等同, MOD 修改, NEQ 非等效 (EQV 等效 before 2001); "" unstated
+
+
+@dataclass
 class Standard:
     std_no: str = ""
     prefix: str = ""
@@ -92,7 +101,8 @@ class Standard:
     replaces: list[str] = field(default_factory=list)
     replaced_by: str = ""
     withdrawn: str = ""  # ISO date a librarian recorded with 废止
-    adopts: str = ""
+    adopts: str = ""  # as printed or corrected: "ISO 690:2010, NEQ"
+    adoption: list[Adoption] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     draft: str = ""
     pages: int = 0
@@ -123,6 +133,9 @@ class Standard:
         values["clauses"] = [Clause(**c) for c in data.get("clauses", [])]
         values["terms"] = [Term(**t) for t in data.get("terms", [])]
         values["references"] = [Reference(**r) for r in data.get("references", [])]
+        values["adoption"] = [
+            a if isinstance(a, Adoption) else Adoption(**a) for a in data.get("adoption") or []
+        ]
         return cls(**values)
 
 

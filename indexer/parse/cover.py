@@ -36,10 +36,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum, auto
 
-from analyzers.normalize import fold_dashes, is_cjk
+from analyzers.normalize import is_cjk
 from analyzers.stdno import StandardNumber, find_std_nos, parse_filename
-from indexer.library.model import Line, Page
+from indexer.library.model import Adoption, Line, Page
 
+from .adoption import adoption_from_cover, adoption_from_foreword, merge, summary
 from .dates import find_dates, find_labelled_dates
 
 COVER = "cover"
@@ -51,15 +52,6 @@ FILENAME = "filename"
 COVER_FIELDS = ("std_no", "title_zh", "title_en", "ics", "ccs", "issued", "effective", "issuers")
 
 DRAFT_STAGES = ("征求意见稿", "送审稿", "报批稿")
-# Adoption degrees (GB/T 20000.2): Chinese wording in forewords → the code covers print.
-ADOPTION_DEGREES = {
-    "等同采用": "IDT",
-    "修改采用": "MOD",
-    "非等效采用": "NEQ",
-    "等效采用": "EQV",
-    "参照采用": "NEQ",
-}
-
 # How far into the document the front matter (cover, 目次, 前言, first chapter) reaches.
 FRONT_PAGES = 12
 
@@ -79,6 +71,7 @@ class CoverMetadata:
     effective: str = ""
     replaces: list[str] = field(default_factory=list)
     adopts: str = ""
+    adoption: list[Adoption] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     draft: str = ""
     sources: dict[str, str] = field(default_factory=dict)
@@ -913,26 +906,9 @@ def foreword_replaces(text: str) -> list[str]:
 
 
 def foreword_adopts(text: str) -> str:
-    """`本标准修改采用ISO 690:2010` → `ISO 690:2010, MOD`."""
-    pattern = "|".join(sorted(ADOPTION_DEGREES, key=len, reverse=True))
-    for m in re.finditer(rf"(?<!不)({pattern})", text):
-        tail = text[m.end() : m.end() + 80]
-        numbers = [
-            n for n, start, _e in find_std_nos(tail) if start < 12 and n.level == "international"
-        ]
-        if numbers:
-            return f"{numbers[0]}, {ADOPTION_DEGREES[m.group(1)]}"
-    return _consistency_adopts(text)
-
-
-def _consistency_adopts(text: str) -> str:
-    """Older forewords: `本标准与ISO 690:1987的一致性程度为非等效`."""
-    words = {"等同": "IDT", "修改": "MOD", "非等效": "NEQ", "等效": "EQV"}
-    m = re.search(r"与(?P<span>[^。]{2,80}?)的一致性程度为(?P<degree>非等效|等同|修改|等效)", text)
-    if not m:
-        return ""
-    numbers = [n for n, _s, _e in find_std_nos(m["span"]) if n.level == "international"]
-    return f"{numbers[0]}, {words[m['degree']]}" if numbers else ""
+    """`本标准修改采用ISO 690:2010` → `ISO 690:2010, MOD` (`adoption.summary` of what
+    the foreword states)."""
+    return summary(adoption_from_foreword(text))
 
 
 def _foreword_dates(text: str) -> dict[str, str]:
@@ -946,19 +922,6 @@ def _foreword_dates(text: str) -> dict[str, str]:
     if effective:
         dates["实施"] = find_dates(effective.group(1))[0][0]
     return dates
-
-
-def _adoption_from_cover(parts: list[str]) -> str:
-    """`(ISO 690:2010, Information and documentation—…, NEQ)` → `ISO 690:2010, NEQ`."""
-    text = re.sub(r"\s+", " ", " ".join(parts)).strip().strip("()（）")
-    degree = _ADOPTION_DEGREE.findall(fold_dashes(text))
-    designation = re.split(r"[,，]", text, maxsplit=1)[0].strip()
-    numbers = find_std_nos(designation)
-    if numbers:
-        designation = str(numbers[0][0])
-    if not designation:
-        return ""
-    return f"{designation}, {degree[-1]}" if degree else designation
 
 
 # ---------------------------------------------------------------------------
@@ -1057,21 +1020,32 @@ def _take_cover(meta: CoverMetadata, reading: _CoverReading) -> None:
     if reading.replaces:
         meta.replaces = list(dict.fromkeys(reading.replaces))
         meta.sources["replaces"] = COVER
-    if reading.adoption:
-        meta.adopts = _adoption_from_cover(reading.adoption)
-    if not meta.adopts:
-        # `GB/T 19001—2016/ISO 9001:2015`: a double number means identical adoption.
-        international = [n for n, _line in reading.numbers if n.level == "international"]
-        if international:
-            meta.adopts = f"{international[0]}, IDT"
-    if meta.adopts:
-        meta.sources["adopts"] = COVER
+    _take_adoption(meta, reading)
     if reading.issuers:
         meta.issuers = reading.issuers
         meta.sources["issuers"] = COVER
     meta.draft = reading.draft
     if meta.draft:
         meta.sources["draft"] = COVER
+
+
+def _take_adoption(meta: CoverMetadata, reading: _CoverReading) -> None:
+    """The adoption note under the titles, or the double number `GB/T 19001—2016/ISO
+    9001:2015` (identical adoption)."""
+    if reading.adoption:
+        meta.adoption = adoption_from_cover(reading.adoption)
+    if not meta.adoption:
+        # `GB/T 19001—2016/ISO 9001:2015`: a double number means identical adoption.
+        international = [n for n, _line in reading.numbers if n.level == "international"]
+        if international:
+            meta.adoption = adoption_from_cover([f"({international[0]}, IDT)"])
+    if meta.adoption:
+        meta.adopts = summary(meta.adoption)
+        meta.sources["adopts"] = meta.sources["adoption"] = COVER
+    elif reading.adoption:
+        # A note naming no designation the grammar reads: kept as printed for a librarian.
+        meta.adopts = re.sub(r"\s+", " ", " ".join(reading.adoption)).strip().strip("()（）")
+        meta.sources["adopts"] = COVER
 
 
 def _take_foreword(meta: CoverMetadata, foreword: str) -> None:
@@ -1082,10 +1056,13 @@ def _take_foreword(meta: CoverMetadata, foreword: str) -> None:
         meta.replaces = foreword_replaces(foreword)
         if meta.replaces:
             meta.sources["replaces"] = FOREWORD
-    if not meta.adopts:
-        meta.adopts = foreword_adopts(foreword)
-        if meta.adopts:
-            meta.sources["adopts"] = FOREWORD
+    stated = adoption_from_foreword(foreword)
+    if stated:
+        # The cover's note first; the foreword adds what it left out.
+        meta.adoption = merge(meta.adoption, stated)
+        meta.adopts = summary(meta.adoption)
+        meta.sources.setdefault("adopts", FOREWORD)
+        meta.sources.setdefault("adoption", FOREWORD)
     dates = _foreword_dates(foreword)
     if not meta.issued and dates.get("批准"):
         meta.issued = dates["批准"]

@@ -100,4 +100,7 @@ def _condition(name: str, value: str) -> Condition:
         return Between("year", int(low) if low else None, int(high) if high else None)
     if name == "ics":
         return Prefix("ics", value)
+    if name == "adopts":
+        # The body or number keys of the adopted standards (`documents.adoption_fields`).
+        return Equals("adopts_keys", value)
     return Equals(name, value)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from analyzers.adopted import org_of, parse_designation
 from analyzers.normalize import fold_dashes, fold_width
 from analyzers.regions import PROVINCES
 from analyzers.stdno import normalize_query_number, parse_std_no
@@ -211,7 +212,47 @@ FILTER_NAMES = {
     "代号": "prefix",
     "std": "std_no",
     "标准": "std_no",
+    # Adoption of international standards (采标)
+    "adopts": "adopts",
+    "adopt": "adopts",
+    "采标": "adopts",
+    "degree": "degree",
+    "一致性": "degree",
+    "一致性程度": "degree",
 }
+# Degrees of correspondence with an adopted standard, as users type them.
+DEGREE_VALUES = {
+    "idt": "IDT",
+    "identical": "IDT",
+    "等同": "IDT",
+    "等同采用": "IDT",
+    "mod": "MOD",
+    "modified": "MOD",
+    "修改": "MOD",
+    "修改采用": "MOD",
+    "neq": "NEQ",
+    "noneq": "NEQ",
+    "not-equivalent": "NEQ",
+    "非等效": "NEQ",
+    "非等效采用": "NEQ",
+    "eqv": "EQV",
+    "equivalent": "EQV",
+    "等效": "EQV",
+    "等效采用": "EQV",
+}
+_ADOPTS_KEY = re.compile(r"[a-z0-9][a-z0-9/.:\-]*")
+
+
+def _adopts(value: str) -> str | None:
+    """`adopts:ISO` → "iso" (the body), `adopts:ISO 690` → "iso690" (a number, matched at
+    its part and year boundaries): the keys `documents.adoption_fields` indexes."""
+    org = org_of(value)
+    if org is not None:
+        return org.lower()
+    designation = parse_designation(value)
+    key = str(designation) if designation is not None else value
+    key = "".join(key.split()).lower()
+    return key if _ADOPTS_KEY.fullmatch(key) else None
 
 
 def _region(value: str) -> str | None:
@@ -253,7 +294,8 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
     value = fold_dashes(fold_width(value)).strip().strip(",，")
     if key is None:
         raise QueryError(
-            f"unknown filter {name!r}: use status, level, kind, region, ics, year, prefix or std",
+            f"unknown filter {name!r}: use status, level, kind, region, ics, year, prefix, std,"
+            " adopts or degree",
             "filter",
         )
     # Separators alone (`ics:|`, `year:,`) are no value either: an empty filter matches nothing.
@@ -287,6 +329,10 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
             continue
         if key == "region":
             normalised = _region(raw)
+        elif key == "adopts":
+            normalised = _adopts(raw)
+        elif key == "degree":
+            normalised = DEGREE_VALUES.get(raw.lower().replace(" ", "-"))
         else:
             table = {"status": STATUS_VALUES, "level": LEVEL_VALUES, "kind": KIND_VALUES}[key]
             normalised = table.get(raw.lower()) or table.get(raw)
@@ -331,13 +377,22 @@ _EXAMPLES = {
     "year": "2015-2020",
     "prefix": "GB/T",
     "std_no": "GB/T 7714-2015",
+    "adopts": "ISO",
+    "degree": "IDT",
 }
 
 # ---------------------------------------------------------------------------
 # Taking the text apart
 
+# `adopts:ISO 690`, `采标:IEC 60335-1`: a body, a space, then a number of three digits or
+# more (a year or a quantity after the filter stays a word of the query); tried first.
+_SPACED_ADOPTS = (
+    r"(?P<spaced_name>(?i:adopts?)|采标)\s*[:：]\s*"
+    r"(?P<spaced_value>[A-Za-z][A-Za-z/\-]*[ ]+[A-Z]?[ ]?\d{3,}(?:[-.:]\d+)*)(?=\s|$)"
+)
 _FILTER_RE = re.compile(
-    r"(?:(?<=\s)|^)(?P<name>[A-Za-z\u4e00-\u9fff]{2,8})\s*[:：]\s*(?P<value>[^\s\"“”]*)"
+    rf"(?:(?<=\s)|^)(?:{_SPACED_ADOPTS}|"
+    r"(?P<name>[A-Za-z\u4e00-\u9fff]{2,8})\s*[:：]\s*(?P<value>[^\s\"“”]*))"
 )
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 _PHRASE_RE = re.compile(r"\"([^\"]*)\"|“([^”]*)”|「([^」]*)」|『([^』]*)』")
@@ -466,10 +521,10 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
     warnings: list[str] = []
 
     def take_filter(m: re.Match[str]) -> str:
-        name = m.group("name")
+        name = m.group("spaced_name") or m.group("name")
         if name.lower() not in FILTER_NAMES:
             return m.group(0)
-        key, values = normalize_filter(name, m.group("value"))
+        key, values = normalize_filter(name, m.group("spaced_value") or m.group("value"))
         filters[key] = _added(filters.get(key, ()), values)
         return " "
 

@@ -170,7 +170,9 @@ def rank(matches: Matches, snapshot: Snapshot, ranking: Ranking, intent: Intent)
             factor *= ranking.region
         prior = standard_score.get(sha, 0.0)
         if prior and intent.numbers:
-            prior *= 0.5 + number_fit(intent.numbers, meta.get("std_no", ""))
+            # An adopted international number (`ISO 690`) names its adopting standards.
+            named = [meta.get("std_no", ""), *(meta.get("adopts") or "").split(",")]
+            prior *= 0.5 + max(number_fit(intent.numbers, n) for n in named)
         best: Ranked | None = None
         for candidate in clause_hits.get(sha, []):
             score = _clause_score(candidate, ranking, intent)

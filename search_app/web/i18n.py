@@ -732,6 +732,18 @@ LABELS: dict[str, dict[str, str]] = {
     "change_by": {"zh": "（{source}，{at}）", "en": "({source}, {at})"},
     "change_source.ingest": {"zh": "入库", "en": "ingest"},
     "change_source.calendar": {"zh": "按实施日期", "en": "by the calendar"},
+    # --- Adoption of international standards (采标) ---
+    "adoption": {"zh": "采标", "en": "Adopts"},
+    "facet.adopts": {"zh": "采标", "en": "Adopts"},
+    "degree": {"zh": "一致性程度", "en": "Degree of correspondence"},
+    "IDT": {"zh": "IDT 等同采用", "en": "IDT identical"},
+    "MOD": {"zh": "MOD 修改采用", "en": "MOD modified"},
+    "NEQ": {"zh": "NEQ 非等效", "en": "NEQ not equivalent"},
+    "EQV": {"zh": "EQV 等效采用", "en": "EQV equivalent"},
+    "adoption_search": {
+        "zh": "检索采用 {standard} 的标准",
+        "en": "Standards that adopt {standard}",
+    },
 }
 
 

@@ -999,3 +999,28 @@ SPEC["paths"].update(
         },
     }
 )
+
+
+# --- Adoption of international standards (采标) -----------------------------------------
+ADOPTION = {
+    "type": "array",
+    "description": "the international or foreign standards this one adopts (采标)",
+    "items": {
+        "type": "object",
+        "required": ["standard", "org", "degree"],
+        "properties": {
+            "standard": {"type": "string", "example": "ISO 690:2010"},
+            "org": {"type": "string", "example": "ISO"},
+            "degree": {
+                "type": "string",
+                "enum": ["IDT", "MOD", "NEQ", "EQV", ""],
+                "description": "IDT 等同, MOD 修改, NEQ 非等效 (EQV 等效, before 2001)",
+            },
+        },
+    },
+}
+STANDARD["properties"]["adoption"] = ADOPTION
+SPEC["paths"]["/api/search"]["get"]["parameters"] += [
+    _param("adopts", "a body (ISO, IEC, ISO/IEC, EN …) or an adopted number, e.g. ISO 690"),
+    _param("degree", "degree of correspondence: IDT / MOD / NEQ (or 等同 / 修改 / 非等效)"),
+]

@@ -119,6 +119,7 @@ def test_phone_width_has_no_horizontal_scroll(browser, site):
     for path in (
         "/search?q=噪声",
         "/std/GB%2012348-2008",
+        "/std/GB%2FT%207714-2015",  # the adoption line
         "/std/GB%2012348-2008/clause/3.4",
         "/terms?q=参考文献",
         "/compare?a=T/STDS%20001-2024&b=T/STDS%20001-2026",
@@ -164,6 +165,8 @@ def test_english_pages_show_no_chinese_outside_document_text(page, site):
         "/search?q=噪声&level=national",
         "/search?q=没有这样的词汇xyz",
         "/std/GB%2012348-2008",
+        "/std/GB%2FT%207714-2015",  # the adoption line
+        "/search?q=ISO%20690",  # the adoption facets
         "/std/GB%2012348-2008/clause/3.4",
         "/std/GB%203838-2002/page/1",
         "/terms?q=参考文献",

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from analyzers.regions import PROVINCES
 from search_app.search.query import (
+    DEGREE_VALUES,
     FILTER_NAMES,
     KIND_VALUES,
     LEVEL_VALUES,
@@ -52,6 +53,10 @@ FILTER_VALUES = {
     ),
     "prefix": st.sampled_from(["GB", "gb/t", "GB/Z", "DB44", "HJ", "T/CECS", "JT/T"]),
     "std": st.sampled_from(["GB/T7714-2015", "gb5085.7", "DB44/1989-2017", "HJ212-2017"]),
+    "adopts": st.sampled_from(
+        ["ISO", "iec", "ISO/IEC", "ISO 690", "IEC 60335-1", "iso690:2010", "EN", "JIS Z 8301"]
+    ),
+    "degree": st.sampled_from(sorted(DEGREE_VALUES)),
 }
 # A filter as typed: a name (English or Chinese) and a value it accepts.
 TYPED_FILTERS = st.sampled_from(sorted(FILTER_NAMES)).flatmap(

@@ -356,18 +356,20 @@ class SphinxSnapshot:
             self._query,
             lambda room: (
                 "SELECT sha256, COUNT(*), SUM(is_standard), status, level, kind,"
-                f" region, ics, year FROM {self.table}{where} GROUP BY sha256 LIMIT {room}"
+                f" region, ics, year, adopts_org, degree FROM {self.table}{where}"
+                f" GROUP BY sha256 LIMIT {room}"
                 f" OPTION max_matches = {room}, ranker = none"
             ),
             args,
         )
         counts: dict[str, int] = {}
         pairs: Counter = Counter()
-        for sha, count, own, status, level, kind, region, ics, year in found:
+        for sha, count, own, status, level, kind, region, ics, year, orgs, degree in found:
             if count - own:
                 counts[sha] = count - own
             metadata = {"status": status, "level": level, "kind": kind, "region": region}
-            pairs.update(facet_values({**metadata, "ics": ics, "year": year}))
+            adoption = {"adopts_org": orgs, "degree": degree}
+            pairs.update(facet_values({**metadata, "ics": ics, "year": year, **adoption}))
         by_facet: dict[str, Counter] = {name: Counter() for name in facets}
         for (name, value), count in pairs.items():
             if name in by_facet:

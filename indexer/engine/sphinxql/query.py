@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from indexer.engine.plan import AnyOf, Between, Equals, Phrase, Prefix, QueryPlan
 
-from .rows import FILTERED, filter_word
+from .rows import FILTERED, MULTI_FILTERED, filter_word
 from .schema import token_word
 
 WEIGHT_SCALE = 10  # field boost 0.5 → field weight 5
@@ -110,7 +110,9 @@ def _filter(one: AnyOf) -> tuple[str, list[str], list]:
     words: list[str] = []
     ranges: list[Between] = []
     for condition in one.conditions:
-        if isinstance(condition, Equals) and condition.field in FILTERED:
+        if isinstance(condition, Equals) and (
+            condition.field in FILTERED or condition.field in MULTI_FILTERED
+        ):
             words.append(f"@filter_keys {filter_word(condition.field, condition.value)}")
         elif isinstance(condition, Prefix) and condition.field == "ics":
             words.append(f"@ics_keys {token_word(condition.prefix)}")

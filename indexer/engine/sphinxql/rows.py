@@ -25,6 +25,8 @@ MAX_ORDER = (1 << ORDER_BITS) - 3
 # The filterable values of a document, as words of the `filter_keys` field: a filter with
 # several values is then one OR in MATCH (Sphinx 2.2's WHERE has no OR).
 FILTERED = ("doc_type", "status", "level", "kind", "region", "prefix", "clause_kind", "std_no")
+# Filterable fields holding several values, and how they are split: a word for each.
+MULTI_FILTERED = {"adopts_keys": " ", "degree": ","}
 
 
 def doc_number(standard_id: int, order: int) -> int:
@@ -81,6 +83,12 @@ def row(document: Mapping[str, Any], standard_id: int, lead: int | None) -> dict
     found["filter_keys"] = " ".join(
         [filter_word(name, document.get(name) or "") for name in FILTERED]
         + [filter_word("sha256", document["sha256"])]
+        + [
+            filter_word(name, value)
+            for name, sep in MULTI_FILTERED.items()
+            for value in (document.get(name) or "").split(sep)
+            if value
+        ]
     )
     body = document.get("body") or ""
     has_text = not is_standard and bool(found["body"])
@@ -115,6 +123,9 @@ def row(document: Mapping[str, Any], standard_id: int, lead: int | None) -> dict
         ocr=int(bool(document.get("ocr"))),
         has_text=int(has_text),
         is_standard=int(is_standard),
+        adopts=document.get("adopts") or "",
+        adopts_org=document.get("adopts_org") or "",
+        degree=document.get("degree") or "",
     )
     return found
 

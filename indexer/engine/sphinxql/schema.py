@@ -77,6 +77,10 @@ ATTRIBUTES = {
     "ocr": "uint",
     "has_text": "uint",
     "is_standard": "uint",
+    # Adoption of international standards (采标): the designations, the facet values.
+    "adopts": "string",
+    "adopts_org": "string",
+    "degree": "string",
 }
 
 # The engine's tokenizer sees letters, digits, `_` and CJK ideographs as word characters;

@@ -116,10 +116,13 @@ class WhooshEngine:
             try:
                 for sha in removed:
                     writer.delete_by_term("sha256", sha)
+                # An index written before a field existed takes documents without it
+                # until `reindex` writes a generation with the current schema.
+                known = set(writer.schema.names())
                 for standard in standards:
                     writer.delete_by_term("sha256", standard.sha256)
                     for document in index_documents(standard):
-                        writer.add_document(**document)
+                        writer.add_document(**{k: v for k, v in document.items() if k in known})
             except BaseException:
                 writer.cancel()
                 raise

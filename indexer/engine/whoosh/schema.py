@@ -50,4 +50,9 @@ def build_schema() -> Schema:
         effective=STORED,
         ocr=BOOLEAN(stored=True),
         term_en=TEXT(analyzer=english_analyzer(), stored=True),
+        # Adoption of international standards (采标): filters and the facet.
+        adopts=STORED,
+        adopts_keys=KEYWORD(lowercase=True),
+        adopts_org=STORED,
+        degree=KEYWORD(stored=True, commas=True),
     )

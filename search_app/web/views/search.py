@@ -11,7 +11,7 @@ from search_app.web.user_errors import error_fields
 
 blueprint = Blueprint("search", __name__)
 
-FILTERS = ("status", "level", "kind", "region", "ics", "year", "std")
+FILTERS = ("status", "level", "kind", "region", "ics", "year", "std", "adopts", "degree")
 PAGE_SIZE = 10
 
 
