@@ -1097,5 +1097,68 @@ def _serve_debug(config: dict, host: str, port: int) -> None:
     app.run(host=host, port=port, debug=True, request_handler=QuietRequestHandler)
 
 
+# -- 标龄 and 复审 (lifecycle and review) ------------------------------------------------
+
+
+@main.command("review")
+@click.option(
+    "--years",
+    type=click.IntRange(0, 100),
+    envvar="STDSEARCH_REVIEW_YEARS",
+    default=5,
+    show_default=True,
+    help="Review age: standards in force for more than this many years are due. "
+    "Also STDSEARCH_REVIEW_YEARS.",
+)
+@click.option(
+    "--on",
+    "on_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count ages on this day (YYYY-MM-DD) instead of today.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (as the site's).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the due standards as CSV.")
+@click.pass_obj
+def review_command(obj: Context, years: int, on_date, as_json: bool, as_csv: bool) -> None:
+    """Standards due for review (复审): in force (现行) for more than --years years.
+
+    A standard's age (标龄) runs from its implementation date (实施日期), or from its
+    issue date when none is printed (marked "issued"). Grouped by level, oldest first.
+
+    Example: stdsearch review --years 10
+    """
+    import csv
+    from datetime import date
+
+    from indexer.library.review import csv_rows, review_report
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    with Catalogue(obj.library().catalogue_path) as catalogue:
+        entries = catalogue.all_metadata()
+    report = review_report(entries, on_date.date() if on_date else date.today(), years)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerows(csv_rows(report))
+        return
+    click.echo(
+        f"{report.today}: {len(report.due)} of {report.current} standard(s) in force are over"
+        f" {report.years} years old and due for review"
+    )
+    for group in report.by_level():
+        click.echo(f"\n{group.name} ({group.count})")
+        for s in group.standards:
+            basis = "  (issue date)" if s.basis == "issued" else ""
+            click.echo(
+                f"  {s.std_no:<22} {s.implemented}  {s.age_years:>5.1f} y  {s.title_zh}{basis}"
+            )
+    if report.undated:
+        numbers = ", ".join(s.std_no for s in report.undated)
+        click.echo(f"\nage unknown (no date printed): {numbers}")
+
+
 if __name__ == "__main__":
     main()

@@ -15,6 +15,7 @@ from typing import Any
 from analyzers.normalize import fold_width
 from analyzers.stdno import parse_std_no
 from indexer.library.model import Clause, Standard
+from indexer.library.review import implemented_key
 
 STANDARD = "standard"  # doc_type of a standard's own document
 CLAUSE = "clause"
@@ -59,6 +60,9 @@ def standard_fields(standard: Standard) -> dict:
         "year": int(number.year) if number and number.year else 0,
         "issued": standard.issued,
         "effective": standard.effective,
+        # The implementation date (issue date when none is printed) as yyyymmdd, 0 when
+        # unknown: what the age filters (`age:>5`, `review:due`) compare.
+        "implemented": implemented_key(standard.effective, standard.issued),
     }
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from analyzers.normalize import fold_dashes, fold_width
 from analyzers.regions import PROVINCES
 from analyzers.stdno import normalize_query_number, parse_std_no
+from indexer.library.review import normalize_age
 
 MAX_QUERY_CHARS = 500
 
@@ -211,7 +212,14 @@ FILTER_NAMES = {
     "代号": "prefix",
     "std": "std_no",
     "标准": "std_no",
+    # 标龄 and 复审: the age filter compares with today, `review:due` is 现行 and older
+    # than the review age (`indexer.library.review`).
+    "age": "age",
+    "标龄": "age",
+    "review": "review",
+    "复审": "review",
 }
+REVIEW_VALUES = {"due": "due", "到期": "due", "复审到期": "due", "待复审": "due"}
 
 
 def _region(value: str) -> str | None:
@@ -253,7 +261,8 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
     value = fold_dashes(fold_width(value)).strip().strip(",，")
     if key is None:
         raise QueryError(
-            f"unknown filter {name!r}: use status, level, kind, region, ics, year, prefix or std",
+            f"unknown filter {name!r}: use status, level, kind, region, ics, year, prefix, std,"
+            " age or review",
             "filter",
         )
     # Separators alone (`ics:|`, `year:,`) are no value either: an empty filter matches nothing.
@@ -281,6 +290,14 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
         if key == "prefix":
             out.append(raw.upper().replace(" ", ""))
             continue
+        if key == "age":
+            age = normalize_age(raw)
+            if age is None:
+                raise QueryError(
+                    f"age:{_shown(raw)} is not an age in years (e.g. age:>5, age:3-10)", "filter"
+                )
+            out.append(age)
+            continue
         if key == "std_no":
             number = parse_std_no(raw)
             out.append(str(number) if number else raw)
@@ -288,7 +305,12 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
         if key == "region":
             normalised = _region(raw)
         else:
-            table = {"status": STATUS_VALUES, "level": LEVEL_VALUES, "kind": KIND_VALUES}[key]
+            table = {
+                "status": STATUS_VALUES,
+                "level": LEVEL_VALUES,
+                "kind": KIND_VALUES,
+                "review": REVIEW_VALUES,
+            }[key]
             normalised = table.get(raw.lower()) or table.get(raw)
         if normalised is None:
             raise QueryError(
@@ -331,6 +353,8 @@ _EXAMPLES = {
     "year": "2015-2020",
     "prefix": "GB/T",
     "std_no": "GB/T 7714-2015",
+    "age": ">5",
+    "review": "due",
 }
 
 # ---------------------------------------------------------------------------

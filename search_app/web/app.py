@@ -72,12 +72,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .auth import current_user, init_auth
     from .headers import init_headers
-    from .views import admin, compare, edit, feedback, search, standard, terms, upload
+    from .views import admin, compare, edit, feedback, review, search, standard, terms, upload
 
     init_auth(app, library.root)
     app.jinja_env.globals["current_user"] = current_user
     for module in (search, standard, compare, terms, admin, edit, feedback):
         app.register_blueprint(module.blueprint)
+    app.register_blueprint(review.blueprint)  # 标龄 and 复审: /reports/review
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)
     register_error_pages(app)
