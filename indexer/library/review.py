@@ -51,7 +51,10 @@ def implementation_date(effective: str | None, issued: str | None) -> tuple[date
 
 
 def years_before(today: date, years: int) -> date:
-    """The same day `years` years earlier (29 February becomes the 28th)."""
+    """The same day `years` years earlier (29 February becomes the 28th); no earlier
+    than 1 January of year 1."""
+    if today.year - years < 1:
+        return date.min
     try:
         return today.replace(year=today.year - years)
     except ValueError:

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import strategies as st
 
 from indexer.engine import open_engine
 from indexer.engine.plan import AnyOf, Between, Equals
@@ -21,9 +22,11 @@ from indexer.library.store import Library
 from search_app.cli import main
 from search_app.search import search
 from search_app.search.planning import Calendar, filters
-from search_app.search.query import QueryError, filters_to_text, parse_query
+from search_app.search.query import FILTER_NAMES, QueryError, filters_to_text, parse_query
 from search_app.startup import open_search
 from tests.conftest import library_engine
+from tests.fuzzing import few_and_many
+from tests.search_app.test_query_fuzz import FILTER_VALUES
 
 TODAY = date(2026, 12, 7)
 
@@ -70,6 +73,33 @@ def test_ages_plan_as_ranges_of_the_implementation_date_from_the_day_given():
         AnyOf((Equals("status", "现行"),)),
         AnyOf((Between("implemented", 1, 20161206),)),
     )
+
+
+AGE_OR_REVIEW = st.sampled_from(["age", "标龄", "review", "复审"]).flatmap(
+    lambda name: FILTER_VALUES[FILTER_NAMES[name]].map(lambda value: f"{name}:{value}")
+)
+
+
+@few_and_many(st.lists(AGE_OR_REVIEW, max_size=4), st.dates(min_value=date(1, 1, 1)), st.integers(0, 100))
+def test_any_age_and_review_filters_plan_for_both_engines(typed, today, years):
+    """Whatever ages are typed, on whatever day, each engine gets a plan it can run."""
+    from indexer.engine.plan import QueryPlan
+    from indexer.engine.sphinxql.query import build
+    from indexer.engine.whoosh.snapshot import filter_query
+
+    try:
+        parsed = parse_query(" ".join(typed))
+    except QueryError as error:
+        assert error.code == "filter"
+        return
+    plan = QueryPlan(filters=filters(parsed.filters, Calendar(today, years)))
+    for one in plan.filters:
+        for condition in one.conditions:
+            if isinstance(condition, Between):
+                assert condition.low is None or condition.low >= 1
+                assert condition.high is None or condition.high <= 99991231
+    assert (filter_query(plan.filters) is None) == (not typed)
+    build(plan)
 
 
 # -- the corpus --------------------------------------------------------------------------
