@@ -80,7 +80,9 @@ AGE_OR_REVIEW = st.sampled_from(["age", "标龄", "review", "复审"]).flatmap(
 )
 
 
-@few_and_many(st.lists(AGE_OR_REVIEW, max_size=4), st.dates(min_value=date(1, 1, 1)), st.integers(0, 100))
+@few_and_many(
+    st.lists(AGE_OR_REVIEW, max_size=4), st.dates(min_value=date(1, 1, 1)), st.integers(0, 100)
+)
 def test_any_age_and_review_filters_plan_for_both_engines(typed, today, years):
     """Whatever ages are typed, on whatever day, each engine gets a plan it can run."""
     from indexer.engine.plan import QueryPlan
