@@ -46,34 +46,35 @@ def test_a_librarian_reads_the_review_report_and_follows_a_standard(page, review
     levels = page.locator("table.review-counts").first.locator("tbody tr")
     assert levels.count() >= 3  # national, industry, local standards are all due
     national = page.locator("section.review-group", has_text="国家标准").first
-    assert national.locator("a", has_text="GB 14554-1993").count() == 1
+    assert national.locator("a", has_text="GB 18918-2002").count() == 1
     assert (
         page.get_by_role("link", name="导出 CSV")
         .get_attribute("href")
         .endswith("format=csv&years=5")
     )
     # Issuing bodies fold away without a script; opening one shows its standards.
-    body = page.locator("details.review-group", has_text="国家环境保护局").first
+    # DB44_26-2001.pdf, cover: "广 东 省 环 境 保 护 局 发布".
+    body = page.locator("details.review-group", has_text="广东省环境保护局").first
     assert not body.locator("table").is_visible()
     body.locator("summary").click()
-    assert body.locator("a", has_text="GB 8978-1996").is_visible()
+    assert body.locator("a", has_text="DB44/26-2001").is_visible()
     screenshot(page, "review-report")
 
-    page.get_by_label("复审标龄（年）").fill("25")
+    page.get_by_label("复审标龄（年）").fill("20")
     page.get_by_role("button", name="显示").click()
-    page.wait_for_url(f"{review_site}/reports/review?years=25")
-    assert "标龄超过 25 年" in page.locator("main p").first.inner_text()
+    page.wait_for_url(f"{review_site}/reports/review?years=20")
+    assert "标龄超过 20 年" in page.locator("main p").first.inner_text()
 
     national = page.locator("section.review-group", has_text="国家标准").first
-    national.locator("a", has_text="GB 14554-1993").click()
-    page.wait_for_url("**/std/GB%2014554-1993")
+    national.locator("a", has_text="GB 18918-2002").click()
+    page.wait_for_url("**/std/GB%2018918-2002")
     assert page.locator("h1 .badge.review-due").inner_text() == "复审到期"
-    assert "1994-01-15" in page.locator("dd.std-age").inner_text()
+    assert "2003-07-01" in page.locator("dd.std-age").inner_text()
 
 
 def test_the_english_report_shows_no_chinese_outside_document_text(page, review_site):
     sign_in(page, review_site, "/reports/review")
-    for path in ("/reports/review?lang=en", "/std/GB%2014554-1993?lang=en"):
+    for path in ("/reports/review?lang=en", "/std/GB%2018918-2002?lang=en"):
         page.goto(review_site + path)
         for details in page.locator("details").all():
             details.locator("summary").click()

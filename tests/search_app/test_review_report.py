@@ -61,16 +61,17 @@ def test_the_report_counts_the_due_standards_by_level_and_issuer(site):
     assert report["years"] == 5 and report["due_count"] == len(report["due"]) > 0
     assert sum(g["count"] for g in report["by_level"]) == report["due_count"]
     numbers = {s["std_no"] for s in report["due"]}
-    # GB_14554-1993.pdf, cover: 1994-01-15 实施; JT/T 808-2011 is replaced by JT/T 808-2019.
-    assert "GB 14554-1993" in numbers and "JT/T 808-2011" not in numbers
+    # GB_18918-2002.pdf, cover: "2002－12－24 发布 2003－07－01 实施"; JT/T 808-2011 is
+    # replaced by JT/T 808-2019.
+    assert "GB 18918-2002" in numbers and "JT/T 808-2011" not in numbers
     assert {s["status"] for s in report["due"]} == {"现行"}
     issuers = {g["name"]: {s["std_no"] for s in g["standards"]} for g in report["by_issuer"]}
-    # GB 16297-1996 and GB 8978-1996: "国家环境保护局 发布" on their covers.
-    assert {"GB 16297-1996", "GB 8978-1996"} <= issuers["国家环境保护局"]
+    # DB44_26-2001.pdf and DB44_27-2001.pdf, covers: "广 东 省 环 境 保 护 局 发布".
+    assert {"DB44/26-2001", "DB44/27-2001"} <= issuers["广东省环境保护局"]
     html = browser.get(f"{base}/reports/review")
     assert html.status_code == 200
-    assert html.text.count('<tr><td><a href="/std/GB%2014554-1993">GB 14554-1993</a>') == 1 + len(
-        [g for g in report["by_issuer"] if "GB 14554-1993" in {s["std_no"] for s in g["standards"]}]
+    assert html.text.count('<tr><td><a href="/std/GB%2018918-2002">GB 18918-2002</a>') == 1 + len(
+        [g for g in report["by_issuer"] if "GB 18918-2002" in {s["std_no"] for s in g["standards"]}]
     )
     assert f"应复审的 {report['due_count']} 项" in html.text
 
@@ -137,18 +138,18 @@ def test_the_site_setting_decides_review_due_in_search(corpus_library, tmp_path)
 
 def test_a_standard_page_shows_its_age_and_whether_it_is_due(site):
     base, _ = site
-    # GB_14554-1993.pdf, cover: "1993-08-06 发布 1994-01-15 实施", in force.
-    old = requests.get(f"{base}/std/{quote('GB 14554-1993')}?format=json").json()["age"]
-    assert (old["implemented"], old["basis"], old["due"]) == ("1994-01-15", "effective", True)
-    page = requests.get(f"{base}/std/{quote('GB 14554-1993')}").text
+    # GB_18918-2002.pdf, cover: "2002－12－24 发布 2003－07－01 实施", in force.
+    old = requests.get(f"{base}/std/{quote('GB 18918-2002')}?format=json").json()["age"]
+    assert (old["implemented"], old["basis"], old["due"]) == ("2003-07-01", "effective", True)
+    page = requests.get(f"{base}/std/{quote('GB 18918-2002')}").text
     assert '<span class="badge review-due"' in page and "复审到期" in page
-    assert "自 1994-01-15 起" in page
+    assert "自 2003-07-01 起" in page
     # JT_T_808-2013_BD.pdf prints only "二〇一三年一月" under its issuer: 发布, no 实施.
     page = requests.get(f"{base}/std/{quote('JT/T 808-2013')}").text
     assert "自 2013-01-01 起" in page and "未印实施日期，按发布日期" in page
     assert "badge review-due" not in page  # replaced, not in force
-    english = requests.get(f"{base}/std/{quote('GB 14554-1993')}?lang=en").text
-    assert "Due for review" in english and "(since 1994-01-15)" in english
+    english = requests.get(f"{base}/std/{quote('GB 18918-2002')}?lang=en").text
+    assert "Due for review" in english and "(since 2003-07-01)" in english
 
 
 def test_the_openapi_entry_describes_what_the_report_returns(site):
