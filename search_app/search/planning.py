@@ -104,10 +104,13 @@ def exclusions(excluded: tuple[str, ...]) -> tuple[Phrase, ...]:
     return tuple(found)
 
 
-def filters(chosen: dict[str, tuple[str, ...]], calendar: Calendar) -> tuple[AnyOf, ...]:
+def filters(
+    chosen: dict[str, tuple[str, ...]], calendar: Calendar | None = None
+) -> tuple[AnyOf, ...]:
     """One condition per filter; its values are alternatives. Ages are the exception:
     each must hold (`age:>3 age:<10` is between the two), and so each is a filter of its
     own, which also keeps a cluster's WHERE to one range per filter."""
+    calendar = calendar or Calendar(date.today())
     found: list[AnyOf] = []
     for name, values in chosen.items():
         if not values:

@@ -43,6 +43,7 @@ def test_a_librarian_reads_the_review_report_and_follows_a_standard(page, review
     page.get_by_role("link", name="复审到期标准").click()
     page.wait_for_url(f"{review_site}/reports/review")
     assert page.locator("h1").inner_text() == "复审到期标准"
+    screenshot(page, "review-report")
     levels = page.locator("table.review-counts").first.locator("tbody tr")
     assert levels.count() >= 3  # national, industry, local standards are all due
     national = page.locator("section.review-group", has_text="国家标准").first
@@ -58,7 +59,7 @@ def test_a_librarian_reads_the_review_report_and_follows_a_standard(page, review
     assert not body.locator("table").is_visible()
     body.locator("summary").click()
     assert body.locator("a", has_text="DB44/26-2001").is_visible()
-    screenshot(page, "review-report")
+    screenshot(page, "review-report-issuer")
 
     page.get_by_label("复审标龄（年）").fill("20")
     page.get_by_role("button", name="显示").click()
