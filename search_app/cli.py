@@ -552,7 +552,8 @@ def search_command(
     """Search by standard number, title words or a question in plain Chinese.
 
     Filters may also be typed in the query: status:现行 level:地方 region:广东 ics:13.060
-    year:2015-2020 kind:强制性. "Quoted words" must appear as written; -word excludes.
+    year:2015-2020 kind:强制性, and by age (标龄, from the implementation date): age:>5,
+    age:3-10, review:due (现行 and over the review age, STDSEARCH_REVIEW_YEARS or 5). "Quoted words" must appear as written; -word excludes.
     Matched words are marked 【like this】.
 
     Example: stdsearch search 厂界噪声 夜间 测量
@@ -571,7 +572,15 @@ def search_command(
     }
     engine = obj.engine()
     try:
-        result = search(engine, text, limit=limit, offset=offset, filters=filters, group=not flat)
+        result = search(
+            engine,
+            text,
+            limit=limit,
+            offset=offset,
+            filters=filters,
+            group=not flat,
+            review_years=_review_years(),
+        )
     except QueryError as error:
         if as_json:
             _echo_json({"query": text, "error": str(error), "total": 0, "hits": []})
@@ -1098,6 +1107,14 @@ def _serve_debug(config: dict, host: str, port: int) -> None:
 
 
 # -- 标龄 and 复审 (lifecycle and review) ------------------------------------------------
+
+
+def _review_years() -> int:
+    """The review age `search` takes for `review:due`: STDSEARCH_REVIEW_YEARS, else 5."""
+    from indexer.library.review import DEFAULT_YEARS
+
+    value = os.environ.get("STDSEARCH_REVIEW_YEARS", "")
+    return int(value) if value.strip().isdigit() and int(value) <= 100 else DEFAULT_YEARS
 
 
 @main.command("review")

@@ -272,3 +272,20 @@ def test_a_cluster_table_without_the_column_gets_it_at_start_up(samples_library,
     with Catalogue(library.catalogue_path) as catalogue:
         dated = {e["sha256"] for e in catalogue.all_metadata() if e["effective"] or e["issued"]}
     assert dated and matched(opened, "age:<100") == dated
+
+
+def test_the_search_command_takes_the_review_age_from_the_environment(samples_library):
+    """The samples: T/STDS 001-2026 (实施 2026-06-01) and T/STDS 002-2025 are in force."""
+    data = str(samples_library.root)
+    with Catalogue(samples_library.catalogue_path) as catalogue:
+        entries = catalogue.all_metadata()
+    due_now = {s.std_no for s in review_report(entries, date.today(), 0).due}
+    assert due_now
+    for years, expected in (("0", due_now), ("100", set())):
+        result = CliRunner().invoke(
+            main,
+            ["--data", data, "search", "review:due", "--json", "--limit", "100"],
+            env={"STDSEARCH_REVIEW_YEARS": years},
+        )
+        assert result.exit_code == 0, result.output
+        assert {hit["std_no"] for hit in json.loads(result.output)["hits"]} == expected
