@@ -243,6 +243,10 @@ def test_a_whoosh_index_without_the_field_is_rebuilt_at_start_up(samples_library
     (library.index_root / "CURRENT").write_text(generation.name)
     assert open_engine(library).missing_fields() == ["implemented"]
     assert not matched(engine, "age:>=0")
+    # Commands open the library without the start-up check: they say what is missing.
+    heard = []
+    open_search(library, on_mismatch=heard.append)
+    assert any("implemented" in str(h) and "stdsearch reindex" in str(h) for h in heard)
 
     opened = open_search(library, repair=True)
     assert opened.missing_fields() == []
