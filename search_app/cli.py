@@ -552,7 +552,8 @@ def search_command(
     """Search by standard number, title words or a question in plain Chinese.
 
     Filters may also be typed in the query: status:现行 level:地方 region:广东 ics:13.060
-    year:2015-2020 kind:强制性. "Quoted words" must appear as written; -word excludes.
+    year:2015-2020 kind:强制性, and by age (标龄, from the implementation date): age:>5,
+    age:3-10, review:due (现行 and over the review age, STDSEARCH_REVIEW_YEARS or 5). "Quoted words" must appear as written; -word excludes.
     Matched words are marked 【like this】.
 
     Example: stdsearch search 厂界噪声 夜间 测量
@@ -571,7 +572,15 @@ def search_command(
     }
     engine = obj.engine()
     try:
-        result = search(engine, text, limit=limit, offset=offset, filters=filters, group=not flat)
+        result = search(
+            engine,
+            text,
+            limit=limit,
+            offset=offset,
+            filters=filters,
+            group=not flat,
+            review_years=_review_years(),
+        )
     except QueryError as error:
         if as_json:
             _echo_json({"query": text, "error": str(error), "total": 0, "hits": []})
@@ -1368,6 +1377,77 @@ def adoptions_command(obj: Context, as_json: bool, org: str | None, degree: str 
                 f"{item['std_no']:<22} {a['standard']:<28} {a['degree'] or '—':<4} {item['title_zh']}"
             )
     click.echo(f"{len(found)} standard(s) adopt international or foreign standards")
+
+
+# -- 标龄 and 复审 (lifecycle and review) ------------------------------------------------
+
+
+def _review_years() -> int:
+    """The review age `search` takes for `review:due`: STDSEARCH_REVIEW_YEARS, else 5."""
+    from indexer.library.review import DEFAULT_YEARS
+
+    value = os.environ.get("STDSEARCH_REVIEW_YEARS", "")
+    return int(value) if value.strip().isdigit() and int(value) <= 100 else DEFAULT_YEARS
+
+
+@main.command("review")
+@click.option(
+    "--years",
+    type=click.IntRange(0, 100),
+    envvar="STDSEARCH_REVIEW_YEARS",
+    default=5,
+    show_default=True,
+    help="Review age: standards in force for more than this many years are due. "
+    "Also STDSEARCH_REVIEW_YEARS.",
+)
+@click.option(
+    "--on",
+    "on_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count ages on this day (YYYY-MM-DD) instead of today.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (as the site's).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the due standards as CSV.")
+@click.pass_obj
+def review_command(obj: Context, years: int, on_date, as_json: bool, as_csv: bool) -> None:
+    """Standards due for review (复审): in force (现行) for more than --years years.
+
+    A standard's age (标龄) runs from its implementation date (实施日期), or from its
+    issue date when none is printed (marked "issued"). Grouped by level, oldest first.
+
+    Example: stdsearch review --years 10
+    """
+    import csv
+    from datetime import date
+
+    from indexer.library.review import csv_rows, review_report
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    with Catalogue(obj.library().catalogue_path) as catalogue:
+        entries = catalogue.all_metadata()
+    report = review_report(entries, on_date.date() if on_date else date.today(), years)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerows(csv_rows(report))
+        return
+    click.echo(
+        f"{report.today}: {len(report.due)} of {report.current} standard(s) in force are over"
+        f" {report.years} years old and due for review"
+    )
+    for group in report.by_level():
+        click.echo(f"\n{group.name} ({group.count})")
+        for s in group.standards:
+            basis = "  (issue date)" if s.basis == "issued" else ""
+            click.echo(
+                f"  {s.std_no:<22} {s.implemented}  {s.age_years:>5.1f} y  {s.title_zh}{basis}"
+            )
+    if report.undated:
+        numbers = ", ".join(s.std_no for s in report.undated)
+        click.echo(f"\nage unknown (no date printed): {numbers}")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,17 @@ def open_search(
         if on_mismatch is None:
             raise
         on_mismatch(mismatch)
+    if on_mismatch is not None:
+        # An index older than a field (one the start-up check did not rebuild: it was not
+        # run, or a writer held the library) answers a filter on it with nothing.
+        missing = opened.missing_fields()
+        if missing:
+            on_mismatch(
+                DictionaryMismatch(
+                    f"the search index was built without {', '.join(missing)}: filters on"
+                    " it (age:, review:) find nothing until `stdsearch reindex`"
+                )
+            )
     return opened
 
 

@@ -16,6 +16,7 @@ from analyzers.adopted import parse_designation
 from analyzers.normalize import fold_width
 from analyzers.stdno import parse_std_no
 from indexer.library.model import Clause, Standard
+from indexer.library.review import implemented_key
 
 STANDARD = "standard"  # doc_type of a standard's own document
 CLAUSE = "clause"
@@ -95,6 +96,9 @@ def standard_fields(standard: Standard) -> dict:
         "issued": standard.issued,
         "effective": standard.effective,
         **adoption_fields(standard),
+        # The implementation date (issue date when none is printed) as yyyymmdd, 0 when
+        # unknown: what the age filters (`age:>5`, `review:due`) compare.
+        "implemented": implemented_key(standard.effective, standard.issued),
     }
 
 

@@ -137,3 +137,7 @@ class SearchEngine(Protocol):
     def check_dictionary(self) -> None:
         """Raise `DictionaryMismatch` when the index was cut with another dictionary
         than the one this process has loaded."""
+
+    def missing_fields(self) -> list[str]:
+        """Fields of `indexer.engine.documents` the index was made without (it was built
+        by an older stdsearch): a filter on them would find nothing until a rebuild."""

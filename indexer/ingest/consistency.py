@@ -21,6 +21,7 @@ from indexer.library.status import update_statuses
 from indexer.library.store import Library
 
 from .processes import worker_records
+from .reindex import rebuild_index
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Repair:
     dropped_from_catalogue: list[str] = field(default_factory=list)  # rows whose files are gone
     unowned_files: list[str] = field(default_factory=list)  # relative paths cleared away
     ended_processes: list[int] = field(default_factory=list)  # pids of a killed run's workers
+    # Fields an index built by an older stdsearch lacked: the whole index was rebuilt.
+    rebuilt_for: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -39,6 +42,7 @@ class Repair:
             or self.dropped_from_catalogue
             or self.unowned_files
             or self.ended_processes
+            or self.rebuilt_for
         )
 
 
@@ -51,6 +55,11 @@ def check_and_repair(library: Library, engine: SearchEngine | None = None) -> Re
     repair.ended_processes = worker_records(library).end_leftovers()
     engine = engine or open_engine(library)
     engine.drain()  # writes a cluster owes first: then it is compared with the catalogue
+    # An index made before a field was added (the implementation date of the age filters)
+    # would answer those filters with nothing: rebuilt whole, from the stored JSON.
+    repair.rebuilt_for = engine.missing_fields()
+    if repair.rebuilt_for:
+        rebuild_index(library, engine)
     with (
         Catalogue(library.catalogue_path) as catalogue,
         library.store_lock(),

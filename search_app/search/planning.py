@@ -9,9 +9,14 @@ field with which weight.
   that puts that standard first.
 * A quoted phrase must appear as written (in a heading, the text or the title);
   `-word` drops every document holding the word; filters restrict the candidates.
+* An age filter (`age:>5`) and `review:due` become ranges of the implementation date
+  (`implemented`, yyyymmdd) counted back from the day the query runs (`Calendar`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from indexer.engine.documents import FACETS, STANDARD
 from indexer.engine.plan import (
@@ -24,6 +29,7 @@ from indexer.engine.plan import (
     QueryPlan,
     WeightedTerm,
 )
+from indexer.library.review import CURRENT, DEFAULT_YEARS, AgeRange, age_range, due_range
 
 from .query import ParsedQuery
 from .query_terms import QueryTerms, phrase_tokens
@@ -31,14 +37,27 @@ from .ranking import Ranking
 
 PHRASE_FIELDS = ("heading_bi", "body_bi", "title_bi")
 STANDARD_DOCUMENTS = Equals("doc_type", STANDARD)
+IMPLEMENTED = "implemented"  # the index field of the implementation date (yyyymmdd)
 
 
-def plan_query(parsed: ParsedQuery, terms: QueryTerms, ranking: Ranking) -> QueryPlan:
+@dataclass(frozen=True)
+class Calendar:
+    """The day a query runs and the review age: what `age:` and `review:due` count from."""
+
+    today: date
+    review_years: int = DEFAULT_YEARS
+
+
+def plan_query(
+    parsed: ParsedQuery, terms: QueryTerms, ranking: Ranking, calendar: Calendar | None = None
+) -> QueryPlan:
+    """The plan of a parsed query; `calendar` defaults to today with the default review age."""
+    calendar = calendar or Calendar(date.today())
     return QueryPlan(
         terms=tuple(weighted_terms(terms, ranking)),
         phrases=tuple(Phrase(PHRASE_FIELDS, tuple(seq), ranking.phrase) for seq in terms.phrases),
         excluded=exclusions(parsed.excluded),
-        filters=filters(parsed.filters),
+        filters=filters(parsed.filters, calendar),
         scoring=ranking.bm25(),
         facets=FACETS,
     )
@@ -85,13 +104,29 @@ def exclusions(excluded: tuple[str, ...]) -> tuple[Phrase, ...]:
     return tuple(found)
 
 
-def filters(chosen: dict[str, tuple[str, ...]]) -> tuple[AnyOf, ...]:
-    """One condition per filter; its values are alternatives."""
-    return tuple(
-        AnyOf(tuple(_condition(name, value) for value in values))
-        for name, values in chosen.items()
-        if values
-    )
+def filters(
+    chosen: dict[str, tuple[str, ...]], calendar: Calendar | None = None
+) -> tuple[AnyOf, ...]:
+    """One condition per filter; its values are alternatives. Ages are the exception:
+    each must hold (`age:>3 age:<10` is between the two), and so each is a filter of its
+    own, which also keeps a cluster's WHERE to one range per filter."""
+    calendar = calendar or Calendar(date.today())
+    found: list[AnyOf] = []
+    for name, values in chosen.items():
+        if not values:
+            continue
+        if name == "age":
+            found.extend(_implemented(age_range(v, calendar.today)) for v in values)
+        elif name == "review":
+            found.append(AnyOf((Equals("status", CURRENT),)))
+            found.append(_implemented(due_range(calendar.today, calendar.review_years)))
+        else:
+            found.append(AnyOf(tuple(_condition(name, value) for value in values)))
+    return tuple(found)
+
+
+def _implemented(dates: AgeRange) -> AnyOf:
+    return AnyOf((Between(IMPLEMENTED, dates.low, dates.high),))
 
 
 def _condition(name: str, value: str) -> Condition:

@@ -20,6 +20,7 @@ from analyzers.adopted import org_of, parse_designation
 from analyzers.normalize import fold_dashes, fold_width
 from analyzers.regions import PROVINCES
 from analyzers.stdno import normalize_query_number, parse_std_no
+from indexer.library.review import normalize_age
 
 MAX_QUERY_CHARS = 500
 
@@ -219,6 +220,12 @@ FILTER_NAMES = {
     "degree": "degree",
     "一致性": "degree",
     "一致性程度": "degree",
+    # 标龄 and 复审: the age filter compares with today, `review:due` is 现行 and older
+    # than the review age (`indexer.library.review`).
+    "age": "age",
+    "标龄": "age",
+    "review": "review",
+    "复审": "review",
 }
 # Degrees of correspondence with an adopted standard, as users type them.
 DEGREE_VALUES = {
@@ -253,6 +260,9 @@ def _adopts(value: str) -> str | None:
     key = str(designation) if designation is not None else value
     key = "".join(key.split()).lower()
     return key if _ADOPTS_KEY.fullmatch(key) else None
+
+
+REVIEW_VALUES = {"due": "due", "到期": "due", "复审到期": "due", "待复审": "due"}
 
 
 def _region(value: str) -> str | None:
@@ -295,53 +305,61 @@ def normalize_filter(name: str, value: str) -> tuple[str, tuple[str, ...]]:
     if key is None:
         raise QueryError(
             f"unknown filter {name!r}: use status, level, kind, region, ics, year, prefix, std,"
-            " adopts or degree",
+            " adopts, degree, age or review",
             "filter",
         )
     # Separators alone (`ics:|`, `year:,`) are no value either: an empty filter matches nothing.
     values = [v for v in re.split(r"[,，|]", value) if v.strip()]
     if not values:
         raise QueryError(f"filter {name}: needs a value, e.g. {name}:{_EXAMPLES[key]}", "filter")
-    out: list[str] = []
-    for raw in values:
-        raw = raw.strip()
-        if key == "year":
-            years = _years(raw)
-            if years is None:
-                raise QueryError(
-                    f"year:{_shown(raw)} is not a year or range (e.g. year:2015-2020)", "filter"
-                )
-            out.append(f"{years[0]}-{years[1]}")
-            continue
-        if key == "ics":
-            if not re.fullmatch(r"\d{2}(?:\.\d{3}(?:\.\d{2})?)?", raw):
-                raise QueryError(
-                    f"ics:{_shown(raw)} is not an ICS code (e.g. ics:13.060)", "filter"
-                )
-            out.append(raw)
-            continue
-        if key == "prefix":
-            out.append(raw.upper().replace(" ", ""))
-            continue
-        if key == "std_no":
-            number = parse_std_no(raw)
-            out.append(str(number) if number else raw)
-            continue
-        if key == "region":
-            normalised = _region(raw)
-        elif key == "adopts":
-            normalised = _adopts(raw)
-        elif key == "degree":
-            normalised = DEGREE_VALUES.get(raw.lower().replace(" ", "-"))
-        else:
-            table = {"status": STATUS_VALUES, "level": LEVEL_VALUES, "kind": KIND_VALUES}[key]
-            normalised = table.get(raw.lower()) or table.get(raw)
-        if normalised is None:
-            raise QueryError(
-                f"{key}:{_shown(raw)} is not a known value (e.g. {key}:{_EXAMPLES[key]})", "filter"
-            )
-        out.append(normalised)
+    out = [_filter_value(key, raw.strip()) for raw in values]
     return key, tuple(dict.fromkeys(out))
+
+
+def _filter_value(key: str, raw: str) -> str:
+    """One value of filter `key` in its canonical form, or a `QueryError` saying why not."""
+    if key == "year":
+        years = _years(raw)
+        if years is None:
+            raise QueryError(
+                f"year:{_shown(raw)} is not a year or range (e.g. year:2015-2020)", "filter"
+            )
+        return f"{years[0]}-{years[1]}"
+    if key == "ics":
+        if not re.fullmatch(r"\d{2}(?:\.\d{3}(?:\.\d{2})?)?", raw):
+            raise QueryError(f"ics:{_shown(raw)} is not an ICS code (e.g. ics:13.060)", "filter")
+        return raw
+    if key == "prefix":
+        return raw.upper().replace(" ", "")
+    if key == "age":
+        age = normalize_age(raw)
+        if age is None:
+            raise QueryError(
+                f"age:{_shown(raw)} is not an age in years (e.g. age:>5, age:3-10)", "filter"
+            )
+        return age
+    if key == "std_no":
+        number = parse_std_no(raw)
+        return str(number) if number else raw
+    if key == "region":
+        normalised = _region(raw)
+    elif key == "adopts":
+        normalised = _adopts(raw)
+    elif key == "degree":
+        normalised = DEGREE_VALUES.get(raw.lower().replace(" ", "-"))
+    else:
+        table = {
+            "status": STATUS_VALUES,
+            "level": LEVEL_VALUES,
+            "kind": KIND_VALUES,
+            "review": REVIEW_VALUES,
+        }[key]
+        normalised = table.get(raw.lower()) or table.get(raw)
+    if normalised is None:
+        raise QueryError(
+            f"{key}:{_shown(raw)} is not a known value (e.g. {key}:{_EXAMPLES[key]})", "filter"
+        )
+    return normalised
 
 
 def _added(values: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
@@ -379,6 +397,8 @@ _EXAMPLES = {
     "std_no": "GB/T 7714-2015",
     "adopts": "ISO",
     "degree": "IDT",
+    "age": ">5",
+    "review": "due",
 }
 
 # ---------------------------------------------------------------------------

@@ -15,14 +15,16 @@ from __future__ import annotations
 import difflib
 import time
 from dataclasses import dataclass
+from datetime import date
 
 from analyzers.stdno import normalize_query_number, parse_std_no
 from indexer.engine.documents import STANDARD, TERM
 from indexer.engine.interface import Matches, SearchEngine, Snapshot
 from indexer.engine.plan import Equals
+from indexer.library.review import DEFAULT_YEARS
 
 from .highlight import Highlighter
-from .planning import plan_query
+from .planning import Calendar, plan_query
 from .query import ParsedQuery, QueryError, parse_query
 from .query_terms import analyse
 from .ranking import DEFAULT_RANKING, Intent, Ranked, Ranking, group, rank
@@ -67,19 +69,23 @@ def search(
     group: bool = True,
     clauses_per_standard: int = 3,
     ranking: Ranking = DEFAULT_RANKING,
+    today: date | None = None,
+    review_years: int = DEFAULT_YEARS,
 ) -> SearchResult:
     """Search the library. `hits` are clauses in rank order (with `group=True`, in the order
     the groups show them: each standard's best clauses together); `groups` are standards.
 
     `limit`/`offset` page through hits; groups page through standards the same way.
-    Raises `QueryError` (with a message for the user) and nothing else for bad input.
+    `today` (default: the date now) and `review_years` are what `age:` and `review:due`
+    count from. Raises `QueryError` (with a message for the user) and nothing else for
+    bad input.
     """
     started = time.perf_counter()
     parsed = parse_query(query) if not isinstance(query, ParsedQuery) else query
     parsed = parsed.with_filters(filters)
     page = Page.checked(limit, offset, group, clauses_per_standard)
     terms = analyse(parsed)
-    plan = plan_query(parsed, terms, ranking)
+    plan = plan_query(parsed, terms, ranking, Calendar(today or date.today(), review_years))
     if terms.empty and not plan.filters:
         raise QueryError("type words, a phrase or a standard number to search for", "empty")
     highlighter = Highlighter(terms.highlight_terms)

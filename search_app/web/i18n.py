@@ -744,6 +744,48 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "检索采用 {standard} 的标准",
         "en": "Standards that adopt {standard}",
     },
+    # 标龄 and 复审 (lifecycle and review): the review report and a standard's age.
+    "review_report": {"zh": "复审到期标准", "en": "Standards due for review"},
+    "review_nav": {"zh": "复审报告", "en": "Review report"},
+    "review_summary": {
+        "zh": "截至 {today}，馆藏 {total} 项标准，其中现行 {current} 项；"
+        "标龄超过 {years} 年、应复审的 {due} 项。",
+        "en": "On {today}: {total} standards in the library, {current} in force; "
+        "{due} of them in force for more than {years} years, due for review.",
+    },
+    "review_age": {"zh": "复审标龄（年）", "en": "Review age (years)"},
+    "review_show": {"zh": "显示", "en": "Show"},
+    "review_csv": {"zh": "导出 CSV", "en": "Export CSV"},
+    "review_search": {"zh": "在检索中查看", "en": "See them in search"},
+    "review_by_level": {"zh": "按层级", "en": "By level"},
+    "review_by_issuer": {"zh": "按发布机构", "en": "By issuing body"},
+    "review_due_count": {"zh": "复审到期", "en": "Due for review"},
+    "review_joint_issuers": {
+        "zh": "联合发布的标准列在每个发布机构之下。",
+        "en": "A standard issued jointly is listed under each issuing body.",
+    },
+    "review_no_issuer": {"zh": "未注明发布机构", "en": "Issuing body not printed"},
+    "review_none_due": {"zh": "没有复审到期的标准。", "en": "No standard is due for review."},
+    "review_undated": {
+        "zh": "现行但未印实施日期和发布日期（标龄未知）",
+        "en": "In force, with neither an effective nor an issue date printed (age unknown)",
+    },
+    "std_title": {"zh": "标准名称", "en": "Title"},
+    "implemented_on": {"zh": "实施日期", "en": "Effective from"},
+    "age_years": {"zh": "标龄（年）", "en": "Age (years)"},
+    "age_basis_issued": {
+        "zh": "未印实施日期，按发布日期",
+        "en": "no effective date printed: issue date",
+    },
+    "unknown": {"zh": "未知", "en": "Unknown"},
+    "std_age": {"zh": "标龄", "en": "Age"},
+    "std_age_value": {"zh": "{years} 年（自 {since} 起）", "en": "{years} years (since {since})"},
+    "std_age_unknown": {"zh": "未知（未印实施日期和发布日期）", "en": "Unknown (no date printed)"},
+    "review_due": {"zh": "复审到期", "en": "Due for review"},
+    "review_due_title": {
+        "zh": "现行已超过 {years} 年，应复审",
+        "en": "In force for more than {years} years: due for review",
+    },
 }
 
 

@@ -1024,3 +1024,133 @@ SPEC["paths"]["/api/search"]["get"]["parameters"] += [
     _param("adopts", "a body (ISO, IEC, ISO/IEC, EN …) or an adopted number, e.g. ISO 690"),
     _param("degree", "degree of correspondence: IDT / MOD / NEQ (or 等同 / 修改 / 非等效)"),
 ]
+
+
+# -- 标龄 and 复审 (lifecycle and review) ------------------------------------------------
+
+STANDARD_AGE = {
+    "type": "object",
+    "required": [
+        "std_no",
+        "title_zh",
+        "status",
+        "level",
+        "issuers",
+        "implemented",
+        "basis",
+        "age_years",
+        "completed_years",
+        "due",
+    ],
+    "properties": {
+        "std_no": {"type": "string"},
+        "title_zh": {"type": "string"},
+        "status": {"type": "string"},
+        "level": {"type": "string", "description": "national … enterprise, or unknown"},
+        "issuers": {"type": "array", "items": {"type": "string"}},
+        "implemented": {
+            "type": "string",
+            "description": "ISO date the age counts from; empty when no date is printed",
+        },
+        "basis": {
+            "type": "string",
+            "enum": ["effective", "issued", ""],
+            "description": "effective: 实施日期; issued: 发布日期, no 实施日期 printed",
+        },
+        "age_years": {"type": ["number", "null"], "description": "exact age, one decimal"},
+        "completed_years": {"type": ["integer", "null"]},
+        "due": {"type": "boolean", "description": "现行 and older than the review age"},
+    },
+}
+REVIEW_GROUP = {
+    "type": "object",
+    "required": ["name", "count", "standards"],
+    "properties": {
+        "name": {"type": "string", "description": "a level, or an issuing body ('' unknown)"},
+        "count": {"type": "integer"},
+        "standards": {"type": "array", "items": STANDARD_AGE},
+    },
+}
+REVIEW_REPORT = {
+    "type": "object",
+    "required": [
+        "today",
+        "years",
+        "total",
+        "current",
+        "due_count",
+        "due",
+        "by_level",
+        "by_issuer",
+        "undated",
+    ],
+    "properties": {
+        "today": {"type": "string", "format": "date"},
+        "years": {"type": "integer", "description": "the review age"},
+        "total": {"type": "integer", "description": "standards in the library"},
+        "current": {"type": "integer", "description": "of which 现行"},
+        "due_count": {"type": "integer"},
+        "due": {"type": "array", "items": STANDARD_AGE, "description": "oldest first"},
+        "by_level": {"type": "array", "items": REVIEW_GROUP},
+        "by_issuer": {
+            "type": "array",
+            "items": REVIEW_GROUP,
+            "description": "a standard issued jointly is under each of its issuers",
+        },
+        "undated": {"type": "array", "items": STANDARD_AGE},
+    },
+}
+SPEC["paths"]["/reports/review"] = {
+    "get": {
+        "summary": "Standards due for review (标龄 > N 年, 现行), by level and issuing body "
+        "(librarians: session or token)",
+        "parameters": [
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "description": "html (default), json or csv (UTF-8 with a byte-order mark)",
+                "schema": {"type": "string", "enum": ["html", "json", "csv"]},
+            },
+            {
+                "name": "years",
+                "in": "query",
+                "required": False,
+                "description": "review age in years, 0-100 (default: the site's, 5)",
+                "schema": {"type": "integer", "minimum": 0, "maximum": 100},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "the report",
+                "content": {
+                    "application/json": {"schema": REVIEW_REPORT},
+                    "text/csv": {
+                        "schema": {
+                            "type": "string",
+                            "description": "header std_no,title_zh,level,issuers,status,"
+                            "implemented,basis,age_years; one row per due standard",
+                        }
+                    },
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            },
+            "302": {"description": "a page request without sign-in: to the sign-in form"},
+            "400": _json(ERROR, "format or years not understood"),
+            "401": _json(ERROR, "?format=json (or an API token) without a valid session or token"),
+        },
+    }
+}
+SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"] = _json(
+    {
+        **STANDARD,
+        "properties": {
+            **STANDARD["properties"],
+            "age": {
+                "type": "object",
+                "description": "标龄 today: implemented, basis, age_years, completed_years, "
+                "due (复审到期), review_years",
+            },
+        },
+    }
+)

@@ -15,6 +15,7 @@ from search_app.search.query import (
     FILTER_NAMES,
     KIND_VALUES,
     LEVEL_VALUES,
+    REVIEW_VALUES,
     STATUS_VALUES,
     QueryError,
     filters_to_text,
@@ -30,6 +31,7 @@ PIECES = [
     *STATUS_VALUES, *LEVEL_VALUES, *KIND_VALUES, *PROVINCES.values(),
     "GB/T 7714-2015", "GB／T 7714—2015", "DB44/T 1234", "T/CECS 10", "13.060", "2015-2020",
     "-", "--", ":", "：", ",", "，", "|", '"', "“", "”", "「", "」", " ", "\u3000", "\t",
+    ">5", "<3", ">=", "≤", "3-10", "到期", "due",
     "噪声", "排放", "限值", "怎么", "吗", "2015年", "1.5", "CH4",
 ]  # fmt: skip
 # Typed text: pieces a user or an attacker types, glued together, and any unicode at all.
@@ -39,6 +41,7 @@ QUERIES = st.one_of(
     st.text(max_size=120),
 )
 YEARS = st.integers(1900, 2099).map(str)
+AGES = st.integers(0, 999).map(str)
 FILTER_VALUES = {
     "status": st.sampled_from(sorted(STATUS_VALUES)),
     "level": st.sampled_from(sorted(LEVEL_VALUES)),
@@ -57,6 +60,12 @@ FILTER_VALUES = {
         ["ISO", "iec", "ISO/IEC", "ISO 690", "IEC 60335-1", "iso690:2010", "EN", "JIS Z 8301"]
     ),
     "degree": st.sampled_from(sorted(DEGREE_VALUES)),
+    "age": st.one_of(
+        AGES,
+        st.tuples(st.sampled_from([">", "<", ">=", "<=", "≥", "≤"]), AGES).map("".join),
+        st.tuples(AGES, AGES).map("-".join),
+    ),
+    "review": st.sampled_from(sorted(REVIEW_VALUES)),
 }
 # A filter as typed: a name (English or Chinese) and a value it accepts.
 TYPED_FILTERS = st.sampled_from(sorted(FILTER_NAMES)).flatmap(

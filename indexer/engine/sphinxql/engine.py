@@ -42,7 +42,7 @@ from .cluster import Cluster, cluster_folder, shard_of
 from .connection import connect
 from .query import SCORE_SCALE, build
 from .rows import ORDER_BITS, doc_number, rows
-from .schema import table, token_word
+from .schema import ATTRIBUTES, FIELDS, table, token_word
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -202,6 +202,7 @@ class SphinxEngine:
             try:
                 for mirrors in connections:
                     for conn in mirrors:
+                        _add_missing_attributes(conn, into)
                         _execute(conn, f"TRUNCATE RTINDEX {into}")
                 pending: dict[int, list[dict]] = {}
                 for standard in standards:
@@ -256,6 +257,26 @@ class SphinxEngine:
                 f" {recorded['fingerprint']}, queries use {dictionary_fingerprint()}:"
                 " words may not be found as they were indexed; run `stdsearch reindex`"
             )
+
+    def missing_fields(self) -> list[str]:
+        """Columns of `schema` the current table lacks on a copy that answers. An RT
+        table keeps the schema it was made with, whatever the config says later; a
+        rebuild adds the missing attributes (`ALTER TABLE … ADD COLUMN`)."""
+        missing: set[str] = set()
+        current = table(self.generation())
+        for shard in range(self.cluster.shards):
+            for node in self.cluster.copies(shard):
+                try:
+                    conn = connect(node)
+                except pymysql.MySQLError:
+                    continue  # a copy that is down: the outbox's concern, not the schema's
+                try:
+                    missing |= (set(FIELDS) | set(ATTRIBUTES)) - _columns(conn, current)
+                except pymysql.MySQLError:
+                    continue
+                finally:
+                    conn.close()
+        return sorted(missing)
 
     def _record_dictionary(self) -> None:
         record = {
@@ -494,6 +515,23 @@ class _Connections:
     def __exit__(self, *exc):
         for conn in self.connections:
             conn.close()
+
+
+# How `ALTER TABLE … ADD COLUMN` names the types of `schema.ATTRIBUTES`.
+COLUMN_TYPES = {"uint": "INTEGER", "bigint": "BIGINT", "string": "STRING"}
+
+
+def _columns(conn, into: str) -> set[str]:
+    with conn.cursor() as cursor:
+        cursor.execute(f"DESCRIBE {into}")
+        return {str(row[0]) for row in cursor.fetchall()}
+
+
+def _add_missing_attributes(conn, into: str) -> None:
+    """Attributes added to `schema` since the table was made, added to it: an RT table
+    keeps the schema on disk it was created with, not the config's."""
+    for name in [n for n in ATTRIBUTES if n not in _columns(conn, into)]:
+        _execute(conn, f"ALTER TABLE {into} ADD COLUMN `{name}` {COLUMN_TYPES[ATTRIBUTES[name]]}")
 
 
 def _execute(conn, sql: str, args: Sequence = ()) -> None:

@@ -120,6 +120,7 @@ def row(document: Mapping[str, Any], standard_id: int, lead: int | None) -> dict
         page=int(document.get("page") or 0),
         page_end=int(document.get("page_end") or 0),
         year=int(document.get("year") or 0),
+        implemented=int(document.get("implemented") or 0),
         ocr=int(bool(document.get("ocr"))),
         has_text=int(has_text),
         is_standard=int(is_standard),

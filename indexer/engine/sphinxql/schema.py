@@ -74,6 +74,7 @@ ATTRIBUTES = {
     "page": "uint",
     "page_end": "uint",
     "year": "uint",
+    "implemented": "uint",  # yyyymmdd, 0 unknown: the age filters
     "ocr": "uint",
     "has_text": "uint",
     "is_standard": "uint",

@@ -211,6 +211,11 @@ class WhooshEngine:
 
         return self.read(words)
 
+    def missing_fields(self) -> list[str]:
+        if self.current_dir() is None:
+            return []
+        return sorted(set(build_schema().names()) - set(self.index().schema.names()))
+
     def check_dictionary(self) -> None:
         recorded = _recorded_dictionary(self.current_dir())
         if recorded is None:

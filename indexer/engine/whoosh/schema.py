@@ -46,6 +46,7 @@ def build_schema() -> Schema:
         ics=KEYWORD(stored=True, commas=True),
         ccs=ID(stored=True),
         year=NUMERIC(stored=True),
+        implemented=NUMERIC(stored=True),  # yyyymmdd, 0 unknown: the age filters
         issued=STORED,
         effective=STORED,
         ocr=BOOLEAN(stored=True),

@@ -32,7 +32,11 @@ def weighting(model: Bm25) -> BM25F:
     return BM25F(B=model.B, K1=model.K1, **{f"{k}_B": v for k, v in model.field_B.items()})
 
 
-def condition_query(condition: Condition) -> Q.Query:
+def condition_query(condition: Condition, fields: frozenset[str] | None = None) -> Q.Query:
+    """The condition as a Whoosh query. A field the index lacks (`fields`: its schema's),
+    as one built before the field was added does, matches nothing rather than failing."""
+    if fields is not None and condition.field not in fields:
+        return Q.NullQuery
     if isinstance(condition, Between):
         return Q.NumericRange(condition.field, condition.low, condition.high)
     if isinstance(condition, Prefix):
@@ -40,10 +44,12 @@ def condition_query(condition: Condition) -> Q.Query:
     return Q.Term(condition.field, condition.value)
 
 
-def filter_query(filters: tuple[AnyOf, ...]) -> Q.Query | None:
+def filter_query(
+    filters: tuple[AnyOf, ...], fields: frozenset[str] | None = None
+) -> Q.Query | None:
     parts = []
     for one in filters:
-        alternatives = [condition_query(c) for c in one.conditions]
+        alternatives = [condition_query(c, fields) for c in one.conditions]
         if alternatives:
             parts.append(_Or(alternatives) if len(alternatives) > 1 else alternatives[0])
     if not parts:
@@ -127,7 +133,7 @@ class WhooshSnapshot:
     def _allowed(self, plan: QueryPlan) -> np.ndarray | None:
         """The documents filters and exclusions leave, as a mask; None: all of them."""
         allowed = None
-        query = filter_query(plan.filters)
+        query = filter_query(plan.filters, frozenset(self.searcher.schema.names()))
         if query is not None:
             allowed = self._docs(query)
         query = exclusion_query(plan.excluded)

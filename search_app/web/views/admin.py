@@ -17,6 +17,7 @@ SECTIONS = [
     ("upload.upload_page", "upload"),
     ("edit.audit_page", "audit_log"),
     ("feedback.queue_page", "feedback_queue"),
+    ("review.review_page", "review_report"),
 ]
 
 

@@ -8,6 +8,7 @@ from search_app.search import search
 from search_app.search.query import QueryError
 from search_app.search.searching import MAX_OFFSET
 from search_app.web.user_errors import error_fields
+from search_app.web.views.review import configured_review_years
 
 blueprint = Blueprint("search", __name__)
 
@@ -47,7 +48,14 @@ def _search_data() -> tuple[dict, int]:
         return data, 200
     engine = current_app.extensions["stdsearch.engine"]
     try:
-        result = search(engine, q, limit=limit, offset=(page - 1) * limit, filters=filters)
+        result = search(
+            engine,
+            q,
+            limit=limit,
+            offset=(page - 1) * limit,
+            filters=filters,
+            review_years=configured_review_years(),
+        )
     except QueryError as error:
         return {**data, **_query_error(error)}, 400
     data.update(result.to_dict())

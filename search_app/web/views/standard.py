@@ -4,6 +4,7 @@ and images of its pages."""
 from __future__ import annotations
 
 import threading
+from datetime import date
 
 from flask import Blueprint, current_app, jsonify, render_template, request, send_file
 
@@ -12,9 +13,11 @@ from indexer.library.catalogue import Catalogue
 from indexer.library.citations import Resolution
 from indexer.library.lookup import find_standard, resolve_sha
 from indexer.library.model import Standard
+from indexer.library.review import standard_age
 from search_app.search.citations import resolve_references
 from search_app.web.page_images import PageOutOfRange, page_png
 from search_app.web.user_errors import not_found
+from search_app.web.views.review import configured_review_years
 
 blueprint = Blueprint("standard", __name__)
 
@@ -135,7 +138,22 @@ def standard_data(std_no: str) -> dict:
     # The references of the structure gain the same keys (never losing one).
     for ref, linked in zip(data["references"], data["links"]["references"], strict=True):
         ref.update({k: linked[k] for k in ("resolved", "outdated", "resolution")})
+    data["age"] = _age(data)
     return data
+
+
+def _age(data: dict) -> dict:
+    """标龄 today, and whether the standard is due for review (复审到期)."""
+    years = configured_review_years()
+    age = standard_age(data, date.today(), years)
+    return {
+        "implemented": age.implemented,
+        "basis": age.basis,
+        "age_years": age.age_years,
+        "completed_years": age.completed_years,
+        "due": age.due,
+        "review_years": years,
+    }
 
 
 @blueprint.route("/std/<path:std_no>")
