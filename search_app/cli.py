@@ -1214,14 +1214,17 @@ def citations_command(obj: Context, as_json, as_csv, level, region, kind, sort) 
 
 # The front door and browsing: the trees of the site's /browse pages, and their lists.
 @main.command("browse")
-@click.argument("kind", type=click.Choice(["ics", "ccs", "region", "level", "body", "year"]))
+@click.argument(
+    "kind", type=click.Choice(["ics", "ccs", "region", "level", "body", "year", "adoption"])
+)
 @click.argument("value", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the tree (or the list) as JSON.")
 @click.option("--all", "show_all", is_flag=True, help="Show the nodes that hold no standard too.")
 @click.pass_obj
 def browse_command(obj: Context, kind: str, value: str | None, as_json: bool, show_all: bool):
-    """Count the library by ICS, CCS, region, level and kind, issuing body or year;
-    with VALUE (`browse ics 13.060`, `browse level 地方`), list that node's standards."""
+    """Count the library by ICS, CCS, region, level and kind, issuing body, year or adopted
+    body; with VALUE (`browse ics 13.060`, `browse level 地方`, `browse adoption ISO`), list
+    that node's standards."""
     from indexer.library.listing import catalogue_entries
     from search_app.search import browse
     from search_app.search.query import QueryError
@@ -1237,7 +1240,7 @@ def browse_command(obj: Context, kind: str, value: str | None, as_json: bool, sh
         _echo_tree(tree, show_all)
         click.echo(f"{tree['total']} standard(s), {tree['unclassified']} without a value")
         return
-    name = kind
+    name = {"adoption": "adopts"}.get(kind, kind)
     if kind == "level" and value.strip().lower() in _kinds():
         name = "kind"
     try:

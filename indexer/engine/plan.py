@@ -11,6 +11,7 @@ Field names are those of `indexer.engine.documents`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -48,6 +49,28 @@ class AnyOf:
     """One filter: a document passes when it meets any of the conditions."""
 
     conditions: tuple[Condition, ...]
+
+    def holds(self, fields: Mapping[str, object]) -> bool:
+        """Whether a document with these fields (`indexer.engine.documents`) passes: what
+        every engine implements, spelled out for lists that filter without an engine."""
+        return any(_meets(condition, fields) for condition in self.conditions)
+
+
+_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def _meets(condition: Condition, fields: Mapping[str, object]) -> bool:
+    value = fields.get(condition.field)
+    if isinstance(condition, Between):
+        number = value if isinstance(value, int) else 0
+        low, high = condition.low, condition.high
+        return (low is None or number >= low) and (high is None or number <= high)
+    text = str(value or "")
+    # Keyword fields hold several values, comma- or space-separated (`ics`, `adopts_keys`).
+    values = [text, *_SEPARATORS.split(text)]
+    if isinstance(condition, Prefix):
+        return any(v.startswith(condition.prefix) for v in values if v)
+    return condition.value in values
 
 
 @dataclass(frozen=True)

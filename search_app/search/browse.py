@@ -24,12 +24,29 @@ from typing import Any
 from analyzers.classifications import CCS_CLASSES, ccs_codes, ics_field, ics_group, ics_names
 from analyzers.regions import PROVINCES
 from analyzers.stdno import parse_std_no
+from indexer.engine.documents import standard_fields
 from indexer.library.listing import Entry
+from indexer.library.model import Standard
 
+from .planning import Calendar
+from .planning import filters as plan_filters
 from .query import QueryError, normalize_filter
 
 # Filters the list shares with the search box, by the names the query string uses.
-SEARCH_FILTERS = ("status", "level", "kind", "region", "ics", "year", "prefix", "std")
+SEARCH_FILTERS = (
+    "status",
+    "level",
+    "kind",
+    "region",
+    "ics",
+    "year",
+    "prefix",
+    "std",
+    "adopts",
+    "degree",
+    "age",
+    "review",
+)
 # Filters only browsing has: a CCS class or code, an issuing body.
 BROWSE_FILTERS = ("ccs", "body")
 LIST_FILTERS = SEARCH_FILTERS + BROWSE_FILTERS
@@ -102,26 +119,29 @@ def _number_year(std_no: str) -> int:
     return int(number.year) if number and number.year else 0
 
 
-def _condition(name: str, value: str, metadata: Mapping[str, Any]) -> bool:
-    if name == "year":
-        low, _, high = value.partition("-")
-        year = _year(metadata)
-        return (not low or year >= int(low)) and (not high or year <= int(high))
-    if name == "ics":
-        return any(code.startswith(value) for code in metadata.get("ics") or [])
+def _browse_condition(name: str, value: str, metadata: Mapping[str, Any]) -> bool:
     if name == "ccs":
         return any(code.startswith(value) for code in ccs_codes(metadata.get("ccs", "")))
-    if name == "body":
-        return value in issuing_bodies(metadata)
-    return (metadata.get(name) or "") == value
+    return value in issuing_bodies(metadata)  # body
 
 
-def matches(metadata: Mapping[str, Any], filters: Mapping[str, tuple[str, ...]]) -> bool:
-    """Every filter holds; within one filter, any of its values does."""
+def matches(
+    metadata: Mapping[str, Any],
+    filters: Mapping[str, tuple[str, ...]],
+    calendar: Calendar | None = None,
+) -> bool:
+    """Every filter holds; within one filter, any of its values does. The search's filters
+    are planned as the search plans them and checked against the fields the engines index,
+    so the list and a search with the same filters hold the same standards."""
+    searched = {k: v for k, v in filters.items() if k not in BROWSE_FILTERS and v}
+    if searched:
+        fields = standard_fields(Standard.from_dict(dict(metadata)))
+        if not all(f.holds(fields) for f in plan_filters(searched, calendar)):
+            return False
     return all(
-        any(_condition(name, value, metadata) for value in values)
+        any(_browse_condition(name, value, metadata) for value in values)
         for name, values in filters.items()
-        if values
+        if name in BROWSE_FILTERS and values
     )
 
 
@@ -212,12 +232,13 @@ def list_standards(
     order: str = "asc",
     page: int = 1,
     per_page: int = PER_PAGE,
+    calendar: Calendar | None = None,
 ) -> tuple[Listing, list[dict]]:
     """The page asked for, and every matching standard in order (what an export writes)."""
     sort = sort if sort in SORTS else "number"
     order = "desc" if order == "desc" else "asc"
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    chosen = [e.metadata for e in entries if matches(e.metadata, filters)]
+    chosen = [e.metadata for e in entries if matches(e.metadata, filters, calendar)]
     ordered = sort_standards(chosen, sort, descending=order == "desc")
     listing = Listing(len(ordered), max(page, 1), per_page, sort, order, dict(filters))
     start = (listing.page - 1) * per_page
@@ -429,6 +450,30 @@ def year_tree(entries: list[Entry]) -> dict:
     return _tree(nodes, len(entries), years[0])
 
 
+def adoption_tree(entries: list[Entry]) -> dict:
+    """The international bodies whose standards the library adopts (采标), each with the
+    degrees of correspondence; a standard adopting several counts once under each."""
+    orgs: Counter = Counter()
+    pairs: Counter = Counter()
+    unclassified = 0
+    for entry in entries:
+        adoption = entry.metadata.get("adoption") or []
+        if not adoption:
+            unclassified += 1
+        orgs.update({a.get("org") or "" for a in adoption} - {""})
+        pairs.update({(a.get("org"), a.get("degree")) for a in adoption if a.get("org")})
+    nodes = []
+    for org, count in sorted(orgs.items(), key=lambda kv: (-kv[1], kv[0])):
+        node = _node(org, count, {"adopts": org}, name=org)
+        node["children"] = [
+            _node(degree, n, {"adopts": org, "degree": degree}, name=degree)
+            for (o, degree), n in sorted(pairs.items())
+            if o == org and degree
+        ]
+        nodes.append(node)
+    return _tree(nodes, len(entries), unclassified)
+
+
 TREES = {
     "ics": ics_tree,
     "ccs": ccs_tree,
@@ -436,4 +481,5 @@ TREES = {
     "level": level_tree,
     "body": body_tree,
     "year": year_tree,
+    "adoption": adoption_tree,
 }

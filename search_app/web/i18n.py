@@ -594,6 +594,12 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "按封面所印的发布机构浏览（联合发布的标准在每个机构下各计一次）。",
         "en": "By the issuing bodies printed on the covers (a joint issue counts under each).",
     },
+    "browse_adoption": {"zh": "采标", "en": "Adoption"},
+    "browse_adoption_why": {
+        "zh": "按所采用国际标准的发布组织及一致性程度（IDT 等同、MOD 修改、NEQ 非等效）浏览。",
+        "en": "By the international body whose standard is adopted, and the degree of"
+        " correspondence (IDT identical, MOD modified, NEQ not equivalent).",
+    },
     "browse_year_why": {
         "zh": "按标准号中的年份浏览。",
         "en": "By the year in the standard's number.",

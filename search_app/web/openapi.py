@@ -686,7 +686,7 @@ BROWSE_TREE = {
     "type": "object",
     "required": ["kind", "total", "unclassified", "nodes"],
     "properties": {
-        "kind": {"enum": ["ics", "ccs", "region", "level", "body", "year"]},
+        "kind": {"enum": ["ics", "ccs", "region", "level", "body", "year", "adoption"]},
         "total": {"type": "integer", "description": "standards in the library"},
         "unclassified": {"type": "integer", "description": "standards without a value"},
         "nodes": {"type": "array", "items": BROWSE_NODE},
@@ -723,6 +723,10 @@ _LIST_PARAMS = [
     *FILTER_PARAMS,
     _param("prefix", "standard prefix, e.g. GB/T"),
     _param("std", "a standard number in any spelling"),
+    _param("adopts", "a body (ISO, IEC …) or an adopted international number, e.g. ISO 690"),
+    _param("degree", "degree of correspondence: IDT / MOD / NEQ"),
+    _param("age", "age since implementation in years: >5, <3, 3-10"),
+    _param("review", "due: in force for longer than the review age (复审到期)"),
     _param("ccs", "CCS class letter or code, e.g. Z or Z60"),
     _param("body", "issuing body, e.g. 生态环境部"),
     _param("sort", "number (default), title, date or status"),
@@ -779,7 +783,9 @@ SPEC["paths"].update(
                         "name": "kind",
                         "in": "path",
                         "required": True,
-                        "schema": {"enum": ["ics", "ccs", "region", "level", "body", "year"]},
+                        "schema": {
+                            "enum": ["ics", "ccs", "region", "level", "body", "year", "adoption"]
+                        },
                     },
                     _param("format", "json for this JSON; HTML without"),
                 ],

@@ -187,6 +187,7 @@ def test_english_pages_show_no_chinese_outside_document_text(page, site):
         "/browse/level",
         "/browse/body",
         "/browse/year",
+        "/browse/adoption",
         "/std?ics=13.060&sort=title",
         "/std?body=生态环境部&ccs=Z",
         "/check",

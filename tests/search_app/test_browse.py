@@ -175,7 +175,7 @@ def test_home_page_keeps_the_search_box_first_and_links_the_counts(site):
 
 def test_trees_count_every_standard(site, catalogue):
     total = len(catalogue)
-    for kind in ("region", "level", "year", "body", "ics", "ccs"):
+    for kind in ("region", "level", "year", "body", "ics", "ccs", "adoption"):
         tree = get_json(f"{site}/browse/{kind}?format=json")
         assert tree["kind"] == kind and tree["total"] == total
         counted = sum(node["count"] for node in tree["nodes"])
@@ -234,12 +234,21 @@ def test_region_tree_names_every_province_with_its_prefix(site):
 
 
 def test_every_node_lists_as_many_standards_as_it_counts(site):
-    for kind in ("ccs", "level", "body", "year"):
+    for kind in ("ccs", "level", "body", "year", "adoption"):
         tree = get_json(f"{site}/browse/{kind}?format=json")
         for node in tree["nodes"][:6]:
             for each in [node, *node["children"][:3]]:
                 if each["count"]:
                     assert len(whole_list(site, **each["filter"])) == each["count"], each
+
+
+def test_adoption_tree_counts_the_standards_that_state_an_adoption(site, catalogue):
+    tree = get_json(f"{site}/browse/adoption?format=json")
+    adopting = [m for m in catalogue if m.get("adoption")]
+    assert adopting, "the corpus holds standards that adopt international ones"
+    assert tree["total"] - tree["unclassified"] == len(adopting)
+    orgs = {a["org"] for m in adopting for a in m["adoption"]}
+    assert {node["key"] for node in tree["nodes"]} == orgs
 
 
 def test_an_unknown_tree_is_a_404(site):
@@ -315,6 +324,23 @@ def test_list_items_carry_the_keys_of_list_json(site, corpus_library):
 )
 def test_list_filters_mean_what_the_search_filters_mean(site, filters):
     searched = get_json(f"{site}/api/search?{q(limit=100, **filters)}")
+    assert searched["total_standards"] < 100
+    listed = {item["std_no"] for item in whole_list(site, **filters)}
+    assert listed and listed == {group["std_no"] for group in searched["groups"]}
+
+
+@pytest.mark.parametrize(
+    "typed, filters",
+    [
+        ("age:>5", {"age": ">5"}),
+        ("age:3-10", {"age": "3-10"}),
+        ("review:due", {"review": "due"}),
+        ("adopts:ISO", {"adopts": "iso"}),
+        ("degree:NEQ", {"degree": "非等效"}),
+    ],
+)
+def test_list_filters_on_age_review_and_adoption_mean_what_the_box_means(site, typed, filters):
+    searched = get_json(f"{site}/api/search?{q(limit=100, q=typed)}")
     assert searched["total_standards"] < 100
     listed = {item["std_no"] for item in whole_list(site, **filters)}
     assert listed and listed == {group["std_no"] for group in searched["groups"]}

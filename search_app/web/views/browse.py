@@ -1,5 +1,5 @@
 """The front door and browsing: the home page `/` (the library at a glance), the
-classification trees `/browse/<ics|ccs|region|level|body|year>` and the list `/std`, each
+classification trees `/browse/<ics|ccs|region|level|body|year|adoption>` and the list `/std`, each
 with its JSON twin (`?format=json`); the list also exports CSV (`?format=csv`).
 
 Every page here reads the catalogue once and counts in Python (`search_app.search.browse`),
@@ -18,10 +18,12 @@ from analyzers.classifications import CCS_CLASSES, ics_names
 from indexer.library.catalogue import Catalogue
 from indexer.library.listing import Entry, catalogue_entries
 from search_app.search import browse
+from search_app.search.planning import Calendar
 from search_app.search.query import QueryError
 from search_app.web.user_errors import error_fields, not_found
 
 from . import search as search_views
+from .review import configured_review_years
 
 blueprint = Blueprint("browse", __name__)
 
@@ -144,6 +146,7 @@ def standards_list():
         order=args.get("order", "asc"),
         page=page,
         per_page=per_page,
+        calendar=Calendar(date.today(), configured_review_years()),
     )
     if _wants("csv"):
         return Response(
