@@ -740,7 +740,6 @@ LABELS: dict[str, dict[str, str]] = {
     "change_source.calendar": {"zh": "按实施日期", "en": "by the calendar"},
     # --- Adoption of international standards (采标) ---
     "adoption": {"zh": "采标", "en": "Adopts"},
-    "facet.adopts": {"zh": "采标", "en": "Adopts"},
     "degree": {"zh": "一致性程度", "en": "Degree of correspondence"},
     "IDT": {"zh": "IDT 等同采用", "en": "IDT identical"},
     "MOD": {"zh": "MOD 修改采用", "en": "MOD modified"},
