@@ -145,12 +145,18 @@ def matched(engine, query: str, review_years: int = 5) -> set[str]:
     return {group.sha256 for group in result.groups}
 
 
+@pytest.fixture(scope="module")
+def corpus_engine(corpus_library, engine_name, request):
+    """The corpus library on each engine, indexed once for the module's searches."""
+    return library_engine(corpus_library, engine_name, request)
+
+
 @pytest.mark.corpus
 @pytest.mark.parametrize("query", ["age:>5", "age:<3", "age:3-10", "标龄:>=10", "age:>5 age:<20"])
 def test_age_filters_find_what_the_catalogue_computes_on_each_engine(
-    corpus_library, engine_name, request, query
+    corpus_library, corpus_engine, query
 ):
-    engine = library_engine(corpus_library, engine_name, request)
+    engine = corpus_engine
     entries = corpus_entries(corpus_library).values()
     specs = parse_query(query).filters["age"]
     expected = set()
@@ -169,9 +175,9 @@ def test_age_filters_find_what_the_catalogue_computes_on_each_engine(
 @pytest.mark.corpus
 @pytest.mark.parametrize("years", [5, 10, 20])
 def test_review_due_finds_the_reports_standards_on_each_engine(
-    corpus_library, engine_name, request, years
+    corpus_library, corpus_engine, years
 ):
-    engine = library_engine(corpus_library, engine_name, request)
+    engine = corpus_engine
     report = review_report(corpus_entries(corpus_library).values(), TODAY, years)
     by_number = corpus_entries(corpus_library)
     expected = {by_number[s.std_no]["sha256"] for s in report.due}
