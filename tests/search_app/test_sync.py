@@ -149,6 +149,15 @@ def test_export_pages_with_a_next_cursor(platforms):
     assert a.export(after=changes[1]["id"])[:-1] == changes[2:]
     bad = requests.get(f"{a.url}/api/export/changes.jsonl?limit=100000", timeout=30)
     assert bad.status_code == 400
+    # The document describes the route and exactly the keys it sends.
+    spec = requests.get(f"{a.url}/api/openapi.json", timeout=30).json()
+    route = spec["paths"]["/api/export/changes.jsonl"]["get"]
+    line_schema, end_schema = route["responses"]["200"]["content"]["application/x-ndjson"][
+        "schema"
+    ]["oneOf"]
+    assert all(set(c) == set(line_schema["required"]) for c in changes)
+    assert set(end_schema["required"]) == {"next"}
+    assert "/admin/sync" in spec["paths"]
     # The command line writes the same lines.
     cli = CliRunner().invoke(main, ["--data", str(a.data), "export", "changes", "--after", "0"])
     assert cli.exit_code == 0, cli.output
@@ -210,6 +219,14 @@ def test_a_local_librarian_decision_survives_a_sync_as_a_conflict(platforms):
     html = signed_in(b.url).get(f"{b.url}/admin/sync?lang=en").text
     assert "即将实施" in html and "现行" in html and a.url in html
     assert "Conflicts (1)" in html and METADATA in html
+
+
+def test_the_english_sync_page_shows_no_chinese_outside_document_text(platforms):
+    a, _ = platforms
+    html = signed_in(a.url).get(f"{a.url}/admin/sync?lang=en").text
+    text = re.sub(r"<[^>]+>", " ", html).replace("中文", "")
+    assert "Connected platforms" in text
+    assert not re.findall(r"[\u4e00-\u9fff]+", text)
 
 
 class Proxy:
