@@ -63,6 +63,7 @@ KEYS: dict[str, type] = {
 _TYPE_NAMES = {int: "an integer", str: "a string"}
 # Fields whose synced values are taken: a standard's lifecycle, never its text.
 SYNCED_FIELDS = ("status", "replaced_by", "withdrawn", "replaces")
+LIFECYCLE = ("status", "replaced_by", "withdrawn")
 
 
 class ExportRefused(ValueError):
@@ -286,8 +287,14 @@ def _apply_field(
     row = db.execute(
         "SELECT value, changed_by FROM overrides WHERE sha256 = ? AND field = ?", (sha, name)
     ).fetchone()
-    if row is not None and not is_synced_source(row["changed_by"]):
-        local = json.loads(row["value"])
+    decided = _local_lifecycle_decision(db, sha) if name in LIFECYCLE else None
+    if (row is not None and not is_synced_source(row["changed_by"])) or decided:
+        local = json.loads(row["value"]) if row is not None else metadata.get(name, "")
+        local_by = (
+            row["changed_by"]
+            if row is not None and not is_synced_source(row["changed_by"])
+            else decided
+        )
         if local != value:
             db.execute(
                 "INSERT OR IGNORE INTO sync_conflicts (source, change_id, sha256, std_no, field,"
@@ -300,7 +307,7 @@ def _apply_field(
                     std_no,
                     name,
                     json.dumps(local, ensure_ascii=False),
-                    row["changed_by"],
+                    local_by,
                     json.dumps(value, ensure_ascii=False),
                     event.source,
                     now_iso(),
@@ -336,6 +343,20 @@ def _apply_field(
         {"change_id": event.id, "std_no": std_no, "field": name, "old": before, "new": value}
     )
     return True
+
+
+def _local_lifecycle_decision(db: sqlite3.Connection, sha: str) -> str | None:
+    """The local librarian who set the standard's status, withdrawal date or successor, if
+    one did: these three go together (a status pinned to 现行 with a synced withdrawal date
+    would contradict itself), so a local decision on one keeps synced values of all three
+    out, as conflicts."""
+    marks = ", ".join("?" for _ in LIFECYCLE)
+    rows = db.execute(
+        f"SELECT changed_by FROM overrides WHERE sha256 = ? AND field IN ({marks})",
+        (sha, *LIFECYCLE),
+    )
+    local = [r[0] for r in rows if not is_synced_source(r[0])]
+    return local[0] if local else None
 
 
 def _kind(name: str, value: Any) -> str:

@@ -204,21 +204,30 @@ def test_a_status_edited_on_a_reaches_b_with_a_as_its_source(platforms):
 def test_a_local_librarian_decision_survives_a_sync_as_a_conflict(platforms):
     a, b = platforms
     b.edit(EDITION, {"status": "现行"})
-    a.edit(EDITION, {"status": "即将实施"})
+    a.edit(EDITION, {"status": "废止", "withdrawn": "2026-07-01"})
     result = follow(b.library, b.engine, a.url)
-    assert (result.applied, result.conflicts) == (0, 1)
-    assert b.standard(EDITION)["status"] == "现行"
-    conflicts = b.sync_page()["conflicts"]
-    assert len(conflicts) == 1
-    conflict = conflicts[0]
-    assert (conflict["std_no"], conflict["field"]) == (EDITION, "status")
+    assert (result.applied, result.conflicts) == (0, 2)
+    shown = b.standard(EDITION)
+    assert (shown["status"], shown["withdrawn"]) == ("现行", "")
+    conflicts = {c["field"]: c for c in b.sync_page()["conflicts"]}
+    assert set(conflicts) == {"status", "withdrawn"}
+    conflict = conflicts["status"]
+    assert conflict["std_no"] == EDITION
     assert (conflict["local_value"], conflict["local_source"]) == ("现行", "librarian")
-    assert (conflict["remote_value"], conflict["source"]) == ("即将实施", a.url)
+    assert (conflict["remote_value"], conflict["source"]) == ("废止", a.url)
     assert conflict["remote_source"] == "librarian"
+    # The withdrawal date goes with the status the librarian decided: kept out too.
+    assert (conflicts["withdrawn"]["local_value"], conflicts["withdrawn"]["remote_value"]) == (
+        "",
+        "2026-07-01",
+    )
+    # A second sync brings nothing new: the conflicts are not listed twice.
+    follow(b.library, b.engine, a.url)
+    assert len(b.sync_page()["conflicts"]) == 2
     # The librarian page shows both values with their sources.
     html = signed_in(b.url).get(f"{b.url}/admin/sync?lang=en").text
-    assert "即将实施" in html and "现行" in html and a.url in html
-    assert "Conflicts (1)" in html and METADATA in html
+    assert "2026-07-01" in html and "现行" in html and a.url in html
+    assert "Conflicts (2)" in html and METADATA in html
 
 
 def test_the_english_sync_page_shows_no_chinese_outside_document_text(platforms):
@@ -296,7 +305,7 @@ def test_a_source_going_down_mid_sync_leaves_b_consistent_and_resumable(
         # local decisions; the edition status A's librarian set is applied as well).
         assert applied() == [(ch["std_no"], ch["field"]) for ch in lifecycle]
         assert c.standard(INTERFACE)["status"] == "废止"
-        assert c.standard(EDITION)["status"] == "即将实施"
+        assert c.standard(EDITION)["status"] == "废止"
     finally:
         proxy.server.shutdown()
         c.server.shutdown()
@@ -357,6 +366,10 @@ HOSTILE = {
         "answered 502",
     ),
     "html as 200": ((200, "text/html; charset=utf-8", b"<html>login</html>"), "not a change"),
+    "too many changes": (
+        (200, NDJSON, b"".join(_line(id=i) for i in range(1, 502)) + END),
+        "more than 500 changes in a page of 500",
+    ),
     "ids going back": ((200, NDJSON, _line(id=5) + _line(id=3) + END), "ids must rise"),
 }
 
