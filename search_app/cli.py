@@ -1453,5 +1453,120 @@ def review_command(obj: Context, years: int, on_date, as_json: bool, as_csv: boo
         click.echo(f"\nage unknown (no date printed): {numbers}")
 
 
+# --- Connecting platforms: the change export and `sync` ------------------------------------
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export what the library holds, for programs."""
+
+
+@export_group.command("changes")
+@click.option(
+    "--since",
+    "since_date",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Changes made on or after this day (YYYY-MM-DD) or time.",
+)
+@click.option("--after", "after_id", type=click.IntRange(min=0), help="Changes after this id.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array instead of lines.")
+@click.pass_obj
+def export_changes(obj: Context, since_date, after_id: int | None, as_json: bool) -> None:
+    """The change log as JSON lines, oldest first: one change a line (id, at, std_no,
+    sha256, kind, field, old, new, source). The Atom feeds are for people; this is for
+    programs. `--after` the last id you read continues where you stopped.
+
+    Example: stdsearch export changes --since 2024-01-01
+    """
+    from indexer.library import changes
+    from indexer.library.sync import export_line
+
+    if since_date is not None and after_id is not None:
+        raise click.UsageError("choose one of --since and --after")
+    cursor: int | str = after_id or 0
+    if since_date is not None:
+        cursor = since_date.isoformat() if since_date.time() else since_date.date().isoformat()
+    first = True
+    with Catalogue(obj.library().catalogue_path) as catalogue:
+        if as_json:
+            click.echo("[", nl=False)
+        while True:
+            # In pages by id, so memory stays flat however long the log is.
+            events = changes.since(catalogue.db, cursor, limit=1000)
+            for event in events:
+                line = export_line(event)
+                if as_json:
+                    click.echo(("" if first else ",") + "\n  " + line, nl=False)
+                else:
+                    click.echo(line)
+                first = False
+            if len(events) < 1000:
+                break
+            cursor = events[-1].id
+        if as_json:
+            click.echo("\n]" if not first else "]")
+
+
+@main.command("sync")
+@click.option("--from", "source", metavar="URL", help="The stdsearch site to follow.")
+@click.option("--token", envvar="STDSEARCH_SYNC_TOKEN", help="Its API token, if it asks for one.")
+@click.option(
+    "--page-size",
+    type=click.IntRange(1, 1000),
+    default=500,
+    show_default=True,
+    help="Changes fetched per page (each page is applied in one transaction).",
+)
+@click.option("--candidates", is_flag=True, help="List acquisition candidates and stop.")
+@click.option("--conflicts", is_flag=True, help="List conflicts with local decisions and stop.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@engine_choice
+@click.pass_obj
+def sync_command(obj: Context, source, token, page_size, candidates, conflicts, as_json) -> None:
+    """Follow another stdsearch: apply the status changes, replacements and withdrawals it
+    published since the last sync to the standards both libraries hold, and list those it
+    holds and this library lacks as acquisition candidates. Texts are never copied; a
+    field a local librarian set wins and the synced value is listed as a conflict.
+
+    Example: stdsearch sync --from https://std.example.gov.cn
+    """
+    from indexer.library import sync
+
+    if candidates or conflicts:
+        with Catalogue(obj.library().catalogue_path) as catalogue:
+            listed = (sync.candidates if candidates else sync.conflicts)(catalogue.db)
+        if as_json:
+            _echo_json(listed)
+            return
+        for item in listed:
+            if candidates:
+                click.echo(f"{item['std_no']:<24} {item['source']}  {item['seen_at']}")
+            else:
+                click.echo(
+                    f"{item['std_no']:<24} {item['field']}: local {item['local_value']!r}"
+                    f" ({item['local_source']}) / {item['source']}: {item['remote_value']!r}"
+                )
+        click.echo(f"{len(listed)} {'candidate(s)' if candidates else 'conflict(s)'}")
+        return
+    if not source:
+        raise click.UsageError("give --from URL (or --candidates / --conflicts)")
+    from search_app.search.following import SourceUnavailable, follow
+
+    try:
+        result = follow(obj.library(), obj.writing_engine(), source, token, page_size)
+    except ValueError as error:  # ExportRefused, or a URL that is not http(s)
+        _fail(f"sync refused: {error}; nothing of that page was applied", as_json)
+    except SourceUnavailable as error:
+        _fail(f"sync stopped: {error}; the next sync resumes from the last page applied", as_json)
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    click.echo(
+        f"{result.source}: {result.pulled} change(s) in {result.pages} page(s), {result.applied}"
+        f" applied, {result.conflicts} conflict(s), {result.candidates} new candidate(s);"
+        f" cursor {result.cursor}"
+    )
+
+
 if __name__ == "__main__":
     main()

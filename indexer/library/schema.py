@@ -264,11 +264,53 @@ def change_log_and_watch_lists(db: sqlite3.Connection) -> None:
         )
 
 
+def sync_sources_candidates_conflicts(db: sqlite3.Connection) -> None:
+    """Version 5: following another stdsearch (`stdsearch sync`). `sync_sources` keeps a
+    cursor per followed platform (the id of the last change applied from it, advanced in
+    the transaction that applies a page); `sync_candidates` the standards it holds and
+    this library lacks; `sync_conflicts` the synced values a local librarian's decision
+    kept out, with both values and their sources."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS sync_sources (
+            url        TEXT PRIMARY KEY,
+            cursor     INTEGER NOT NULL DEFAULT 0,
+            synced_at  TEXT NOT NULL DEFAULT '',
+            applied    INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS sync_candidates (
+            source     TEXT NOT NULL,
+            std_no     TEXT NOT NULL,
+            seen_at    TEXT NOT NULL,
+            change_id  INTEGER NOT NULL,
+            PRIMARY KEY (source, std_no)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS sync_conflicts (
+            id            INTEGER PRIMARY KEY,
+            source        TEXT NOT NULL,
+            change_id     INTEGER NOT NULL,
+            sha256        TEXT NOT NULL,
+            std_no        TEXT NOT NULL,
+            field         TEXT NOT NULL,
+            local_value   TEXT NOT NULL,
+            local_source  TEXT NOT NULL,
+            remote_value  TEXT NOT NULL,
+            remote_source TEXT NOT NULL,
+            at            TEXT NOT NULL,
+            UNIQUE (source, change_id, sha256, field)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     tables_of_the_first_releases,
     cluster_numbers_and_outbox,
     session_stamps,
     change_log_and_watch_lists,
+    sync_sources_candidates_conflicts,
 )
 CURRENT = len(MIGRATIONS)
 

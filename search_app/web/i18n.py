@@ -791,6 +791,30 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "现行已超过 {years} 年，应复审",
         "en": "In force for more than {years} years: due for review",
     },
+    # --- Connecting platforms (sync) ---
+    "sync_page": {"zh": "平台互联", "en": "Connected platforms"},
+    "sync_intro": {
+        "zh": "用 stdsearch sync --from URL 跟随其他平台的状态变更。本馆馆员的决定优先：与之不同的同步值列为冲突；对方有而本馆缺的标准列为采购候选。",
+        "en": "stdsearch sync --from URL follows another platform's status changes. Local"
+        " librarians' decisions win: synced values that differ are listed as conflicts;"
+        " standards the other side holds and this library lacks are acquisition candidates.",
+    },
+    "sync_sources": {"zh": "跟随的平台", "en": "Followed platforms"},
+    "sync_source": {"zh": "来源", "en": "Source"},
+    "sync_cursor": {"zh": "游标", "en": "Cursor"},
+    "sync_last": {"zh": "上次同步", "en": "Last sync"},
+    "sync_applied": {"zh": "已应用变更", "en": "Changes applied"},
+    "sync_no_sources": {"zh": "尚未跟随任何平台。", "en": "No platform followed yet."},
+    "sync_conflicts": {"zh": "冲突", "en": "Conflicts"},
+    "sync_no_conflicts": {"zh": "没有冲突。", "en": "No conflicts."},
+    "sync_field": {"zh": "字段", "en": "Field"},
+    "sync_local_value": {"zh": "本馆的值", "en": "Local value"},
+    "sync_remote_value": {"zh": "同步来的值", "en": "Synced value"},
+    "sync_by": {"zh": "来自", "en": "by"},
+    "sync_seen": {"zh": "时间", "en": "When"},
+    "sync_candidates": {"zh": "采购候选", "en": "Acquisition candidates"},
+    "sync_no_candidates": {"zh": "没有采购候选。", "en": "No acquisition candidates."},
+    "sync_std_no": {"zh": "标准号", "en": "Standard number"},
 }
 
 

@@ -1160,3 +1160,169 @@ SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"] = _json(
         },
     }
 )
+
+
+# --- Connecting platforms: the change export and the sync page ------------------------------
+CHANGE_LINE = {
+    "type": "object",
+    "description": "one change of the change log (one JSON line); `stdsearch sync` refuses a"
+    " page with other keys or types",
+    "required": ["id", "at", "std_no", "sha256", "kind", "field", "old", "new", "source"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "integer", "description": "rises with every change: the cursor"},
+        "at": {"type": "string", "description": "ISO time of the change"},
+        "std_no": {"type": "string"},
+        "sha256": {"type": "string"},
+        "kind": {
+            "type": "string",
+            "enum": [
+                "new_standard",
+                "new_edition",
+                "status_change",
+                "replaced",
+                "withdrawn",
+                "correction",
+            ],
+        },
+        "field": {"type": "string", "description": 'the corrected field, or ""'},
+        "old": {"type": "string", "description": "lists joined with `; `"},
+        "new": {"type": "string"},
+        "source": {
+            "type": "string",
+            "description": "a librarian's name, ingest, calendar, or the URL of a followed"
+            " platform",
+        },
+    },
+}
+CHANGE_END = {
+    "type": "object",
+    "description": "the last line of every page: `next` is the `after` of the next page, or"
+    " null when there is nothing more; a page without it was cut short",
+    "required": ["next"],
+    "additionalProperties": False,
+    "properties": {"next": {"type": ["integer", "null"]}},
+}
+SYNC_PAGE = {
+    "type": "object",
+    "required": ["sources", "conflicts", "candidates"],
+    "properties": {
+        "sources": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["url", "cursor", "synced_at", "applied"],
+                "properties": {
+                    "url": {"type": "string"},
+                    "cursor": {"type": "integer", "description": "last change id applied"},
+                    "synced_at": {"type": "string"},
+                    "applied": {"type": "integer"},
+                },
+            },
+        },
+        "conflicts": {
+            "type": "array",
+            "description": "synced values a local librarian's decision kept out, newest first",
+            "items": {
+                "type": "object",
+                "required": [
+                    "id",
+                    "source",
+                    "change_id",
+                    "sha256",
+                    "std_no",
+                    "field",
+                    "local_value",
+                    "local_source",
+                    "remote_value",
+                    "remote_source",
+                    "at",
+                ],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "source": {"type": "string", "description": "the followed platform's URL"},
+                    "change_id": {"type": "integer", "description": "the change's id there"},
+                    "sha256": {"type": "string"},
+                    "std_no": {"type": "string"},
+                    "field": {"type": "string"},
+                    "local_value": {"type": ["string", "array"], "items": {"type": "string"}},
+                    "local_source": {"type": "string", "description": "the local librarian"},
+                    "remote_value": {"type": ["string", "array"], "items": {"type": "string"}},
+                    "remote_source": {"type": "string", "description": "who made it there"},
+                    "at": {"type": "string"},
+                },
+            },
+        },
+        "candidates": {
+            "type": "array",
+            "description": "standards a followed platform holds and this library lacks",
+            "items": {
+                "type": "object",
+                "required": ["source", "std_no", "seen_at", "change_id"],
+                "properties": {
+                    "source": {"type": "string"},
+                    "std_no": {"type": "string"},
+                    "seen_at": {"type": "string"},
+                    "change_id": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+SPEC["paths"]["/api/export/changes.jsonl"] = {
+    "get": {
+        "summary": "The change log as JSON lines, oldest first, a page at a time (what"
+        " `stdsearch sync` follows)",
+        "parameters": [
+            {
+                "name": "after",
+                "in": "query",
+                "required": False,
+                "description": "changes after this id (default 0: from the start)",
+                "schema": {"type": "integer", "minimum": 0},
+            },
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "description": "changes in the page (default 500)",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "one change a line (ChangeLine), then the end line (ChangeEnd)",
+                "headers": {
+                    "X-Next-After": {
+                        "description": "the `after` of the next page; absent on the last",
+                        "schema": {"type": "integer"},
+                    }
+                },
+                "content": {
+                    "application/x-ndjson": {
+                        "schema": {"oneOf": [CHANGE_LINE, CHANGE_END]},
+                    }
+                },
+            },
+            "400": _json(ERROR, "after or limit not a whole number in range"),
+        },
+    }
+}
+SPEC["paths"]["/admin/sync"] = {
+    "get": {
+        "summary": "Followed platforms, conflicts with local decisions (both values and their"
+        " sources) and acquisition candidates (librarians: session or token)",
+        "parameters": [FORMAT_PARAM],
+        "responses": {
+            "200": {
+                "description": "the page",
+                "content": {
+                    "application/json": {"schema": SYNC_PAGE},
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            },
+            "302": {"description": "a page request without sign-in: to the sign-in form"},
+            "401": _json(ERROR, "?format=json (or an API token) without a valid session or token"),
+        },
+    }
+}

@@ -308,6 +308,9 @@ def test_a_new_catalogue_gets_every_table_and_the_current_version(tmp_path):
                 "outbox",
                 "change_log",
                 "watch_lists",
+                "sync_sources",
+                "sync_candidates",
+                "sync_conflicts",
             ]
         )
         indexes = {index for _, (_, found) in shape(catalogue.db).items() for index, *_ in found}

@@ -18,6 +18,7 @@ SECTIONS = [
     ("edit.audit_page", "audit_log"),
     ("feedback.queue_page", "feedback_queue"),
     ("review.review_page", "review_report"),
+    ("sync.sync_page", "sync_page"),
 ]
 
 
