@@ -792,6 +792,12 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "现行已超过 {years} 年，应复审",
         "en": "In force for more than {years} years: due for review",
     },
+    # -- bulk export and import (metadata-only records) --
+    "text_not_held": {"zh": "未收录全文", "en": "Text not held"},
+    "text_not_held_title": {
+        "zh": "本库只有这项标准的题录（从其他目录导入），没有全文",
+        "en": "The library has this standard's record (imported from another catalogue), not its text",
+    },
 }
 
 
