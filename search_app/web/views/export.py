@@ -32,7 +32,7 @@ def _streamed(lines: Callable[[Catalogue], Iterator[str]], mimetype: str, name: 
         with Catalogue(library.catalogue_path) as catalogue:
             yield from lines(catalogue)
 
-    response = Response(stream_with_context(generate()), mimetype=mimetype)
+    response = Response(stream_with_context(generate()), content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
