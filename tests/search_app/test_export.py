@@ -185,3 +185,39 @@ def test_fulltext_export_is_for_librarians_only(samples_library, tmp_path):
     # The catalogue export carries metadata only.
     catalogue = _cli("--data", str(data), "export", "catalogue")
     assert '"clauses"' not in catalogue and '"terms"' not in catalogue
+
+
+def test_edition_chain_and_reference_links_between_metadata_only_records(tmp_path):
+    """Two editions and a citing standard, all imported: the new edition's page chains the
+    old one, and the cited standard's page lists its citer (cited-by)."""
+    records = [
+        {
+            "std_no": "GB/T 39000-2010",
+            "title_zh": "合成旧版",
+            "status": "被代替",
+            "replaced_by": "GB/T 39000-2020",
+        },
+        {
+            "std_no": "GB/T 39000-2020",
+            "title_zh": "合成新版",
+            "status": "现行",
+            "replaces": ["GB/T 39000-2010"],
+        },
+        {
+            "std_no": "GB/T 39100-2021",
+            "title_zh": "合成引用者",
+            "status": "现行",
+            "references": ["GB/T 39000"],
+        },
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    data = tmp_path / "lib"
+    _cli("--data", str(data), "import", "catalogue", str(path))
+    client = create_app({"DATA_DIR": str(data)}).test_client()
+    new = client.get("/std/GB/T 39000-2020?format=json").get_json()
+    chain = [(e["std_no"], e["in_library"]) for e in new["links"]["editions"]]
+    assert chain == [("GB/T 39000-2010", True), ("GB/T 39000-2020", True)]
+    assert [c["std_no"] for c in new["links"]["cited_by"]] == ["GB/T 39100-2021"]
+    citing = client.get("/std/GB/T 39100-2021?format=json").get_json()
+    assert [r["in_library"] for r in citing["links"]["references"]] == ["GB/T 39000-2020"]
