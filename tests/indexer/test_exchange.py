@@ -305,3 +305,19 @@ def test_ingesting_the_pdf_merges_into_the_record_and_keeps_librarian_edits(
     assert not library.extracted_path(key).exists()
     indexed = open_engine(library).indexed_shas()
     assert indexed == {sha}
+
+
+def test_imported_records_match_number_and_title_on_both_engines(engine_name, request, tmp_path):
+    """On Whoosh and on a SphinxQL cluster: a metadata-only record is found by its number
+    (any spelling) and by its title, as a standard hit, never as a clause."""
+    from search_app.search import search
+    from tests.conftest import library_engine
+
+    library = Library.open(tmp_path / "lib")
+    engine = library_engine(library, engine_name, request)
+    import_catalogue(library, engine, _write(tmp_path / "in.jsonl", NATIONAL))
+    for query in ("GB/T 39000-2020", "gbt39000", "合成导入标准一"):
+        result = search(engine, query, limit=5)
+        assert result.hits and result.hits[0].std_no == "GB/T 39000-2020", query
+        assert all(h.matched == "standard" and not h.clause_no for h in result.hits)
+        assert result.groups[0].text_held is False
