@@ -1458,7 +1458,8 @@ def review_command(obj: Context, years: int, on_date, as_json: bool, as_csv: boo
 
 @main.group("export")
 def export_group() -> None:
-    """Export what the library holds, for programs."""
+    """Export what the library holds, for programs: the catalogue (open data), the change
+    log (what another platform follows) or, for librarians, the full text."""
 
 
 @export_group.command("changes")
@@ -1565,6 +1566,91 @@ def sync_command(obj: Context, source, token, page_size, candidates, conflicts, 
         f"{result.source}: {result.pulled} change(s) in {result.pages} page(s), {result.applied}"
         f" applied, {result.conflicts} conflict(s), {result.candidates} new candidate(s);"
         f" cursor {result.cursor}"
+    )
+
+
+# -- bulk export and import of the catalogue ---------------------------------------------
+
+
+@export_group.command("catalogue")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here (default: stdout)."
+)
+@click.pass_obj
+def export_catalogue(obj: Context, fmt: str, output: str | None) -> None:
+    """Every standard's metadata, status history, edition chain, references and adoption,
+    one record per standard. Metadata only: no text of any standard.
+
+    Example: stdsearch export catalogue --format jsonl -o catalogue.jsonl
+    """
+    from indexer.library.exchange import csv_lines, export_records, jsonl_lines
+
+    lines = jsonl_lines if fmt == "jsonl" else csv_lines
+    with Catalogue(obj.library().catalogue_path) as catalogue:
+        _write_lines(lines(export_records(catalogue)), output)
+
+
+@export_group.command("fulltext")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here (default: stdout)."
+)
+@click.pass_obj
+def export_fulltext(obj: Context, output: str | None) -> None:
+    """Clauses, tables, terms and references of every standard whose text is held, as JSONL.
+    Many standards are copyrighted even where reading them is free: keep it in the library.
+    """
+    from indexer.library.exchange import fulltext_records, jsonl_lines
+
+    library = obj.library()
+    with Catalogue(library.catalogue_path) as catalogue:
+        _write_lines(jsonl_lines(fulltext_records(library, catalogue)), output)
+
+
+def _write_lines(lines, output: str | None) -> None:
+    if output is None:
+        for line in lines:
+            sys.stdout.write(line)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as f:
+        for line in lines:
+            f.write(line)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import records from another catalogue."""
+
+
+@import_group.command("catalogue")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def import_catalogue_command(obj: Context, file: str, as_json: bool) -> None:
+    """Add metadata-only records (未收录全文) from a catalogue export (JSONL).
+
+    The whole file is checked first and applied in one transaction: a malformed file
+    changes nothing. Re-importing updates the records; standards whose text the library
+    holds are left as they are. When a record's PDF is ingested later, it gains its text
+    and keeps its librarian edits.
+
+    Example: stdsearch import catalogue national.jsonl
+    """
+    from indexer.library.exchange import ImportRefused, import_catalogue
+
+    try:
+        report = import_catalogue(obj.library(), obj.engine(), Path(file))
+    except ImportRefused as error:
+        click.echo(f"error: nothing imported: {error}", err=True)
+        sys.exit(2)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    click.echo(
+        f"{len(report.added)} added, {len(report.updated)} updated,"
+        f" {len(report.held)} left as held (text in the library)"
     )
 
 

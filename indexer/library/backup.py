@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .catalogue import now_iso
 from .folder_swap import swap_in, work_folder
-from .store import Library, sha256_file
+from .store import Library, is_metadata_only, sha256_file
 
 MANIFEST = "manifest.json"
 CATALOGUE = "catalogue.sqlite"
@@ -183,6 +183,8 @@ def _snapshot_catalogue(source: Path, target: Path) -> list[str]:
 def _files_of(library: Library, sha: str) -> list[tuple[str, Path]]:
     original = library.original_path(sha)
     extracted = library.extracted_path(sha)
+    if is_metadata_only(sha):  # no original: the text is not held
+        return [(extracted.relative_to(library.root).as_posix(), extracted)]
     return [
         (original.relative_to(library.root).as_posix(), original),
         (extracted.relative_to(library.root).as_posix(), extracted),
@@ -368,7 +370,10 @@ def _check_complete(work: Path, manifest: dict) -> None:
     absent = [
         sha
         for sha in shas
-        if not (library.original_path(sha).is_file() and library.extracted_path(sha).is_file())
+        if not (
+            (is_metadata_only(sha) or library.original_path(sha).is_file())
+            and library.extracted_path(sha).is_file()
+        )
     ]
     if absent:
         raise BackupError(

@@ -115,6 +115,9 @@ class Standard:
     )  # field -> cover/header/foreword/filename/librarian
     missing: list[str] = field(default_factory=list)  # cover fields not found
     notes: str = ""  # a librarian's remarks
+    # False for a metadata-only record (imported from another catalogue, 未收录全文):
+    # the library knows the standard but holds no original and no clauses.
+    text_held: bool = True
     clauses: list[Clause] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)

@@ -305,12 +305,26 @@ def sync_sources_candidates_conflicts(db: sqlite3.Connection) -> None:
     )
 
 
+# -- bulk export (open data) --------------------------------------------------------------
+
+
+def export_lookups(db: sqlite3.Connection) -> None:
+    """Version 5: the bulk export reads each batch of standards' citations, 代替 lists and
+    change-log events by key; these indexes make that one index look-up per batch rather
+    than a scan of the table, however large the library. Metadata-only records (imported,
+    text not held) need no new column: their key is `meta-…` (store.py)."""
+    db.execute("CREATE INDEX IF NOT EXISTS citations_sha256 ON citations(sha256)")
+    db.execute("CREATE INDEX IF NOT EXISTS replacements_sha256 ON replacements(sha256)")
+    db.execute("CREATE INDEX IF NOT EXISTS change_log_sha256 ON change_log(sha256)")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     tables_of_the_first_releases,
     cluster_numbers_and_outbox,
     session_stamps,
     change_log_and_watch_lists,
     sync_sources_candidates_conflicts,
+    export_lookups,
 )
 CURRENT = len(MIGRATIONS)
 

@@ -39,6 +39,23 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+# -- metadata-only records (export and import) ------------------------------------------
+# A standard the catalogue knows without holding its text (a national catalogue loaded
+# into a provincial library) is keyed `meta-` + the SHA-256 of its number: its key never
+# names a file, so it can never collide with an original's hash, and everything that
+# walks the catalogue by key (index, consistency check, backup) keeps working. It has an
+# extracted JSON (metadata and references, no clauses) and no original.
+METADATA_ONLY_PREFIX = "meta-"
+
+
+def metadata_only_key(std_no: str) -> str:
+    return METADATA_ONLY_PREFIX + hashlib.sha256(std_no.encode("utf-8")).hexdigest()
+
+
+def is_metadata_only(key: str) -> bool:
+    return key.startswith(METADATA_ONLY_PREFIX)
+
+
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -204,6 +221,8 @@ class Library:
             return Standard.from_dict(json.load(f))
 
     def has_extracted(self, sha256: str) -> bool:
+        if is_metadata_only(sha256):
+            return self.extracted_path(sha256).exists()
         return self.extracted_path(sha256).exists() and self.original_path(sha256).exists()
 
     def move_to_trash(self, sha256: str) -> None:

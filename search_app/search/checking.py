@@ -44,6 +44,8 @@ class CheckRow:
     withdrawn: str = ""
     newer_edition: str = ""
     newer_title: str = ""
+    # False when the matched standard is a metadata-only record (未收录全文).
+    text_held: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -172,6 +174,7 @@ def _row(line: int, typed: str, entry, family, index: _Index) -> CheckRow:
         withdrawn=shown.get("withdrawn", "") if entry is not None else "",
         newer_edition=newer.get("std_no", "") if newer else "",
         newer_title=newer.get("title_zh", "") if newer else "",
+        text_held=shown.get("text_held", True) is not False if entry is not None else True,
     )
 
 

@@ -50,6 +50,7 @@ class StandardGroup:
     score: float
     clauses: list[Hit] = field(default_factory=list)
     more: int = 0  # further matching clauses not shown
+    text_held: bool = True  # False for a metadata-only record (未收录全文)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -22,6 +22,7 @@ from indexer.engine.documents import STANDARD, TERM
 from indexer.engine.interface import Matches, SearchEngine, Snapshot
 from indexer.engine.plan import Equals
 from indexer.library.review import DEFAULT_YEARS
+from indexer.library.store import is_metadata_only
 
 from .highlight import Highlighter
 from .planning import Calendar, plan_query
@@ -173,6 +174,7 @@ class _Shown:
             score=first.score,
             clauses=clauses,
             more=max(0, matching - len(clauses)),
+            text_held=not is_metadata_only(first.sha256),
         )
 
 

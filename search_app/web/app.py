@@ -79,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
         compare,
         concordance,
         edit,
+        export,
         feedback,
         review,
         search,
@@ -92,7 +93,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_auth(app, library.root)
     app.jinja_env.globals["current_user"] = current_user
     views = (browse, search, standard, compare, terms, concordance, citations, watch)
-    for module in (*views, admin, edit, feedback, review, sync):
+    for module in (*views, admin, edit, feedback, review, sync, export):
         app.register_blueprint(module.blueprint)
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)

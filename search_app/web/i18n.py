@@ -815,6 +815,13 @@ LABELS: dict[str, dict[str, str]] = {
     "sync_candidates": {"zh": "采购候选", "en": "Acquisition candidates"},
     "sync_no_candidates": {"zh": "没有采购候选。", "en": "No acquisition candidates."},
     "sync_std_no": {"zh": "标准号", "en": "Standard number"},
+    # -- bulk export and import (metadata-only records) --
+    "text_not_held": {"zh": "未收录全文", "en": "Text not held"},
+    "export_catalogue": {"zh": "导出全部目录（开放数据）", "en": "Whole catalogue (open data)"},
+    "text_not_held_title": {
+        "zh": "本库只有这项标准的题录（从其他目录导入），没有全文",
+        "en": "The library has this standard's record (imported from another catalogue), not its text",
+    },
 }
 
 

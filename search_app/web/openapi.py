@@ -1326,3 +1326,110 @@ SPEC["paths"]["/admin/sync"] = {
         },
     }
 }
+
+# -- bulk export (open data) and metadata-only records ---------------------------------------
+_TEXT_HELD = {
+    "type": "boolean",
+    "description": "false for a metadata-only record (未收录全文): imported from another "
+    "catalogue, the library holds neither its PDF nor its clauses",
+}
+STANDARD["properties"]["text_held"] = _TEXT_HELD
+CHECK_ROW["properties"]["text_held"] = _TEXT_HELD
+EXPORT_RECORD = {
+    "type": "object",
+    "description": "one standard: the keys of `stdsearch list --json` (all of them, defaults "
+    "for fields a parse predates), plus text_held, status_history, editions and references. "
+    "Metadata only: never the text.",
+    "required": ["std_no", "sha256", "text_held", "status_history", "editions", "references"],
+    "properties": {
+        **STANDARD["properties"],
+        "status_history": {
+            "type": "array",
+            "description": "status events, oldest first (change log and audit log)",
+            "items": {
+                "type": "object",
+                "properties": {
+                    k: {"type": "string"} for k in ("at", "kind", "field", "old", "new", "source")
+                },
+            },
+        },
+        "editions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the other editions of its family the library knows",
+        },
+        "references": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "its normative references (numbers as cited)",
+        },
+    },
+}
+_STREAMED = (
+    "Streamed (chunked transfer): records leave as they are read from the catalogue, a "
+    "batch at a time, so a large library starts arriving at once."
+)
+SPEC["paths"].update(
+    {
+        "/api/export/catalogue.jsonl": {
+            "get": {
+                "summary": "The whole catalogue as JSON Lines, one record per standard",
+                "description": _STREAMED,
+                "responses": {
+                    "200": {
+                        "description": "one JSON object (ExportRecord) a line, ordered by number",
+                        "content": {"application/x-ndjson": {"schema": EXPORT_RECORD}},
+                    }
+                },
+            }
+        },
+        "/api/export/catalogue.csv": {
+            "get": {
+                "summary": "The whole catalogue as CSV, one row per standard",
+                "description": _STREAMED + " Lists are joined with '; ', nested values are JSON.",
+                "responses": {
+                    "200": {
+                        "description": "a header row, then one row per standard",
+                        "content": {"text/csv": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
+        "/api/export/fulltext.jsonl": {
+            "get": {
+                "summary": "Clauses, tables, terms and references of every standard held",
+                "description": "For signed-in librarians (session or API token) only: many "
+                "standards are copyrighted even where reading them is free. " + _STREAMED,
+                "responses": {
+                    "200": {
+                        "description": "one JSON object a line: std_no, sha256, clauses, terms, "
+                        "references",
+                        "content": {
+                            "application/x-ndjson": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["std_no", "sha256", "clauses", "terms"],
+                                    "properties": {
+                                        "std_no": {"type": "string"},
+                                        "sha256": {"type": "string"},
+                                        "clauses": {"type": "array", "items": {"type": "object"}},
+                                        "terms": {"type": "array", "items": {"type": "object"}},
+                                        "references": {
+                                            "type": "array",
+                                            "items": {"type": "object"},
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "401": _json(ERROR, "no valid librarian session or API token"),
+                },
+            }
+        },
+    }
+)
+SPEC.setdefault("components", {}).setdefault("schemas", {})["ExportRecord"] = EXPORT_RECORD
+SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"]["content"]["application/json"][
+    "schema"
+]["properties"]["text_held"] = _TEXT_HELD
