@@ -264,11 +264,19 @@ def change_log_and_watch_lists(db: sqlite3.Connection) -> None:
         )
 
 
+# --- API contract: token scopes --------------------------------------------------------
+def token_scopes(db: sqlite3.Connection) -> None:
+    """Tokens get a scope: the existing ones keep acting as their librarian ('write');
+    'read' tokens only read the API, at a higher rate limit."""
+    db.execute("ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write'")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     tables_of_the_first_releases,
     cluster_numbers_and_outbox,
     session_stamps,
     change_log_and_watch_lists,
+    token_scopes,
 )
 CURRENT = len(MIGRATIONS)
 

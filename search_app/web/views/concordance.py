@@ -54,7 +54,8 @@ def concordance_data() -> tuple[dict, int]:
         "stats": terms.stats(),
     }
     if page > pages:
-        return {**data, **error_fields("page_too_far")}, 400
+        # The page does not exist (how many there are depends on the library): a 404.
+        return {**data, **error_fields("page_too_far")}, 404
     shown = groups[(page - 1) * per_page : page * per_page]
     data["groups"] = [g.detail() if q else g.summary() for g in shown]
     return data, 200

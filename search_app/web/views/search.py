@@ -14,6 +14,9 @@ blueprint = Blueprint("search", __name__)
 
 FILTERS = ("status", "level", "kind", "region", "ics", "year", "std", "adopts", "degree")
 PAGE_SIZE = 10
+# The deepest page at the largest limit (100); deeper pages are refused at any limit, so the
+# API document can state the bound.
+MAX_PAGE = MAX_OFFSET // 100 + 1
 
 
 def _search_data() -> tuple[dict, int]:
@@ -42,7 +45,7 @@ def _search_data() -> tuple[dict, int]:
         return {**data, **error_fields("whole_numbers")}, 400
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     data.update(page=page, limit=limit, filters=filters)
-    if (page - 1) * limit > MAX_OFFSET:
+    if page > MAX_PAGE or (page - 1) * limit > MAX_OFFSET:
         return {**data, **error_fields("page_too_far")}, 400
     if not q.strip() and not filters:
         return data, 200
