@@ -1236,9 +1236,9 @@ def _filter_params() -> list[dict]:
         return ["", *sorted(set(table.values()))]
 
     # An empty filter is no filter.
-    year = r"^((1[89]|20)\d{2}(-(1[89]|20)\d{2})?)?$"
+    year = r"^$|^(19|20)\d{2}(-((19|20)\d{2})?)?$|^-(19|20)\d{2}$"
     ics = r"^(\d{2}(\.\d{3}(\.\d{2})?)?)?$"
-    adopts = r"^ *([A-Za-z0-9][A-Za-z0-9/.: -]*)?$"
+    adopts = r"^$|^ *[A-Za-z0-9][A-Za-z0-9/.: -]*$"
     return [
         _query("status", "现行 / 即将实施 / 被代替 / 废止", _string(enum=canonical(STATUS_VALUES))),
         _query("level", "level of the standard", _string(enum=canonical(LEVEL_VALUES))),
@@ -1343,7 +1343,42 @@ def _exact_parameters(spec: dict) -> None:
         },
     }
     check = paths["/api/check"]["post"]
-    check.setdefault("requestBody", {})["required"] = True
+    check["requestBody"]["required"] = True
+    numbers = check["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    numbers["numbers"]["items"] = {"type": ["string", "integer"], "description": "one number"}
+    # Librarian pages: without a token or session a person is shown the sign-in form (200).
+    sign_in = "the sign-in form: no token and no signed-in session"
+    for path, method in (("/admin/upload", "post"), ("/admin/upload/{batch}", "get")):
+        operation = paths[path][method]
+        operation["security"] = [{}, {"token": []}]
+        answers = operation["responses"]
+        if "200" in answers:
+            answers["200"]["description"] += "; or " + sign_in
+            answers["200"]["content"]["text/html"] = {"schema": {"type": "string"}}
+        else:
+            answers["200"] = {
+                "description": sign_in,
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            }
+
+
+def _examples(spec: dict) -> None:
+    """Examples from the bundled sample standards (corpus/samples): a client trying the
+    document on a fresh install reaches real records."""
+    paths = spec["paths"]
+    sample = "T/STDS 001-2026"
+    for path in ("/api/standards/{std_no}", "/api/standards/{std_no}/clauses/{clause_no}"):
+        for operation in paths[path].values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "std_no":
+                    parameter["example"] = sample
+                elif parameter["name"] == "clause_no":
+                    parameter["example"] = "3.1"
+    for parameter in paths["/api/search"]["get"]["parameters"]:
+        if parameter["name"] == "q":
+            parameter["example"] = "术语"
+    edit = paths["/api/standards/{std_no}"]["post"]["requestBody"]["content"]["application/json"]
+    edit["example"] = {"notes": "checked against the printed edition"}
 
 
 def _links(spec: dict) -> None:
@@ -1466,6 +1501,7 @@ def finished() -> dict:
         }
     )
     _exact_parameters(spec)
+    _examples(spec)
     _links(spec)
     _shared_answers(spec)
     return spec

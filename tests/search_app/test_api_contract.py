@@ -228,11 +228,15 @@ def _schemathesis(base: str, *args: str) -> subprocess.CompletedProcess:
         "--seed", str(SEED),
         "--workers", "1",
         "--suppress-health-check", "filter_too_much",
-        "--include-path-regex", "^/(api|admin)/",
         *args,
     ]  # fmt: skip
     env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=170)
+    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=170)
+    # The whole report, for reading when the assertion's tail is not enough.
+    out = ROOT / "test-output" / f"schemathesis-{'-'.join(args[1].split()[0][1:].split('|'))}.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(run.stdout + run.stderr)
+    return run
 
 
 def test_schemathesis_finds_no_difference_between_document_and_server(site):
@@ -244,13 +248,14 @@ def test_schemathesis_finds_no_difference_between_document_and_server(site):
     400/422 and its reason, as the document says."""
     base, _, write, _ = site
     started = time.monotonic()
-    reads = _schemathesis(base, "--include-method", "GET", "--include-method", "OPTIONS",
+    reads = _schemathesis(base, "--include-name-regex", "^GET /(api|admin)/",
                           "-H", f"Authorization: Bearer {write}")  # fmt: skip
     assert reads.returncode == 0, reads.stdout[-6000:] + reads.stderr[-2000:]
     writes = _schemathesis(
         base,
-        "--include-method", "POST", "--include-method", "DELETE",
+        "--include-name-regex", "^(POST|DELETE) /(api|admin)/",
         "--exclude-checks", "positive_data_acceptance",
+        "--phases", "examples,coverage,fuzzing",  # no links between writes
         "-H", f"Authorization: Bearer {write}",
     )  # fmt: skip
     assert writes.returncode == 0, writes.stdout[-6000:] + writes.stderr[-2000:]
