@@ -1257,7 +1257,9 @@ def _filter_params() -> list[dict]:
 
 def _exact_parameters(spec: dict) -> None:
     """Parameters the server checks, with the constraints it checks."""
-    from search_app.web.views.search import MAX_PAGE
+    from search_app.search.searching import MAX_OFFSET
+
+    max_page = MAX_OFFSET // 100 + 1  # MAX_PAGE of the search view
 
     paths = spec["paths"]
     search = paths["/api/search"]["get"]
@@ -1269,7 +1271,7 @@ def _exact_parameters(spec: dict) -> None:
         ),
         _query("limit", "hits per page (clamped to 1-100, default 10)", {"type": "integer"}),
         _query(
-            "page", "1-based page (below 1 counts as 1)", {"type": "integer", "maximum": MAX_PAGE}
+            "page", "1-based page (below 1 counts as 1)", {"type": "integer", "maximum": max_page}
         ),
         *_filter_params(),
     ]
