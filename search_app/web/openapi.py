@@ -1344,6 +1344,19 @@ def _exact_parameters(spec: dict) -> None:
             "text/html": {"schema": {"type": "string"}},
         },
     }
+    # Pages and feeds that take the search's filters, with the same constraints.
+    filters = {p["name"]: p for p in _filter_params()}
+    for path in ("/feeds/changes.atom", "/std"):
+        operation = paths.get(path, {}).get("get")
+        if operation:
+            operation["parameters"] = [
+                filters.get(p["name"], p) if p.get("in") == "query" else p
+                for p in operation["parameters"]
+            ]
+    if "/terms/concordance" in paths:
+        page = paths["/terms/concordance"]["get"]
+        page["parameters"] = [*concordance["parameters"], _param("format", "json for JSON")]
+        page["responses"]["404"] = _json(_ERROR_REF, "a page past the last one")
     check = paths["/api/check"]["post"]
     check["requestBody"]["required"] = True
     numbers = check["requestBody"]["content"]["application/json"]["schema"]["properties"]
@@ -1432,6 +1445,7 @@ def _shared_answers(spec: dict) -> None:
                 elif media["schema"] != _ERROR_REF and "allOf" not in media["schema"]:
                     media["schema"] = {"allOf": [_ERROR_REF, media["schema"]]}
             if not api:
+                _pages_answer_html(operation)
                 continue
             if path.startswith("/admin/"):
                 # People get the page (or the sign-in form); scripts JSON.
@@ -1467,6 +1481,16 @@ def _shared_answers(spec: dict) -> None:
                 ),
             )
             responses["503"]["headers"] = dict(_RETRY_AFTER)
+
+
+def _pages_answer_html(operation: dict) -> None:
+    """A page with a JSON twin answers HTML unless format=json (or a token) asks for JSON,
+    errors included; its document says so beside the JSON."""
+    twin = any(p.get("name") == "format" for p in operation.get("parameters", []))
+    for code, response in operation.get("responses", {}).items():
+        content = response.get("content")
+        if content and "application/json" in content and (twin or code[0] in "45"):
+            content.setdefault("text/html", {"schema": {"type": "string"}})
 
 
 def _version() -> str:
