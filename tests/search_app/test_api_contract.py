@@ -262,3 +262,13 @@ def test_schemathesis_finds_no_difference_between_document_and_server(site):
     elapsed = time.monotonic() - started
     print(f"schemathesis: {elapsed:.1f} s")
     assert elapsed < 120
+
+
+def test_change_feed_drops_characters_xml_cannot_hold(site):
+    """Found by Schemathesis: a control character in the feed's query (repeated in its
+    title) made the Atom writer fail with a 500."""
+    base, *_ = site
+    response = requests.get(f"{base}/feeds/changes.atom", params={"q": "水\x10质"}, timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/atom+xml")
+    assert "\x10" not in response.text
