@@ -1353,6 +1353,21 @@ def _exact_parameters(spec: dict) -> None:
                 filters.get(p["name"], p) if p.get("in") == "query" else p
                 for p in operation["parameters"]
             ]
+    if "/std" in paths:
+        # The list takes a filter of any length, and whole numbers for its pages (clamped).
+        whole = {"type": "integer", "description": "clamped to the pages there are"}
+        listing = paths["/std"]["get"]
+        listing["parameters"] = [
+            {**p, "schema": {**p["schema"], "maxLength": None}}
+            if p["name"] == "adopts"
+            else {**p, "schema": whole}
+            if p["name"] in ("page", "per_page")
+            else p
+            for p in listing["parameters"]
+        ]
+        for p in listing["parameters"]:
+            if p["name"] == "adopts":
+                del p["schema"]["maxLength"]
     if "/terms/concordance" in paths:
         page = paths["/terms/concordance"]["get"]
         page["parameters"] = [*concordance["parameters"], _param("format", "json for JSON")]
@@ -1444,6 +1459,12 @@ def _shared_answers(spec: dict) -> None:
                     media["schema"] = _ERROR_REF
                 elif media["schema"] != _ERROR_REF and "allOf" not in media["schema"]:
                     media["schema"] = {"allOf": [_ERROR_REF, media["schema"]]}
+            if operation.get("parameters"):
+                responses["414"] = {
+                    "description": "a request line over the server's limit (gunicorn: 4094 "
+                    "bytes), answered by the server before the application",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                }
             if not api:
                 _pages_answer_html(operation)
                 continue
@@ -1452,12 +1473,7 @@ def _shared_answers(spec: dict) -> None:
                 for response in responses.values():
                     if "application/json" in response.get("content", {}):
                         response["content"]["text/html"] = {"schema": {"type": "string"}}
-            if operation.get("parameters"):
-                responses["414"] = {
-                    "description": "a request line over the server's limit (gunicorn: 4094 "
-                    "bytes), answered by the server before the application",
-                    "content": {"text/html": {"schema": {"type": "string"}}},
-                }
+
             if "security" in operation:
                 pass
             elif "401" in responses:
