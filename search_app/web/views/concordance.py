@@ -33,10 +33,12 @@ def _page_number() -> int | None:
 
 
 def concordance_data() -> tuple[dict, int]:
-    q = request.args.get("q", "").strip()
+    raw = request.args.get("q", "")
+    q = raw.strip()
     base = {"query": q, "page": 1, "per_page": 0, "pages": 0, "total": 0, "groups": []}
     max_chars = current_app.config["MAX_QUERY_LENGTH"]
-    if len(q) > max_chars:
+    # Held to the bound as sent (spaces included), as the search's query is.
+    if len(raw) > max_chars:
         return {**base, "query": q[:50], **error_fields("query_too_long", limit=max_chars)}, 400
     page = _page_number()
     if page is None:
