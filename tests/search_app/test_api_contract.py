@@ -231,7 +231,10 @@ def _schemathesis(base: str, *args: str) -> subprocess.CompletedProcess:
         *args,
     ]  # fmt: skip
     env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"}
-    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=170)
+    # Run where its cache of past failures (.schemathesis/) does not land in the project.
+    out_dir = ROOT / "test-output" / "schemathesis"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=170, cwd=out_dir)
     # The whole report, for reading when the assertion's tail is not enough.
     out = ROOT / "test-output" / f"schemathesis-{'-'.join(args[1].split()[0][1:].split('|'))}.txt"
     out.parent.mkdir(exist_ok=True)

@@ -60,6 +60,11 @@ def _search_data() -> tuple[dict, int]:
             review_years=configured_review_years(),
         )
     except QueryError as error:
+        if error.code == "empty":
+            # Nothing searchable (only punctuation or control characters): answered as the
+            # empty query is, no hits, with a hint of what to type.
+            hint = error_fields("query_empty")
+            return {**data, "hint": hint["error"], "hint_label": hint["error_label"]}, 200
         return {**data, **_query_error(error)}, 400
     data.update(result.to_dict())
     data["warnings"] += current_app.extensions["stdsearch.warnings"]
@@ -79,6 +84,8 @@ def _query_error(error: QueryError) -> dict:
 @blueprint.route("/search")
 def search_page():
     data, status = _search_data()
+    if "hint" in data:  # shown where an error would be
+        data = {**data, "error": data["hint"], "error_label": data["hint_label"]}
     return render_template("search.html", data=data, filters=FILTERS), status
 
 
