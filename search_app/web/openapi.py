@@ -1461,8 +1461,8 @@ def _shared_answers(spec: dict) -> None:
                     media["schema"] = {"allOf": [_ERROR_REF, media["schema"]]}
             if operation.get("parameters"):
                 responses["414"] = {
-                    "description": "a request line over the server's limit (gunicorn: 4094 "
-                    "bytes), answered by the server before the application",
+                    "description": "a request line over the server's limit (`stdsearch serve`: "
+                    "8190 bytes), answered by the server before the application",
                     "content": {"text/html": {"schema": {"type": "string"}}},
                 }
             if not api:
