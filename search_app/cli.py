@@ -1654,5 +1654,31 @@ def import_catalogue_command(obj: Context, file: str, as_json: bool) -> None:
     )
 
 
+# --- API contract: read tokens ---------------------------------------------------------
+@main.group()
+def token() -> None:
+    """API tokens: read tokens let programs use the JSON API at a higher rate limit."""
+
+
+@token.command("create")
+@click.option("--read", "read_only", is_flag=True, help="A read token (the API, no changes).")
+@click.option("--by", "name", required=True, help="The librarian who issues it.")
+@click.option("--label", default="", help="Who or what the token is for, e.g. 'PLM system'.")
+@click.option("--json", "as_json", is_flag=True, help="Print {token, scope, by, label}.")
+@click.pass_obj
+def token_create(obj: Context, read_only: bool, name: str, label: str, as_json: bool) -> None:
+    """Create a token (printed once; send it as `Authorization: Bearer …`). Without --read
+    it acts as the librarian, like `stdsearch user token`."""
+    from indexer.library.accounts import READ, WRITE
+
+    scope = READ if read_only else WRITE
+    with _accounts(obj) as accounts:
+        value = accounts.create_token(name, label, scope=scope)
+    if as_json:
+        _echo_json({"token": value, "scope": scope, "by": name, "label": label})
+    else:
+        click.echo(value)
+
+
 if __name__ == "__main__":
     main()

@@ -28,6 +28,11 @@ CORPUS = SHARED / "corpus"
 GOLD = SHARED / "gold"
 EVAL = SHARED / "eval"
 
+# The API's per-client rate limit would throttle tests that ask many questions from one
+# address; the tests of the limit itself set a low one in their app's config.
+os.environ.setdefault("STDSEARCH_API_RATE_LIMIT", "100000 per minute")
+os.environ.setdefault("STDSEARCH_API_READ_TOKEN_RATE_LIMIT", "200000 per minute")
+
 
 # What a test shares with others through the page cache (the corpus library is built
 # from it), which pytest-xdist workers (`make test` runs one per core) would

@@ -28,6 +28,11 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MIN_PASSWORD = 8
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
+# Token scopes: a write token acts as its librarian; a read token only reads the API, at
+# the higher rate limit, for programs a librarian lets in (e.g. another platform).
+WRITE = "write"
+READ = "read"
+SCOPES = (WRITE, READ)
 
 
 class AccountError(ValueError):
@@ -39,6 +44,7 @@ class Token:
     name: str
     label: str
     created_at: str
+    scope: str = WRITE
 
 
 def _now() -> datetime:
@@ -168,27 +174,37 @@ class Accounts:
 
     # -- API tokens ------------------------------------------------------------
 
-    def create_token(self, name: str, label: str = "") -> str:
+    def create_token(self, name: str, label: str = "", scope: str = WRITE) -> str:
         """A new token for scripts; only its digest is kept, so it is shown once."""
         if name not in self.users():
             raise AccountError(f"no user {name!r}")
-        token = "sst_" + secrets.token_urlsafe(32)
+        if scope not in SCOPES:
+            raise AccountError(f"no token scope {scope!r}")
+        token = ("sst_" if scope == WRITE else "ssr_") + secrets.token_urlsafe(32)
         with self.db:
             self.db.execute(
-                "INSERT INTO api_tokens (token_hash, name, label, created_at) VALUES (?, ?, ?, ?)",
-                (_digest(token), name, label, _now().isoformat(timespec="seconds")),
+                "INSERT INTO api_tokens (token_hash, name, label, created_at, scope)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (_digest(token), name, label, _now().isoformat(timespec="seconds"), scope),
             )
         return token
 
-    def token_user(self, token: str) -> str | None:
+    def token_grant(self, token: str) -> tuple[str, str] | None:
+        """(librarian, scope) of a valid token."""
         row = self.db.execute(
-            "SELECT name FROM api_tokens WHERE token_hash = ?", (_digest(token),)
+            "SELECT name, scope FROM api_tokens WHERE token_hash = ?", (_digest(token),)
         ).fetchone()
-        return row["name"] if row else None
+        return (row["name"], row["scope"]) if row else None
+
+    def token_user(self, token: str) -> str | None:
+        """The librarian a write token acts as; None for a read token."""
+        grant = self.token_grant(token)
+        return grant[0] if grant and grant[1] == WRITE else None
 
     def tokens(self, name: str) -> list[Token]:
         rows = self.db.execute(
-            "SELECT name, label, created_at FROM api_tokens WHERE name = ? ORDER BY created_at",
+            "SELECT name, label, created_at, scope FROM api_tokens WHERE name = ?"
+            " ORDER BY created_at",
             (name,),
         )
         return [Token(**dict(r)) for r in rows]

@@ -318,6 +318,13 @@ def export_lookups(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS change_log_sha256 ON change_log(sha256)")
 
 
+# --- API contract: token scopes --------------------------------------------------------
+def token_scopes(db: sqlite3.Connection) -> None:
+    """Tokens get a scope: the existing ones keep acting as their librarian ('write');
+    'read' tokens only read the API, at a higher rate limit."""
+    db.execute("ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write'")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     tables_of_the_first_releases,
     cluster_numbers_and_outbox,
@@ -325,6 +332,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     change_log_and_watch_lists,
     sync_sources_candidates_conflicts,
     export_lookups,
+    token_scopes,
 )
 CURRENT = len(MIGRATIONS)
 

@@ -7,6 +7,7 @@ What an entry says is given by the caller (`describe`), in the reader's language
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -21,6 +22,16 @@ EPOCH = "2026-01-01T00:00:00+00:00"
 def _time(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab and newlines, surrogates, U+FFFE/F):
+# a feed title repeats the reader's query, which may carry them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters an XML document cannot hold."""
+    return _NOT_XML.sub("", text)
 
 
 def atom_feed(
@@ -40,7 +51,7 @@ def atom_feed(
     time, else the given time, else EPOCH: the same events give the same feed."""
     feed = FeedGenerator()
     feed.id(feed_id)
-    feed.title(title)
+    feed.title(xml_text(title))
     feed.link(href=self_url, rel="self", type="application/atom+xml")
     feed.link(href=site_url, rel="alternate", type="text/html")
     feed.language(language)

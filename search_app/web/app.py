@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from flask import Flask, g, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from indexer.engine import EngineUnavailable
 from indexer.library.store import Library, LibraryBusy
 
 from .i18n import translator
 from .operations import init_operations
+from .ratelimit import init_rate_limits, retry_after
+from .user_errors import error_body
 
 # Shown with every search while the index and the queries are cut with other dictionaries.
 DICTIONARY_MISMATCH = "the index was cut with another dictionary; run stdsearch reindex"
@@ -91,6 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     init_auth(app, library.root)
+    init_rate_limits(app)
     app.jinja_env.globals["current_user"] = current_user
     views = (browse, search, standard, compare, terms, concordance, citations, watch)
     for module in (*views, admin, edit, feedback, review, sync, export):
@@ -103,6 +107,7 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+CLAUSE_PATH = re.compile(r"^/api/standards/.+/clauses/[^/]+$")
 # Seconds a client is asked to wait when a reindex or batch ingest keeps the library busy.
 RETRY_AFTER = 30
 
@@ -113,12 +118,32 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         label = getattr(error, "label", None)
-        return _error_response(error.code or 500, error.description or error.name, label)
+        code = error.code or 500
+        detail = None
+        headers = {}
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # RFC 9110 15.5.6: a 405 names the methods the resource takes.
+            headers["Allow"] = ", ".join(error.valid_methods)
+            detail = "allowed methods: " + headers["Allow"]
+        if code == 429:
+            wait = retry_after(app)
+            headers["Retry-After"] = str(wait)
+            detail = f"rate limit {error.description}; retry after {wait} s"
+        body, code = _error_response(code, error.description or error.name, label, detail=detail)
+        response = make_response(body, code)
+        response.headers.update(headers)
+        return response
 
     def retry_later(error: Exception, what: str):
         """A 503 saying when to try again, `what` naming its message and title labels."""
         app.logger.warning("%s %s: %s", request.method, request.path, error)
-        body, code = _error_response(503, str(error), (f"{what}_message", {}), title_label=what)
+        body, code = _error_response(
+            503,
+            str(error),
+            (f"{what}_message", {}),
+            title_label=what,
+            detail=f"retry after {RETRY_AFTER} s",
+        )
         response = make_response(body, code)
         response.headers["Retry-After"] = str(RETRY_AFTER)
         return response
@@ -134,6 +159,29 @@ def register_error_pages(app: Flask) -> None:
         """The search cluster (its aggregator) does not answer: a clear 503, never a 500."""
         return retry_later(error, "engine_unavailable")
 
+    @app.after_request
+    def clause_allow(response):
+        """A clause's URL shares the route of its standard's (a number may hold a slash),
+        whose POST and DELETE do not apply to a clause: OPTIONS says what does."""
+        if request.method == "OPTIONS" and CLAUSE_PATH.match(request.path):
+            response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        return response
+
+    @app.after_request
+    def complete_error_bodies(response):
+        """Views that answer a refusal with their own data (the search's filters, a
+        compare's two sides) put `error` in it; the status and detail are added here, so
+        every 4xx/5xx in JSON has the one error schema of the API document."""
+        if response.status_code < 400 or not response.is_json or response.direct_passthrough:
+            return response
+        body = response.get_json(silent=True)
+        if isinstance(body, dict) and "error" in body:
+            full = {**error_body(response.status_code, str(body["error"])), **body}
+            full["status"] = response.status_code
+            if full != body:
+                response.set_data(app.json.dumps(full))
+        return response
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error")
@@ -145,11 +193,12 @@ def _error_response(
     message: str,
     label: tuple[str, dict] | None = None,
     title_label: str | None = None,
+    detail: str | None = None,
 ):
     """JSON clients get the English message; pages say it in the reader's language."""
 
     if request.path.startswith("/api/") or request.args.get("format") == "json":
-        return jsonify({"error": message, "status": code}), code
+        return jsonify(error_body(code, message, detail)), code
     t = translator(g.get("lang", "zh"))
     title = t("server_error") if code >= 500 else t("not_found" if code == 404 else "bad_request")
     if title_label:

@@ -36,7 +36,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from indexer.library.accounts import Accounts
+from indexer.library.accounts import READ, WRITE, Accounts
 
 blueprint = Blueprint("auth", __name__)
 
@@ -136,17 +136,31 @@ def accounts() -> Accounts:
     return g.accounts
 
 
+def bearer_token() -> str:
+    """The token of an `Authorization: Bearer …` header, '' when there is none."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _token_grant() -> tuple[str, str] | None:
+    """(librarian, scope) of the request's token, if it carries a valid one."""
+    if "token_grant" not in g:
+        token = bearer_token()
+        g.token_grant = accounts().token_grant(token) if token else None
+    return g.token_grant
+
+
 def token_user() -> str | None:
-    """The librarian a `Bearer` token belongs to, if the request carries a valid one."""
-    if "token_user" not in g:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        g.token_user = (
-            accounts().token_user(token.strip())
-            if scheme.lower() == "bearer" and token.strip()
-            else None
-        )
-    return g.token_user
+    """The librarian a `Bearer` token with write scope belongs to: a read token never
+    changes the library."""
+    grant = _token_grant()
+    return grant[0] if grant and grant[1] == WRITE else None
+
+
+def read_token_user() -> str | None:
+    """The librarian who issued the request's read token (API use at a higher rate)."""
+    grant = _token_grant()
+    return grant[0] if grant and grant[1] == READ else None
 
 
 def current_user() -> str | None:

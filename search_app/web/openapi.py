@@ -305,7 +305,8 @@ SPEC = {
 
 _SEGMENT = {
     "type": "array",
-    "prefixItems": [{"enum": ["equal", "delete", "insert"]}, {"type": "string"}],
+    "description": "[operation, text]: operation is equal, delete or insert",
+    "items": {"type": "string"},
     "minItems": 2,
     "maxItems": 2,
 }
@@ -1433,3 +1434,389 @@ SPEC.setdefault("components", {}).setdefault("schemas", {})["ExportRecord"] = EX
 SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"]["content"]["application/json"][
     "schema"
 ]["properties"]["text_held"] = _TEXT_HELD
+
+# --- API contract: versions, the error schema, limits, parameters, links ----------------
+# `finished()` is what /api/openapi.json serves: the paths above (and any added after
+# them), with the parts every operation shares filled in, so they stay exact as paths are
+# added. The document's version is the package's; keys are only ever added (README).
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "status", "detail"],
+    "properties": {
+        "error": {"type": "string", "description": "what went wrong, in English"},
+        "status": {"type": "integer", "description": "the HTTP status code again"},
+        "detail": {"type": "string", "description": "what to do next, or the reason phrase"},
+    },
+    "description": "Every 4xx/5xx answered in JSON. Some answers add keys (the search's "
+    "filters, a compare's two sides, `errors` per field of an edit).",
+}
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before trying again",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+_RATE_HEADERS = {
+    name: {"description": description, "schema": {"type": "integer"}}
+    for name, description in (
+        ("X-RateLimit-Limit", "requests allowed in the current window"),
+        ("X-RateLimit-Remaining", "requests left in the current window"),
+        ("X-RateLimit-Reset", "when the window ends, in seconds since the epoch"),
+    )
+}
+_MAX_QUERY = 500  # MAX_QUERY_LENGTH of the app's config
+_FORMAT_JSON = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "description": "json for JSON (as a token or Accept: application/json does); other "
+    "values: the page",
+    "schema": {"type": "string"},
+}
+
+
+def _string(**schema) -> dict:
+    return {"type": "string", **schema}
+
+
+def _query(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _filter_params() -> list[dict]:
+    """The search filters with the values the query parser takes (canonical spellings;
+    the parser also takes aliases, several values joined by commas, and any case)."""
+    from analyzers.regions import PROVINCES
+    from search_app.search.query import (
+        DEGREE_VALUES,
+        KIND_VALUES,
+        LEVEL_VALUES,
+        STATUS_VALUES,
+    )
+
+    def region_names() -> list[str]:
+        return ["", *sorted(set(PROVINCES.values()))]
+
+    def canonical(table: dict) -> list[str]:
+        return ["", *sorted(set(table.values()))]
+
+    # An empty filter is no filter.
+    year = r"^$|^(19|20)\d{2}(-((19|20)\d{2})?)?$|^-(19|20)\d{2}$"
+    ics = r"^(\d{2}(\.\d{3}(\.\d{2})?)?)?$"
+    adopts = r"^$|^ *[A-Za-z0-9][A-Za-z0-9/.: -]*$"
+    return [
+        _query("status", "现行 / 即将实施 / 被代替 / 废止", _string(enum=canonical(STATUS_VALUES))),
+        _query("level", "level of the standard", _string(enum=canonical(LEVEL_VALUES))),
+        _query("kind", "mandatory / recommended / guidance", _string(enum=canonical(KIND_VALUES))),
+        _query("region", "province of local standards, e.g. 广东", _string(enum=region_names())),
+        _query("ics", "ICS code prefix, e.g. 13.060", _string(pattern=ics)),
+        _query("year", "year or range, e.g. 2015-2020", _string(pattern=year)),
+        _query(
+            "adopts",
+            "an international standard adopted, e.g. ISO 9001",
+            _string(pattern=adopts, maxLength=_MAX_QUERY),
+        ),
+        _query("degree", "degree of adoption", _string(enum=canonical(DEGREE_VALUES))),
+    ]
+
+
+def _exact_parameters(spec: dict) -> None:
+    """Parameters the server checks, with the constraints it checks."""
+    from search_app.search.searching import MAX_OFFSET
+
+    max_page = MAX_OFFSET // 100 + 1  # MAX_PAGE of the search view
+
+    paths = spec["paths"]
+    search = paths["/api/search"]["get"]
+    search["parameters"] = [
+        _query(
+            "q",
+            "a standard number, title words or a question; empty with no filter: no hits",
+            _string(maxLength=_MAX_QUERY),
+        ),
+        _query("limit", "hits per page (clamped to 1-100, default 10)", {"type": "integer"}),
+        _query(
+            "page", "1-based page (below 1 counts as 1)", {"type": "integer", "maximum": max_page}
+        ),
+        *_filter_params(),
+    ]
+    paths["/api/terms"]["get"]["parameters"] = [
+        _query(
+            "q", "a Chinese or English term; empty: no definitions", _string(maxLength=_MAX_QUERY)
+        )
+    ]
+    ref = _string(minLength=1, maxLength=200, pattern=r"\S")
+    paths["/api/compare"]["get"]["parameters"] = [
+        _query("a", "<std_no> or <std_no>/<clause_no>", ref, required=True),
+        _query("b", "<std_no> or <std_no>/<clause_no>", ref, required=True),
+    ]
+    compare = paths["/api/compare"]["get"]["responses"]
+    compare["400"] = _json(_ERROR_REF, "a reference is blank, too long, or a standard and a clause")
+    compare["404"] = _json(_ERROR_REF, "no such standard or clause in the library")
+    concordance = paths["/api/terms/concordance"]["get"]
+    concordance["parameters"] = [
+        _query(
+            "q",
+            "a term; without it, terms defined in several standards",
+            _string(maxLength=_MAX_QUERY),
+        ),
+        _query("page", "1-based page", {"type": "integer", "minimum": 1, "maximum": 99_999}),
+    ]
+    concordance["responses"]["404"] = _json(_ERROR_REF, "a page past the last one")
+    edit = paths["/api/standards/{std_no}"]["post"]
+    edit["requestBody"]["required"] = True
+    body = edit["requestBody"]["content"]["application/json"]["schema"]
+    body["additionalProperties"] = False
+    text, texts = {"type": "string"}, {"type": "array", "items": {"type": "string"}}
+    body["properties"] = {
+        **{k: text for k in ("std_no", "title_zh", "title_en", "issued", "effective")},
+        "status": _string(enum=["", "现行", "即将实施", "被代替", "废止"]),
+        **{k: text for k in ("withdrawn", "replaced_by", "adopts", "ccs", "notes")},
+        "replaces": texts,
+        "ics": texts,
+    }
+    edit["responses"]["404"] = _json(_ERROR_REF, "not in the library")
+    delete = paths["/api/standards/{std_no}"]["delete"]["responses"]
+    delete["400"] = _json(_ERROR_REF, "the standard cannot be deleted as asked")
+    upload = paths["/admin/upload"]["post"]
+    upload["requestBody"]["required"] = True
+    form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
+    form["required"] = ["file"]
+    form["properties"]["file"]["minItems"] = 1
+    upload["responses"]["400"] = _json(_ERROR_REF, "no file in the form (an empty upload)")
+    refused = {"allOf": [_ERROR_REF, UPLOAD_BATCH]}
+    upload["responses"]["422"] = _json(refused, "every file was refused, each with its reason")
+    # The upload page's JSON twin: its limits and the recent batches.
+    paths["/admin/upload"]["get"] = {
+        "summary": "Upload limits and recent batches (librarian token); without one, a person "
+        "is shown the sign-in form",
+        "parameters": [_FORMAT_JSON],
+        "security": [{}, {"token": []}],
+        "responses": {
+            "200": _json({"type": "object", "required": ["limits", "batches"]}),
+            "401": _json(_ERROR_REF, "format=json without a valid token"),
+        },
+    }
+    batch = paths["/admin/upload/{batch}"]["get"]
+    batch["parameters"] = [
+        {**_param("batch", "the batch id the upload answered", where="path")},
+        _FORMAT_JSON,
+    ]
+    batch["responses"]["200"] = {
+        "description": "the batch: JSON with format=json or a token, else the page",
+        "content": {
+            "application/json": {"schema": UPLOAD_BATCH},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+    # Pages and feeds that take the search's filters, with the same constraints.
+    filters = {p["name"]: p for p in _filter_params()}
+    for path in ("/feeds/changes.atom", "/std"):
+        operation = paths.get(path, {}).get("get")
+        if operation:
+            operation["parameters"] = [
+                filters.get(p["name"], p) if p.get("in") == "query" else p
+                for p in operation["parameters"]
+            ]
+    if "/std" in paths:
+        # The list takes a filter of any length, and whole numbers for its pages (clamped).
+        whole = {"type": "integer", "description": "clamped to the pages there are"}
+        listing = paths["/std"]["get"]
+        listing["parameters"] = [
+            {**p, "schema": {**p["schema"], "maxLength": None}}
+            if p["name"] == "adopts"
+            else {**p, "schema": whole}
+            if p["name"] in ("page", "per_page")
+            else p
+            for p in listing["parameters"]
+        ]
+        for p in listing["parameters"]:
+            if p["name"] == "adopts":
+                del p["schema"]["maxLength"]
+    if "/terms/concordance" in paths:
+        page = paths["/terms/concordance"]["get"]
+        page["parameters"] = [*concordance["parameters"], _param("format", "json for JSON")]
+        page["responses"]["404"] = _json(_ERROR_REF, "a page past the last one")
+    check = paths["/api/check"]["post"]
+    check["requestBody"]["required"] = True
+    numbers = check["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    numbers["numbers"]["items"] = {"type": ["string", "integer"], "description": "one number"}
+    # Librarian pages: without a token or session a person is shown the sign-in form (200).
+    sign_in = "the sign-in form: no token and no signed-in session"
+    for path, method in (("/admin/upload", "post"), ("/admin/upload/{batch}", "get")):
+        operation = paths[path][method]
+        operation["security"] = [{}, {"token": []}]
+        answers = operation["responses"]
+        if "200" in answers:
+            answers["200"]["description"] += "; or " + sign_in
+            answers["200"]["content"]["text/html"] = {"schema": {"type": "string"}}
+        else:
+            answers["200"] = {
+                "description": sign_in,
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            }
+
+
+def _examples(spec: dict) -> None:
+    """Examples from the bundled sample standards (corpus/samples): a client trying the
+    document on a fresh install reaches real records."""
+    paths = spec["paths"]
+    sample = "T/STDS 001-2026"
+    for path in ("/api/standards/{std_no}", "/api/standards/{std_no}/clauses/{clause_no}"):
+        for operation in paths[path].values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "std_no":
+                    parameter["example"] = sample
+                elif parameter["name"] == "clause_no":
+                    parameter["example"] = "3.1"
+    for parameter in paths["/api/search"]["get"]["parameters"]:
+        if parameter["name"] == "q":
+            parameter["example"] = "术语"
+    edit = paths["/api/standards/{std_no}"]["post"]["requestBody"]["content"]["application/json"]
+    edit["example"] = {"notes": "checked against the printed edition"}
+
+
+def _links(spec: dict) -> None:
+    """Where a response names the next request: search hit → standard → clause."""
+    paths = spec["paths"]
+    paths["/api/search"]["get"]["operationId"] = "search"
+    paths["/api/standards/{std_no}"]["get"]["operationId"] = "getStandard"
+    paths["/api/standards/{std_no}/clauses/{clause_no}"]["get"]["operationId"] = "getClause"
+    paths["/api/search"]["get"]["responses"]["200"]["links"] = {
+        "HitStandard": {
+            "operationId": "getStandard",
+            "parameters": {"std_no": "$response.body#/hits/0/std_no"},
+        },
+        "HitClause": {
+            "operationId": "getClause",
+            "parameters": {
+                "std_no": "$response.body#/hits/0/std_no",
+                "clause_no": "$response.body#/hits/0/clause_no",
+            },
+        },
+    }
+    paths["/api/standards/{std_no}"]["get"]["responses"]["200"]["links"] = {
+        "FirstClause": {
+            "operationId": "getClause",
+            "parameters": {
+                "std_no": "$response.body#/std_no",
+                "clause_no": "$response.body#/clauses/0/clause_no",
+            },
+        }
+    }
+
+
+def _is_old_error(schema: dict) -> bool:
+    return schema is ERROR or schema == ERROR
+
+
+def _shared_answers(spec: dict) -> None:
+    """The error schema everywhere; 429 and 503 with Retry-After; bearer tokens."""
+    for path, operations in spec["paths"].items():
+        api = path.startswith(("/api/", "/admin/upload"))
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, response in responses.items():
+                media = response.get("content", {}).get("application/json")
+                if not media or code[0] not in "45":
+                    continue
+                if _is_old_error(media["schema"]):
+                    media["schema"] = _ERROR_REF
+                elif media["schema"] != _ERROR_REF and "allOf" not in media["schema"]:
+                    media["schema"] = {"allOf": [_ERROR_REF, media["schema"]]}
+            if operation.get("parameters"):
+                responses["414"] = {
+                    "description": "a request line over the server's limit (`stdsearch serve`: "
+                    "8190 bytes), answered by the server before the application",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                }
+            if not api:
+                _pages_answer_html(operation)
+                continue
+            if path.startswith("/admin/"):
+                # People get the page (or the sign-in form); scripts JSON.
+                for response in responses.values():
+                    if "application/json" in response.get("content", {}):
+                        response["content"]["text/html"] = {"schema": {"type": "string"}}
+
+            if "security" in operation:
+                pass
+            elif "401" in responses:
+                operation["security"] = [{"token": []}]
+            else:
+                operation["security"] = [{}, {"readToken": []}]
+            responses["429"] = {
+                **_json(
+                    _ERROR_REF,
+                    "over the rate limit: anonymous clients per address, read tokens at a "
+                    "higher limit",
+                ),
+                "headers": {**_RETRY_AFTER, **_RATE_HEADERS},
+            }
+            responses.setdefault(
+                "503",
+                _json(
+                    _ERROR_REF,
+                    "the library is busy (a reindex) or the search cluster does "
+                    "not answer: nothing changed; retry after Retry-After seconds",
+                ),
+            )
+            responses["503"]["headers"] = dict(_RETRY_AFTER)
+
+
+def _pages_answer_html(operation: dict) -> None:
+    """A page with a JSON twin answers HTML unless format=json (or a token) asks for JSON,
+    errors included; its document says so beside the JSON."""
+    twin = any(p.get("name") == "format" for p in operation.get("parameters", []))
+    for code, response in operation.get("responses", {}).items():
+        content = response.get("content")
+        if content and "application/json" in content and (twin or code[0] in "45"):
+            content.setdefault("text/html", {"schema": {"type": "string"}})
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stdsearch")
+    except PackageNotFoundError:
+        return "0.1.0"
+
+
+def finished() -> dict:
+    """The document as served."""
+    import copy
+
+    spec = copy.deepcopy(SPEC)
+    spec["info"]["version"] = _version()
+    spec["info"]["description"] += (
+        " Compatibility: within a major version, keys are only ever added; a key is removed "
+        "only after a deprecation note in the README. Anonymous clients are rate-limited per "
+        "address; read tokens (Authorization: Bearer, issued by a librarian) get a higher "
+        "limit."
+    )
+    components = spec.setdefault("components", {})
+    components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    components.setdefault("securitySchemes", {}).update(
+        {
+            "token": {"type": "http", "scheme": "bearer", "description": "a librarian's token"},
+            "readToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "a read token: the API at a higher rate limit",
+            },
+        }
+    )
+    _exact_parameters(spec)
+    _examples(spec)
+    _links(spec)
+    _shared_answers(spec)
+    return spec

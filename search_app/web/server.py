@@ -102,6 +102,10 @@ class SiteServer(BaseApplication):
             # Gunicorn 25's control socket (one path per user: a second server on the
             # machine would take the first one's): stdsearch is stopped with signals.
             "control_socket_disable": True,
+            # A query at its 500-character bound, in 4-byte characters percent-encoded, is
+            # 6000 bytes: the default line limit (4094) would refuse it with a 414 before the
+            # API's own 400 could say why. 8190 is gunicorn's largest.
+            "limit_request_line": 8190,
         }
         for key, value in settings.items():
             if key in self.cfg.settings:  # settings newer than gunicorn 22 are optional

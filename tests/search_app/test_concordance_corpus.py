@@ -174,12 +174,14 @@ def test_bad_requests_are_400_with_a_reason(client):
     for url in (
         "/api/terms/concordance?page=0",
         "/api/terms/concordance?page=x",
-        "/api/terms/concordance?page=9999",
         "/api/terms/concordance?q=" + "术" * 501,
     ):
         response = client.get(url)
         assert response.status_code == 400, url
         assert response.get_json()["error"], url
+    # A page past the last one does not exist: 404, in the same error schema.
+    past = client.get("/api/terms/concordance?page=9999")
+    assert past.status_code == 404 and past.get_json()["status"] == 404
     assert client.get("/terms/concordance?page=0").status_code == 400
 
 

@@ -20,7 +20,7 @@ from indexer.library.listing import Entry, catalogue_entries
 from search_app.search import browse
 from search_app.search.planning import Calendar
 from search_app.search.query import QueryError
-from search_app.web.user_errors import error_fields, not_found
+from search_app.web.user_errors import api_error, error_fields, not_found
 
 from . import search as search_views
 from .review import configured_review_years
@@ -172,7 +172,7 @@ def standards_list():
 
 def _list_error(data: dict):
     if _wants("json") or _wants("csv"):
-        return jsonify({"error": data["error"], "status": 400}), 400
+        return api_error(400, data["error"])
     return render_template(
         "std_list.html",
         data={**data, "sort": "number", "order": "asc", "filters": {}},

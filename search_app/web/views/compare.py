@@ -11,6 +11,7 @@ from search_app.search.compare import compare_clauses, compare_editions
 from search_app.web.user_errors import error_fields
 
 blueprint = Blueprint("compare", __name__)
+NOT_FOUND_KEYS = ("compare_no_standard", "no_such_clause")
 
 
 class BadCompare(Exception):
@@ -79,7 +80,9 @@ def _request_data() -> tuple[dict, int]:
     try:
         return compare_data(a, b), 200
     except BadCompare as error:
-        return {"a": a, "b": b, **error_fields(error.key, **error.params), "pairs": []}, 400
+        # A reference to nothing the library holds is a 404; a malformed one a 400.
+        code = 404 if error.key in NOT_FOUND_KEYS else 400
+        return {"a": a, "b": b, **error_fields(error.key, **error.params), "pairs": []}, code
 
 
 @blueprint.route("/compare")

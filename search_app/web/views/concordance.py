@@ -33,10 +33,12 @@ def _page_number() -> int | None:
 
 
 def concordance_data() -> tuple[dict, int]:
-    q = request.args.get("q", "").strip()
+    raw = request.args.get("q", "")
+    q = raw.strip()
     base = {"query": q, "page": 1, "per_page": 0, "pages": 0, "total": 0, "groups": []}
     max_chars = current_app.config["MAX_QUERY_LENGTH"]
-    if len(q) > max_chars:
+    # Held to the bound as sent (spaces included), as the search's query is.
+    if len(raw) > max_chars:
         return {**base, "query": q[:50], **error_fields("query_too_long", limit=max_chars)}, 400
     page = _page_number()
     if page is None:
@@ -54,7 +56,8 @@ def concordance_data() -> tuple[dict, int]:
         "stats": terms.stats(),
     }
     if page > pages:
-        return {**data, **error_fields("page_too_far")}, 400
+        # The page does not exist (how many there are depends on the library): a 404.
+        return {**data, **error_fields("page_too_far")}, 404
     shown = groups[(page - 1) * per_page : page * per_page]
     data["groups"] = [g.detail() if q else g.summary() for g in shown]
     return data, 200

@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.exceptions import MethodNotAllowed
 
 from analyzers.stdno import parse_std_no
 from indexer.library import audit
@@ -33,7 +34,7 @@ from indexer.library.status import STATUSES
 from indexer.library.trash import delete_standard
 from search_app.web.auth import current_user, librarian_required
 from search_app.web.i18n import translator
-from search_app.web.user_errors import not_found
+from search_app.web.user_errors import api_error, not_found
 
 blueprint = Blueprint("edit", __name__)
 
@@ -125,10 +126,18 @@ def edit_page(std_no: str):
     return page, 400 if errors else 200
 
 
+def _whole_standards_only(std_no: str) -> None:
+    """`/api/standards/<std_no>/clauses/<clause_no>` shares this route (a number may hold
+    a slash); a clause is read-only, so other methods get the 405 they would get anywhere."""
+    if "/clauses/" in std_no:
+        raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
+
+
 @blueprint.route("/api/standards/<path:std_no>", methods=["POST"])
 @librarian_required
 def edit_api(std_no: str):
     """Correct fields of one standard: a JSON object of the fields to change."""
+    _whole_standards_only(std_no)
     sha, _ = _entry(std_no)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -142,7 +151,9 @@ def edit_api(std_no: str):
         raise _vanished(std_no) from None
     except CorrectionRejected as rejected:
         errors = _error_messages(rejected.errors)
-        return jsonify({"error": "invalid values", "status": 400, "errors": errors}), 400
+        return api_error(
+            400, "invalid values", "see errors: field to code and message", errors=errors
+        )
     _, metadata = _entry(sha)
     return jsonify({"standard": metadata, "changes": [vars(c) for c in changes]})
 
@@ -171,6 +182,7 @@ def _delete(sha: str, std_no: str) -> audit.Change:
 @blueprint.route("/api/standards/<path:std_no>", methods=["DELETE"])
 @librarian_required
 def delete_api(std_no: str):
+    _whole_standards_only(std_no)
     sha, metadata = _entry(std_no)
     change = _delete(sha, std_no)
     return jsonify({"deleted": metadata.get("std_no", ""), "sha256": sha, "change": vars(change)})

@@ -14,6 +14,9 @@ blueprint = Blueprint("search", __name__)
 
 FILTERS = ("status", "level", "kind", "region", "ics", "year", "std", "adopts", "degree")
 PAGE_SIZE = 10
+# The deepest page at the largest limit (100); deeper pages are refused at any limit, so the
+# API document can state the bound.
+MAX_PAGE = MAX_OFFSET // 100 + 1
 
 
 def _search_data() -> tuple[dict, int]:
@@ -42,7 +45,7 @@ def _search_data() -> tuple[dict, int]:
         return {**data, **error_fields("whole_numbers")}, 400
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     data.update(page=page, limit=limit, filters=filters)
-    if (page - 1) * limit > MAX_OFFSET:
+    if page > MAX_PAGE or (page - 1) * limit > MAX_OFFSET:
         return {**data, **error_fields("page_too_far")}, 400
     if not q.strip() and not filters:
         return data, 200
@@ -57,6 +60,11 @@ def _search_data() -> tuple[dict, int]:
             review_years=configured_review_years(),
         )
     except QueryError as error:
+        if error.code == "empty":
+            # Nothing searchable (only punctuation or control characters): answered as the
+            # empty query is, no hits, with a hint of what to type.
+            hint = error_fields("query_empty")
+            return {**data, "hint": hint["error"], "hint_label": hint["error_label"]}, 200
         return {**data, **_query_error(error)}, 400
     data.update(result.to_dict())
     data["warnings"] += current_app.extensions["stdsearch.warnings"]
@@ -76,6 +84,8 @@ def _query_error(error: QueryError) -> dict:
 @blueprint.route("/search")
 def search_page():
     data, status = _search_data()
+    if "hint" in data:  # shown where an error would be
+        data = {**data, "error": data["hint"], "error_label": data["hint_label"]}
     return render_template("search.html", data=data, filters=FILTERS), status
 
 

@@ -174,9 +174,9 @@ def standard_api(std_no: str):
 
 @blueprint.route("/api/openapi.json")
 def openapi_spec():
-    from search_app.web.openapi import SPEC
+    from search_app.web.openapi import finished
 
-    return jsonify(SPEC)
+    return jsonify(finished())
 
 
 @blueprint.route("/api/standards")

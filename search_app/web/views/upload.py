@@ -38,6 +38,7 @@ from search_app.web.uploads import (
     sent_filename,
     shown_name,
 )
+from search_app.web.user_errors import api_error, error_body
 
 blueprint = Blueprint("upload", __name__, url_prefix="/admin/upload")
 
@@ -180,7 +181,7 @@ def _receive_files():
     parts = [f for f in request.files.getlist("file") if f.filename or f.content_length]
     if not parts:
         if _wants_json():
-            return jsonify({"error": "no file: send one or more PDFs as field 'file'"}), 400
+            return api_error(400, "no file: send one or more PDFs as field 'file'")
         page = render_template(
             "upload.html",
             limits=_limits_data(),
@@ -218,7 +219,10 @@ def _receive_files():
     data = _batch_data(batch)
     if _wants_json():
         accepted = any(f["state"] != REFUSED for f in data["files"])
-        return jsonify(data), 202 if accepted else 422
+        if accepted:
+            return jsonify(data), 202
+        refused = error_body(422, "every file was refused: see each file's reason")
+        return jsonify({**data, **refused}), 422
     return redirect(data["url"], code=303)
 
 
@@ -228,7 +232,7 @@ def batch_page(batch: str):
     data = _batch_data(batch) if BATCH_PATTERN.match(batch) else {"files": []}
     if not data["files"]:
         if _wants_json():
-            return jsonify({"error": f"no upload batch {batch!r}", "status": 404}), 404
+            return api_error(404, f"no upload batch {batch!r}")
         abort(404)
     if _wants_json():
         return jsonify(data)
@@ -250,7 +254,7 @@ def _too_large(error: RequestEntityTooLarge):
         message = error.description
         label = ("upload_too_many_files_message", {"files": current_app.config["UPLOAD_MAX_FILES"]})
     if _wants_json() or "Authorization" in request.headers:
-        return jsonify({"error": message, "status": 413}), 413
+        return api_error(413, message)
     t = translator(g.get("lang", "zh"))
     page = render_template(
         "error.html", code=413, title=t("upload_too_large"), message=t(label[0], **label[1])

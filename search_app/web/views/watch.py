@@ -129,9 +129,12 @@ def check_api():
     """JSON in, JSON out: `{"numbers": [...]}`. Exempt from the form's CSRF token: a JSON
     body cannot be sent by another site's form, and this changes nothing."""
     body = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(body, dict) or not isinstance(body.get("numbers"), list):
+    numbers = body.get("numbers") if isinstance(body, dict) else None
+    if not isinstance(numbers, list) or not all(
+        isinstance(n, str | int) and not isinstance(n, bool) for n in numbers
+    ):
         abort(400, description='send a JSON object {"numbers": ["GB/T 7714-2015", ...]}')
-    numbers = clean_lines(str(n) for n in body["numbers"] if isinstance(n, str | int))
+    numbers = clean_lines(str(n) for n in numbers)
     with _catalogue() as catalogue:
         rows = check_numbers(catalogue, numbers)
     return jsonify(_rows_json(numbers, rows))
