@@ -1280,7 +1280,7 @@ SPEC["paths"]["/api/export/changes.jsonl"] = {
                 "in": "query",
                 "required": False,
                 "description": "changes after this id (default 0: from the start)",
-                "schema": {"type": "integer", "minimum": 0},
+                "schema": {"type": "integer", "minimum": 0, "maximum": 2**62},
             },
             {
                 "name": "limit",
