@@ -161,7 +161,7 @@ def test_export_pages_with_a_next_cursor(platforms):
     # The command line writes the same lines.
     cli = CliRunner().invoke(main, ["--data", str(a.data), "export", "changes", "--after", "0"])
     assert cli.exit_code == 0, cli.output
-    assert [json.loads(line) for line in cli.output.splitlines()] == changes
+    assert [json.loads(line) for line in cli.stdout.splitlines()] == changes
 
 
 def test_a_status_edited_on_a_reaches_b_with_a_as_its_source(platforms):
