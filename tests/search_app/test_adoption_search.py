@@ -226,16 +226,16 @@ def test_command_line_list_and_show_carry_the_adoption(adoption_library):
     data = ["--data", str(adoption_library.root)]
     shown = runner.invoke(main, [*data, "show", "GB 11806-2019", "--json"])
     assert shown.exit_code == 0, shown.output
-    assert json.loads(shown.output)["adoption"] == [
+    assert json.loads(shown.stdout)["adoption"] == [
         {"standard": "IAEA SSR-6:2012", "org": "IAEA", "degree": "MOD"}
     ]
     listed = runner.invoke(main, [*data, "list", "--json"])
-    entries = {e["std_no"]: e["adoption"] for e in json.loads(listed.output)}
+    entries = {e["std_no"]: e["adoption"] for e in json.loads(listed.stdout)}
     assert entries[ADOPTS_ISO][0]["degree"] == "NEQ"
     adopting = runner.invoke(main, [*data, "adoptions", "--json"])
-    assert [e["std_no"] for e in json.loads(adopting.output)] == [ADOPTS_IAEA, ADOPTS_ISO]
+    assert [e["std_no"] for e in json.loads(adopting.stdout)] == [ADOPTS_IAEA, ADOPTS_ISO]
     modified = runner.invoke(main, [*data, "adoptions", "--degree", "修改"])
     assert ADOPTS_IAEA in modified.output and ADOPTS_ISO not in modified.output
     by_body = runner.invoke(main, [*data, "adoptions", "--org", "iso", "--json"])
-    assert [e["std_no"] for e in json.loads(by_body.output)] == [ADOPTS_ISO]
+    assert [e["std_no"] for e in json.loads(by_body.stdout)] == [ADOPTS_ISO]
     assert runner.invoke(main, [*data, "adoptions", "--degree", "same"]).exit_code == 2

@@ -303,7 +303,7 @@ def test_sorting_by_each_column(site):
 
 def test_list_items_carry_the_keys_of_list_json(site, corpus_library):
     result = CliRunner().invoke(main, ["--data", str(corpus_library.root), "list", "--json"])
-    listed = json.loads(result.output)
+    listed = json.loads(result.stdout)
     items = whole_list(site)
     assert {i["std_no"] for i in items} == {m["std_no"] for m in listed}
     assert set(items[0]) == set(listed[0])
@@ -393,9 +393,9 @@ def test_browse_command_prints_the_tree_and_a_nodes_standards(corpus_library, si
     data = str(corpus_library.root)
     result = CliRunner().invoke(main, ["--data", data, "browse", "ics", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["nodes"] == get_json(f"{site}/browse/ics?format=json")["nodes"]
+    assert json.loads(result.stdout)["nodes"] == get_json(f"{site}/browse/ics?format=json")["nodes"]
     result = CliRunner().invoke(main, ["--data", data, "browse", "ics", "13.060", "--json"])
-    assert {m["std_no"] for m in json.loads(result.output)} == {
+    assert {m["std_no"] for m in json.loads(result.stdout)} == {
         i["std_no"] for i in whole_list(site, ics="13.060")
     }
     result = CliRunner().invoke(main, ["--data", data, "browse", "level"])

@@ -346,7 +346,7 @@ def test_the_command_line_checks_a_file(samples_library, tmp_path):
     assert as_json.exit_code == 1  # a number was not found
     import json
 
-    rows = json.loads(as_json.output)["rows"]
+    rows = json.loads(as_json.stdout)["rows"]
     assert [r["std_no"] for r in rows] == ["T/STDS 001-2024", "T/STDS 002-2025", ""]
     assert rows[0]["replaced_by"] == "T/STDS 001-2026"
     as_csv = runner.invoke(main, [*data, "check", str(listing), "--csv"])

@@ -194,7 +194,7 @@ def test_the_review_command_prints_the_report_as_json_and_csv(corpus_library):
     data = str(corpus_library.root)
     as_json = CliRunner().invoke(main, ["--data", data, "review", "--on", "2026-12-07", "--json"])
     assert as_json.exit_code == 0, as_json.output
-    report = json.loads(as_json.output)
+    report = json.loads(as_json.stdout)
     expected = review_report(corpus_entries(corpus_library).values(), TODAY)
     assert [s["std_no"] for s in report["due"]] == [s.std_no for s in expected.due]
     assert report["due_count"] == sum(g["count"] for g in report["by_level"])
@@ -298,4 +298,4 @@ def test_the_search_command_takes_the_review_age_from_the_environment(samples_li
             env={"STDSEARCH_REVIEW_YEARS": years},
         )
         assert result.exit_code == 0, result.output
-        assert {hit["std_no"] for hit in json.loads(result.output)["hits"]} == expected
+        assert {hit["std_no"] for hit in json.loads(result.stdout)["hits"]} == expected
