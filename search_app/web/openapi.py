@@ -885,15 +885,18 @@ CHECK_FORM = {
         "schema": {
             "type": "object",
             "properties": {
-                "numbers": {"type": "string", "description": "one number a line, any spelling"},
+                # A form's text fields are text whatever is typed: no type to violate.
+                "numbers": {"description": "one number a line, any spelling"},
                 "file": {
                     "type": "string",
                     "format": "binary",
                     "description": ".txt (a number a line) or .csv (column 标准号/number, else"
                     " the first)",
                 },
-                "format": {"type": "string", "enum": ["html", "json", "csv", "xlsx"]},
-                "csrf_token": {"type": "string"},
+                "format": {
+                    "description": "json, csv or xlsx; anything else answers the page (html)",
+                },
+                "csrf_token": {"description": "the form's token (not needed with a bearer token)"},
             },
         }
     }
@@ -1528,8 +1531,21 @@ def _filter_params() -> list[dict]:
     ]
 
 
+# What `indexer.library.review.normalize_age` takes: a bound or a range of whole years,
+# with blanks, ≥/≤, 至/到/~ and a trailing 年 allowed.
+_YEARS = r"\d(?: *\d){0,2}"
+_AGE_PATTERN = (
+    rf"^\s*$|^\s*(?:(?:> *=?|< *=?|≥|≤) *{_YEARS}|{_YEARS} *(?:[-~至到] *{_YEARS})?) *年?\s*$"
+)
+# What `search_app.search.browse.parse_filters` takes: CCS class letters (Z) or codes (Z60, Z 60),
+# several joined by commas or bars.
+_CCS_VALUE = r" *[A-Za-z] *(?:\d *\d *)?"
+_CCS_PATTERN = rf"^\s*$|^\s*(?:\s*[,，|])*{_CCS_VALUE}(?:[,，|](?:{_CCS_VALUE}|\s*))*\s*$"
+
+
 def _exact_parameters(spec: dict) -> None:
     """Parameters the server checks, with the constraints it checks."""
+    from search_app.search.query import REVIEW_VALUES
     from search_app.search.searching import MAX_OFFSET
 
     max_page = MAX_OFFSET // 100 + 1  # MAX_PAGE of the search view
@@ -1619,13 +1635,32 @@ def _exact_parameters(spec: dict) -> None:
     }
     # Pages and feeds that take the search's filters, with the same constraints.
     filters = {p["name"]: p for p in _filter_params()}
-    for path in ("/feeds/changes.atom", "/std"):
+    filters["age"] = _query(
+        "age", "age since implementation in years: >5, <3, 3-10", _string(pattern=_AGE_PATTERN)
+    )
+    filters["review"] = _query(
+        "review",
+        "due: in force for longer than the review age (复审到期)",
+        _string(enum=["", *REVIEW_VALUES]),
+    )
+    filters["ccs"] = _query(
+        "ccs", "CCS class letters or codes, e.g. Z or Z60", _string(pattern=_CCS_PATTERN)
+    )
+    for path in ("/feeds/changes.atom", "/std", "/reports/citations"):
         operation = paths.get(path, {}).get("get")
         if operation:
             operation["parameters"] = [
                 filters.get(p["name"], p) if p.get("in") == "query" else p
                 for p in operation["parameters"]
             ]
+    if "/reports/citations" in paths:
+        from search_app.search.citations import SORTS
+
+        report = paths["/reports/citations"]["get"]
+        report["parameters"] = [
+            {**p, "schema": _string(enum=["", *SORTS])} if p["name"] == "sort" else p
+            for p in report["parameters"]
+        ]
     if "/std" in paths:
         # The list takes a filter of any length, and whole numbers for its pages (clamped).
         whole = {"type": "integer", "description": "clamped to the pages there are"}

@@ -72,7 +72,10 @@ def _rows_json(numbers: list[str], rows: list[CheckRow], **extra) -> dict:
 
 
 def _answer(numbers: list[str], rows: list[CheckRow], template: str, status=200, **extra):
-    """The check result in the format asked: HTML, JSON, CSV or XLSX."""
+    """The check result in the format asked: HTML, JSON, CSV or XLSX. A refusal has no
+    rows to download: it is answered in JSON when a download was asked for."""
+    if status != 200 and (_wants("csv") or _wants("xlsx")):
+        return jsonify(_rows_json(numbers, rows, **extra)), status
     if _wants("csv"):
         return Response(
             rows_csv(rows),
