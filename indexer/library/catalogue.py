@@ -27,6 +27,33 @@ def _undated(std_no: str) -> str:
     return number.undated if number else std_no
 
 
+LIBRARIAN = "librarian"
+
+
+def is_synced_source(changed_by: str) -> bool:
+    """Overrides a sync made carry the source's URL; a librarian's name never has `:`."""
+    return changed_by.startswith(("http://", "https://"))
+
+
+def override_source(changed_by: str) -> str:
+    """How `sources` names who set a field: the URL of the platform a sync took it from,
+    or `librarian` for this library's own librarians (whose names stay in the audit log)."""
+    return changed_by if is_synced_source(changed_by) else LIBRARIAN
+
+
+def is_override(source: str) -> bool:
+    """A field someone set (a librarian here, or another platform through a sync), which
+    the parse and the derived statuses do not change."""
+    return source == LIBRARIAN or is_synced_source(source)
+
+
+def _overridden(data: dict[str, Any], overrides: dict[str, tuple[Any, str]]) -> dict[str, Any]:
+    for field, (value, source) in overrides.items():
+        data[field] = value
+        data.setdefault("sources", {})[field] = source
+    return data
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -216,19 +243,21 @@ class Catalogue:
         rows = self.db.execute(
             f"SELECT sha256, metadata FROM standards WHERE sha256 IN ({marks})", ordered
         ).fetchall()
-        overrides: dict[str, dict[str, Any]] = {}
+        overrides: dict[str, dict[str, tuple[Any, str]]] = {}
         for row in self.db.execute(
-            f"SELECT sha256, field, value FROM overrides WHERE sha256 IN ({marks})", ordered
+            f"SELECT sha256, field, value, changed_by FROM overrides WHERE sha256 IN ({marks})",
+            ordered,
         ):
-            overrides.setdefault(row["sha256"], {})[row["field"]] = json.loads(row["value"])
-        result = {}
-        for row in rows:
-            data = json.loads(row["metadata"])
-            for field, value in overrides.get(row["sha256"], {}).items():
-                data[field] = value
-                data.setdefault("sources", {})[field] = "librarian"
-            result[row["sha256"]] = data
-        return result
+            overrides.setdefault(row["sha256"], {})[row["field"]] = (
+                json.loads(row["value"]),
+                override_source(row["changed_by"]),
+            )
+        return {
+            row["sha256"]: _overridden(
+                json.loads(row["metadata"]), overrides.get(row["sha256"], {})
+            )
+            for row in rows
+        }
 
     def has(self, sha256: str) -> bool:
         row = self.db.execute("SELECT 1 FROM standards WHERE sha256 = ?", (sha256,)).fetchone()
@@ -248,14 +277,10 @@ class Catalogue:
     def all_metadata(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT sha256, metadata FROM standards ORDER BY std_no").fetchall()
         overrides = self._all_overrides()
-        result = []
-        for row in rows:
-            data = json.loads(row["metadata"])
-            for field, value in overrides.get(row["sha256"], {}).items():
-                data[field] = value
-                data.setdefault("sources", {})[field] = "librarian"
-            result.append(data)
-        return result
+        return [
+            _overridden(json.loads(row["metadata"]), overrides.get(row["sha256"], {}))
+            for row in rows
+        ]
 
     def find(self, *, std_no: str | None = None, source_file: str | None = None) -> list[str]:
         """By number, a standard is found under its parsed number and under the one a
@@ -327,25 +352,30 @@ class Catalogue:
         self.db.execute("DELETE FROM overrides WHERE sha256 = ?", (sha256,))
 
     def overrides(self, sha256: str) -> dict[str, Any]:
-        return self._all_overrides(sha256).get(sha256, {})
+        return {
+            field: value
+            for field, (value, _) in self._all_overrides(sha256).get(sha256, {}).items()
+        }
 
-    def _all_overrides(self, sha256: str | None = None) -> dict[str, dict[str, Any]]:
-        query = "SELECT sha256, field, value FROM overrides"
+    def _all_overrides(self, sha256: str | None = None) -> dict[str, dict[str, tuple[Any, str]]]:
+        """Each standard's overrides: field → (value, its source as `sources` names it)."""
+        query = "SELECT sha256, field, value, changed_by FROM overrides"
         rows = (
             self.db.execute(query + " WHERE sha256 = ?", (sha256,))
             if sha256
             else self.db.execute(query)
         )
-        result: dict[str, dict[str, Any]] = {}
+        result: dict[str, dict[str, tuple[Any, str]]] = {}
         for row in rows:
-            result.setdefault(row["sha256"], {})[row["field"]] = json.loads(row["value"])
+            value = json.loads(row["value"])
+            result.setdefault(row["sha256"], {})[row["field"]] = (
+                value,
+                override_source(row["changed_by"]),
+            )
         return result
 
     def _with_overrides(self, sha256: str, data: dict[str, Any]) -> dict[str, Any]:
-        for field, value in self.overrides(sha256).items():
-            data[field] = value
-            data.setdefault("sources", {})[field] = "librarian"
-        return data
+        return _overridden(data, self._all_overrides(sha256).get(sha256, {}))
 
     # -- ingest log ------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from . import audit
 from . import changes as change_log
 from .adoption import from_summary
 from .audit import Change
-from .catalogue import Catalogue, now_iso
+from .catalogue import Catalogue, is_override, now_iso
 from .feedback import FeedbackStore
 from .index_updates import IndexUpdates
 from .lookup import load_standard
@@ -202,7 +202,7 @@ def current_values(metadata: dict[str, Any]) -> dict[str, Any]:
     for field in EDITABLE:
         default: Any = [] if field in LIST_FIELDS else ""
         values[field] = metadata.get(field) or default
-    if metadata.get("sources", {}).get("status") != "librarian":
+    if not is_override(metadata.get("sources", {}).get("status", "")):
         values["status"] = ""
     return values
 

@@ -26,7 +26,7 @@ from typing import Any
 from analyzers.stdno import parse_std_no
 
 from . import changes
-from .catalogue import Catalogue
+from .catalogue import Catalogue, override_source
 from .index_updates import IndexUpdates
 from .lookup import load_standard
 from .model import Adoption, Reference, Standard
@@ -153,7 +153,9 @@ def export_records(catalogue: Catalogue) -> Iterator[dict[str, Any]]:
         keys = [key for key, _ in batch]
         db = catalogue.db
         overrides = _grouped(
-            db, "SELECT sha256, field, value FROM overrides WHERE sha256 IN ({marks})", keys
+            db,
+            "SELECT sha256, field, value, changed_by FROM overrides WHERE sha256 IN ({marks})",
+            keys,
         )
         cited = _grouped(
             db, "SELECT sha256, cited FROM citations WHERE sha256 IN ({marks}) ORDER BY rowid", keys
@@ -161,9 +163,9 @@ def export_records(catalogue: Catalogue) -> Iterator[dict[str, Any]]:
         history = _history(db, keys)
         for key, metadata in batch:
             data = {**_DEFAULTS, **json.loads(metadata)}
-            for name, value in overrides.get(key, []):
+            for name, value, changed_by in overrides.get(key, []):
                 data[name] = json.loads(value)
-                data.setdefault("sources", {})[name] = "librarian"
+                data.setdefault("sources", {})[name] = override_source(changed_by)
             imported = data.pop("status_history", None) or []
             data["text_held"] = not is_metadata_only(key)
             data["status_history"] = imported + history.get(key, [])

@@ -13,7 +13,7 @@ from typing import Any
 from analyzers.stdno import parse_std_no
 
 from . import changes
-from .catalogue import Catalogue
+from .catalogue import Catalogue, is_override
 
 CURRENT = "现行"
 UPCOMING = "即将实施"
@@ -53,9 +53,9 @@ def derive_statuses(entries: list[dict[str, Any]], today: date) -> dict[str, tup
             later = sorted(e for e in by_undated.get(undated, []) if e[0] > year)
             newer = later[0][1] if later else ""
         # A librarian's successor counts as a later edition the library need not hold.
-        if entry.get("sources", {}).get("replaced_by") == "librarian":
+        if is_override(entry.get("sources", {}).get("replaced_by", "")):
             newer = entry.get("replaced_by", "")
-        if entry.get("sources", {}).get("status") == "librarian" and entry.get("status"):
+        if is_override(entry.get("sources", {}).get("status", "")) and entry.get("status"):
             status = entry["status"]
         elif newer:
             status = REPLACED

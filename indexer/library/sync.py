@@ -37,7 +37,7 @@ from analyzers.stdno import parse_std_no
 from . import audit
 from . import changes as change_log
 from .audit import Change
-from .catalogue import Catalogue, now_iso
+from .catalogue import Catalogue, is_synced_source, now_iso
 from .corrections import LIST_FIELDS, CorrectionRejected, parse_corrections
 from .index_updates import IndexUpdates
 from .lookup import load_standard
@@ -105,11 +105,6 @@ class SyncResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def is_synced_source(changed_by: str) -> bool:
-    """Overrides a sync made carry the source's URL; a librarian's name never has `:`."""
-    return changed_by.startswith(("http://", "https://"))
 
 
 # -- checking a page --------------------------------------------------------------------

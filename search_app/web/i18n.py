@@ -801,6 +801,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "sync_sources": {"zh": "跟随的平台", "en": "Followed platforms"},
     "sync_source": {"zh": "来源", "en": "Source"},
+    "status_synced_from": {"zh": "同步自", "en": "synced from"},
     "sync_cursor": {"zh": "游标", "en": "Cursor"},
     "sync_last": {"zh": "上次同步", "en": "Last sync"},
     "sync_applied": {"zh": "已应用变更", "en": "Changes applied"},

@@ -184,9 +184,10 @@ def test_a_status_edited_on_a_reaches_b_with_a_as_its_source(platforms):
     # B's own change log (and so its export and feeds) names A as the source.
     logged = [c for c in b.export()[:-1] if c["std_no"] == INTERFACE and c["field"] == "status"]
     assert logged[-1]["source"] == a.url and logged[-1]["kind"] == "withdrawn"
-    # The standard page shows the new status.
+    # The standard names A as where its status came from, in JSON and on its page.
+    assert shown["sources"]["status"] == shown["sources"]["withdrawn"] == a.url
     page = requests.get(f"{b.url}/std/{quote(INTERFACE)}", timeout=30).text
-    assert "废止" in page
+    assert "废止" in page and f'同步自 <a href="{a.url}"' in page
 
     # A standard A holds and B lacks: a candidate, never copied.
     candidates = b.sync_page()["candidates"]
