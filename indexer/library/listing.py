@@ -9,7 +9,7 @@ never ask per standard.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .catalogue import Catalogue
@@ -23,6 +23,9 @@ class Entry:
     metadata: dict[str, Any]
     ingested_at: str = ""
     status_changed_at: str = ""
+    # What readers derive from the metadata once and keep as long as the entry is cached
+    # (the search fields a filtered list checks), by the reader's own key.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def catalogue_entries(catalogue: Catalogue) -> list[Entry]:

@@ -125,24 +125,31 @@ def _browse_condition(name: str, value: str, metadata: Mapping[str, Any]) -> boo
     return value in issuing_bodies(metadata)  # body
 
 
-def matches(
-    metadata: Mapping[str, Any],
-    filters: Mapping[str, tuple[str, ...]],
-    calendar: Calendar | None = None,
-) -> bool:
+def _search_fields(entry: Entry) -> dict[str, Any]:
+    fields = entry.derived.get("search_fields")
+    if fields is None:
+        fields = standard_fields(Standard.from_dict(dict(entry.metadata)))
+        entry.derived["search_fields"] = fields
+    return fields
+
+
+def matches(entry: Entry, filters: Mapping[str, tuple[str, ...]], planned: list) -> bool:
     """Every filter holds; within one filter, any of its values does. The search's filters
-    are planned as the search plans them and checked against the fields the engines index,
-    so the list and a search with the same filters hold the same standards."""
-    searched = {k: v for k, v in filters.items() if k not in BROWSE_FILTERS and v}
-    if searched:
-        fields = standard_fields(Standard.from_dict(dict(metadata)))
-        if not all(f.holds(fields) for f in plan_filters(searched, calendar)):
-            return False
+    (`planned` by `search_filters`) are checked against the fields the engines index, so
+    the list and a search with the same filters hold the same standards."""
+    if planned and not all(f.holds(_search_fields(entry)) for f in planned):
+        return False
     return all(
-        any(_browse_condition(name, value, metadata) for value in values)
+        any(_browse_condition(name, value, entry.metadata) for value in values)
         for name, values in filters.items()
         if name in BROWSE_FILTERS and values
     )
+
+
+def search_filters(filters: Mapping[str, tuple[str, ...]], calendar: Calendar | None) -> list:
+    """The search's filters among `filters`, planned as the search plans them."""
+    searched = {k: v for k, v in filters.items() if k not in BROWSE_FILTERS and v}
+    return plan_filters(searched, calendar) if searched else []
 
 
 # ---------------------------------------------------------------------------
@@ -238,7 +245,8 @@ def list_standards(
     sort = sort if sort in SORTS else "number"
     order = "desc" if order == "desc" else "asc"
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    chosen = [e.metadata for e in entries if matches(e.metadata, filters, calendar)]
+    planned = search_filters(filters, calendar)
+    chosen = [e.metadata for e in entries if matches(e, filters, planned)]
     ordered = sort_standards(chosen, sort, descending=order == "desc")
     listing = Listing(len(ordered), max(page, 1), per_page, sort, order, dict(filters))
     start = (listing.page - 1) * per_page
