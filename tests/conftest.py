@@ -190,9 +190,8 @@ def engine_name(request):
 
 
 def library_engine(library, engine_name: str, request):
-    """The engine `engine_name` over `library`. A cluster engine gets a cluster of its own
-    in the library's folder (`DATA/cluster`, where `stdsearch --engine sphinxql` finds
-    it), started, indexed from the library, and stopped when the asking fixture ends."""
+    """The engine `engine_name` over `library`. A cluster engine gets the library's cluster
+    (`library_cluster`)."""
     from indexer.engine import open_engine
 
     if engine_name != "sphinxql":
@@ -209,20 +208,43 @@ def engine_config(library, engine_name: str, request) -> dict:
     return {"SEARCH_ENGINE": "sphinxql", "CLUSTER_DIR": str(cluster.folder)}
 
 
+@pytest.fixture(scope="session")
+def shared_clusters(searchd):
+    """The clusters of libraries that outlive one test, by data folder: each is started and
+    indexed once a run, however many modules search it, and stopped at the end."""
+    from indexer.engine.sphinxql.nodes import stop
+
+    clusters: dict = {}
+    yield clusters
+    for cluster in clusters.values():
+        stop(cluster)
+
+
 def library_cluster(library, request):
+    """The cluster of `library` in its folder (`DATA/cluster`, where `stdsearch --engine
+    sphinxql` finds it), started and indexed from the library. A test's own library gets
+    a cluster stopped when the test ends; a library a module or the whole run shares keeps
+    one cluster for the run, so that no module stops the cluster another still searches."""
     from indexer.engine import open_engine
     from indexer.engine.sphinxql.cluster import Cluster, cluster_folder
     from indexer.engine.sphinxql.nodes import configure, start, stop
     from indexer.ingest.reindex import rebuild_index
 
     request.getfixturevalue("searchd")
+    shared = request.getfixturevalue("shared_clusters")
+    root = Path(library.root).resolve()
+    if root in shared:
+        return shared[root]
     folder = cluster_folder(library.root)
     if (folder / "cluster.json").exists():
         cluster = Cluster.load(folder)
     else:
         cluster = configure(folder, shards=2, port=free_ports(5))
     start(cluster)
-    request.addfinalizer(lambda: stop(cluster))
+    if request.scope == "function":
+        request.addfinalizer(lambda: stop(cluster))
+    else:
+        shared[root] = cluster
     rebuild_index(library, open_engine(library, "sphinxql", folder=cluster.folder))
     return cluster
 
