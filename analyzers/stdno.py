@@ -514,6 +514,11 @@ _FILENAME_FIXES = (
     (re.compile(r"(?<![A-Z])DB[ -]*(\d{2}(?:\d{2})?)[ -]+(?:(T)[ -]+)?(?=\d)"), r"DB\1/\2 "),
     # T_GDRTA_002-2020, T-GDRTA-002-2020, Q_GDW_1234-2014 → T/GDRTA 002-2020
     (re.compile(r"(?<![A-Z])([TQ])[ -](?=[A-Z]{2,12}[ -]?\d)"), r"\1/"),
+    # TGDRTA002, QGDW1234 → T/GDRTA002, Q/GDW1234; but TB 10001 and QC/T 29 are industry codes
+    (
+        re.compile(rf"^([TQ])(?!(?:{_CODES_RE})(?:/?[TZ])?[ -]?\d)(?=[A-Z]{{2,12}}[ -]?\d)"),
+        r"\1/",
+    ),
     # GB-T-7714-2015, JT-T-808 → GB/T 7714-2015
     (re.compile(r"(?<![A-Z])([A-Z]{2,4})[ -]+([TZ])[ -]+(?=\d)"), r"\1/\2 "),
     # GB-5085.7-2019, JTT-808, T/GDRTA-002 → GB 5085.7-2019
@@ -544,6 +549,15 @@ def parse_filename(name: str) -> StandardNumber | None:
     return None
 
 
+def parse_typed_std_no(text: str) -> StandardNumber | None:
+    """A whole string that is one standard number as users type it: any spelling
+    `parse_std_no` takes, or with blanks, hyphens or underscores where the slashes belong
+    (`DB44 1597 2015`, `DB53 T 1000—2020`, `T STDS 001 2026`, `GB_T_7714-2015`)."""
+    if not text:
+        return None
+    return parse_std_no(text) or parse_std_no(_filename_spelling(text))
+
+
 # Bare numbers worth a lookup: `32960.3`, `7714-2015`, and ITU-T's `G.711`.
 _BARE = re.compile(
     rf"(?P<num>\d{{3,}}(?:\.\d+)*|[A-Z]\.\d{{2,}}(?:\.\d+)*)"
@@ -564,7 +578,7 @@ def normalize_query_number(text: str) -> list[str]:
     """
     if not text or not text.strip():
         return []
-    number = parse_std_no(text) or parse_std_no(_filename_spelling(text))
+    number = parse_typed_std_no(text)
     if number is not None:
         keys = [number.key]
         if number.prefix.startswith("GBZ") and not number.kind_letter:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from analyzers.adopted import org_of, parse_designation
 from analyzers.normalize import fold_dashes, fold_width
 from analyzers.regions import PROVINCES
-from analyzers.stdno import normalize_query_number, parse_std_no
+from analyzers.stdno import normalize_query_number, parse_std_no, parse_typed_std_no
 from indexer.library.review import normalize_age
 
 MAX_QUERY_CHARS = 500
@@ -487,8 +487,8 @@ def _find_numbers(text: str) -> tuple[list[NumberTerm], str]:
         i = 0
         while i < len(parts):
             # Longest stretch of space-separated parts that reads as one number:
-            # `GB/T 28181—2016`, `DB 44/2367-2022`, `gb t 28181`.
-            for j in range(min(len(parts), i + 4), i, -1):
+            # `GB/T 28181—2016`, `DB 44/2367-2022`, `gb t 28181`, `JT / T 808 - 2011`.
+            for j in range(min(len(parts), i + 7), i, -1):
                 start, end = parts[i][0], parts[j - 1][1]
                 piece = text[start:end]
                 number = _number_term(piece, text[end : end + 1])
@@ -507,7 +507,7 @@ def _number_term(piece: str, after: str) -> NumberTerm | None:
     keys = normalize_query_number(piece)
     if not keys:
         return None
-    number = parse_std_no(piece)
+    number = parse_typed_std_no(piece)
     if number is None:
         if after == "年" or not re.search(r"\d{3}", piece):
             return None  # `2015年` is a year; `1.5` is a quantity

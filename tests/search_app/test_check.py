@@ -24,6 +24,7 @@ from search_app.cli import main
 from search_app.web.app import create_app
 from tests.atom import ATOM, entry_summaries, valid_atom
 from tests.conftest import PASSWORD, csrf_token, serve_in_thread, signed_in
+from tests.number_spellings import spellings
 
 
 @pytest.fixture(scope="module")
@@ -45,34 +46,6 @@ def samples_site(samples_library, tmp_path_factory):
     base, server = serve_in_thread(create_app({"DATA_DIR": str(data)}))
     yield base
     server.shutdown()
-
-
-# -- spellings, derived by rule from the dev set's numbers ----------------------------------
-
-
-def full_width(text: str) -> str:
-    return "".join(
-        "\u3000" if ch == " " else chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text
-    )
-
-
-def spellings(std_no: str) -> dict[str, str]:
-    """How people type a number: full-width, no slash, spaces, no year, lower case, the
-    printed dash, and some of these at once."""
-    number = parse_std_no(std_no)
-    return {
-        "as printed": std_no,
-        "full-width": full_width(std_no),
-        "no slash": std_no.replace("/", " "),
-        "no spaces": std_no.replace(" ", ""),
-        "extra spaces": std_no.replace("/", " / ").replace("-", " - "),
-        "lower case": std_no.lower(),
-        "dash": re.sub(r"-(\d{4})$", r"—\1", std_no),
-        "no year": number.undated,
-        "no year, lower case, no slash": number.undated.lower().replace("/", " "),
-        "no year, squeezed": number.undated.lower().replace("/", "").replace(" ", ""),
-        "full-width, no year": full_width(number.undated.lower()),
-    }
 
 
 def dev_numbers(eval_dir) -> list[str]:
