@@ -83,6 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
         review,
         search,
         standard,
+        tables,
         terms,
         upload,
         watch,
@@ -91,7 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_auth(app, library.root)
     app.jinja_env.globals["current_user"] = current_user
     views = (browse, search, standard, compare, terms, concordance, citations, watch)
-    for module in (*views, admin, edit, feedback, review):
+    for module in (*views, admin, edit, feedback, review, tables):
         app.register_blueprint(module.blueprint)
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)

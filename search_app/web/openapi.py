@@ -1217,3 +1217,32 @@ SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"] = _json(
         },
     }
 )
+SPEC["paths"]["/std/{std_no}/tables/{number}.csv"] = {
+    "get": {
+        "summary": "One table of a standard as CSV: the header row joins each column's path "
+        "with ' › ', then the rows",
+        "parameters": [
+            _param("std_no", "any spelling, e.g. GB 18918-2002", where="path"),
+            {
+                "name": "number",
+                "in": "path",
+                "required": True,
+                "description": "the table's place among the standard's tables, from 1",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "the table, UTF-8 with a byte-order mark",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            },
+            "404": {
+                "description": "no such standard or table",
+                "content": {
+                    "application/json": {"schema": ERROR},
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            },
+        },
+    }
+}

@@ -6,8 +6,11 @@ the real command line in a process, and the real site over HTTP.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -103,3 +106,51 @@ def test_api_standard_tables_follow_the_openapi_schema(site):
     assert (third["page_start"], third["page_end"]) == (9, 10)
     assert len(third["rows"]) == 10
     assert third["ocr"] is False and third["text_only"] is False
+
+
+def _get(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+def test_standard_page_renders_GB_18918_2002_table_1_with_its_two_level_header(site):
+    """The standard page shows 表1 as an HTML table: 一级标准 spans its A/B columns, and
+    the table links to its CSV."""
+    status, _, html = _get(f"{site}/std/{urllib.parse.quote('GB 18918-2002')}")
+    assert status == 200
+    start = html.index('id="table-1"')
+    figure = html[start : html.index("</figure>", start)]
+    assert '<th scope="col" colspan="2">一级标准</th>' in figure
+    assert '<th scope="col" rowspan="2">二级标准</th>' in figure
+    assert "<td>5（8）</td>" in figure
+    assert "/tables/1.csv" in figure
+
+
+def test_english_standard_page_labels_tables_in_english(site):
+    status, _, html = _get(f"{site}/std/{urllib.parse.quote('GB 18918-2002')}?lang=en")
+    assert status == 200
+    assert "Table 1" in html and "Download CSV" in html and "下载 CSV" not in html
+
+
+def test_table_downloads_as_csv_with_header_paths(site):
+    """GB 18918-2002 表1 as CSV: the header row joins each column's path."""
+    status, kind, body = _get(f"{site}/std/{urllib.parse.quote('GB 18918-2002')}/tables/1.csv")
+    assert status == 200 and kind.startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][3] == "一级标准 › A标准"
+    assert any(row[1].startswith("氨氮") and row[3] == "5（8）" for row in rows[1:])
+    status, _, _ = _get(f"{site}/std/{urllib.parse.quote('GB 18918-2002')}/tables/99.csv")
+    assert status == 404
+
+
+def test_clause_json_carries_the_tables_printed_in_it(site):
+    """Clause 4.1.3.2 of GB 18918-2002 holds 表1 and 表2 (page 6)."""
+    std = urllib.parse.quote("GB 18918-2002")
+    data = json.loads(_get(f"{site}/api/standards/{std}/clauses/4.1.3.2")[2])
+    assert [t["table_no"] for t in data["tables"]][:2] == ["1", "2"]
+    assert data["tables"][0]["number"] == 1
+    status, _, html = _get(f"{site}/std/{std}/clause/4.1.3.2")
+    assert status == 200 and 'id="table-1"' in html
