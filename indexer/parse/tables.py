@@ -19,6 +19,7 @@ Pure functions over the `PageTable`s extraction found and the printed lines arou
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from indexer.library.model import Line, Page, PageTable, Table
 
@@ -195,7 +196,7 @@ def assemble_tables(pages: list[Page], clause_of: dict[int, str] | None = None) 
                 and (continued or (not no and _first_on_page(by_number[page.number], grid)))
                 and len(prev.header) == grid.n_cols
             ):
-                if header != prev.header:
+                if not repeats_header(header, prev.header):
                     # no repeated header: the first rows are data
                     rows = [matrix[r] for r in range(grid.n_rows) if r not in whole_rows]
                 prev.rows.extend(rows)
@@ -221,6 +222,18 @@ def assemble_tables(pages: list[Page], clause_of: dict[int, str] | None = None) 
             last_grid, last_header = grid, header_n
     del last_header
     return tables
+
+
+def repeats_header(header: list[list[str]], first: list[list[str]]) -> bool:
+    """Whether a continuation's header rows repeat the table's header: the same shape and
+    mostly the same text (a header read by OCR on one page may differ by a character)."""
+    if header == first:
+        return True
+    if not header or [len(p) for p in header] != [len(p) for p in first]:
+        return False
+    a = "".join("".join(path) for path in header)
+    b = "".join("".join(path) for path in first)
+    return bool(a) and SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 def _first_on_page(page: Page, grid: PageTable) -> bool:

@@ -33,7 +33,7 @@ from indexer.library.model import Line, Page
 
 from .garbled import assess_page
 from .page_cleanup import remove_running_lines
-from .tables import page_tables
+from .tables import page_tables, with_scripts
 
 # Overprinted (fake bold) copies of a glyph lie within this many points of the original.
 DEDUPE_TOLERANCE = 1.0
@@ -433,12 +433,17 @@ def page_lines(
     return lines, rotated
 
 
+def cell_lines(glyphs: list[_Glyph]) -> list[tuple[float, str]]:
+    """(baseline, text) of the printed lines inside one table cell, scripts marked."""
+    return [(row[0].base, row_text(with_scripts(row))) for row in group_rows(glyphs)]
+
+
 def read_page(page: pdfplumber.page.Page, number: int) -> Page:
     """One page's raw lines and, when its text cannot be trusted, why."""
     read = read_glyphs(page)
     lines, _rotated = page_lines(page, number, read)
     result = Page(number=number, width=float(page.width), height=float(page.height), lines=lines)
-    result.tables = page_tables(page, number, read[0])
+    result.tables = page_tables(page, number, read[0], cell_lines)
     image_area = sum(
         max(0.0, float(im["x1"]) - float(im["x0"]))
         * max(0.0, float(im["bottom"]) - float(im["top"]))

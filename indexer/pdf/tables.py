@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 import pdfplumber
 
@@ -143,10 +144,14 @@ def grid_cells(
     return len(ys) - 1, len(xs) - 1, placed
 
 
-def page_tables(page: pdfplumber.page.Page, number: int, glyphs: list) -> list[PageTable]:
-    """The ruled tables of one page with their cells' text."""
-    from .extract import group_rows, row_text
-
+def page_tables(
+    page: pdfplumber.page.Page,
+    number: int,
+    glyphs: list,
+    cell_lines: Callable[[list], list[tuple[float, str]]],
+) -> list[PageTable]:
+    """The ruled tables of one page with their cells' text; `cell_lines` reads the glyphs
+    of one cell as (baseline, text) lines, the way extraction reads a page's lines."""
     x_origin = float(page.bbox[0])
     result = []
     for bbox, cells in find_grids(page):
@@ -171,8 +176,7 @@ def page_tables(page: pdfplumber.page.Page, number: int, glyphs: list) -> list[P
                 for g in glyphs
                 if x0 <= (g.x0 + g.end) / 2 <= x1 and top <= g.base - 0.35 * g.size <= bottom
             ]
-            lines = [(r[0].base, row_text(with_scripts(r))) for r in group_rows(inside)]
-            read.append((row, col, rowspan, colspan, lines))
+            read.append((row, col, rowspan, colspan, cell_lines(inside)))
         fill_grid(table, read, boxes)
         result.append(table)
     return result

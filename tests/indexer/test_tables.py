@@ -213,3 +213,35 @@ def test_the_prose_check_sees_GB_18918_2002_table_rows_when_grids_are_ignored(co
     problems = table_lines_in_prose(pages, flat)
     assert any(p.startswith("p6:") and "总汞 0.001" in p for p in problems)
     assert not table_lines_in_prose(pages, split_clauses(pages))
+
+
+def test_a_header_repeated_with_one_misread_character_is_still_the_header():
+    from indexer.parse.tables import repeats_header
+
+    first = [["厂界外声环境功能区类别"], ["时段", "昼间"], ["时段", "夜间"]]
+    assert repeats_header([["厂界外声环境功能区类别"], ["时段", "层间"], ["时段", "夜间"]], first)
+    assert not repeats_header([["1"], ["55"], ["45"]], first)
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_GB_12348_2008_table_1_runs_from_scanned_page_8_onto_page_9(tesseract, corpus_pdf):
+    """表1 工业企业厂界环境噪声排放限值 starts on page 8, a scanned image, and goes on under
+    续表 on page 9, which has a text layer: one table of five rows (classes 0-4), the header
+    repeated on page 9 dropped, and none of its rows in the clause text."""
+    from indexer.ingest.parse_file import ocr_flagged_pages
+
+    path = corpus_pdf("GB_12348-2008.pdf")
+    pages = ocr_flagged_pages(path, list(corpus_pages(str(path))))
+    clauses, tables = split_clauses_and_tables(pages)
+    table = _table(tables, "1")
+    assert (table.page_start, table.page_end, table.ocr) == (8, 9, True)
+    assert [row[0] for row in table.rows] == ["0", "1", "2", "3", "4"]
+    assert table.rows[1:] == [
+        ["1", "55", "45"],
+        ["2", "60", "50"],
+        ["3", "65", "55"],
+        ["4", "70", "55"],
+    ]
+    assert table.header[0] == ["厂界外声环境功能区类别"]
+    assert not any("1 55 45" in clause.text for clause in clauses)
