@@ -321,8 +321,11 @@ def export_lookups(db: sqlite3.Connection) -> None:
 # --- API contract: token scopes --------------------------------------------------------
 def token_scopes(db: sqlite3.Connection) -> None:
     """Tokens get a scope: the existing ones keep acting as their librarian ('write');
-    'read' tokens only read the API, at a higher rate limit."""
-    db.execute("ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write'")
+    'read' tokens only read the API, at a higher rate limit. Like the tables of the other
+    migrations, the column is added only where it is missing."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(api_tokens)")}
+    if "scope" not in columns:
+        db.execute("ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write'")
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (

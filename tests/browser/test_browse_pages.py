@@ -66,8 +66,8 @@ def test_browse_pages_work_in_english_and_the_list_exports_csv(page, site):
     assert page.locator("h1").inner_text() == "Level and kind"
     page.locator("ul.tree a", has_text="Local").first.click()
     page.wait_for_url(re.compile(r"/std\?level=local"))
-    link = page.locator("a[download]")
-    assert link.inner_text() == "Export CSV"
+    link = page.get_by_role("link", name="Export CSV", exact=True)
+    assert link.get_attribute("download") is not None
     with page.expect_download() as download:
         link.click()
     path = download.value.path()
