@@ -412,7 +412,7 @@ def list_standards(obj: Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the whole structure as JSON.")
 @click.pass_obj
 def show(obj: Context, std_no: str, as_json: bool) -> None:
-    """Show one standard: metadata, clause outline, terms and references."""
+    """Show one standard: metadata, clause outline, terms, references and tables."""
     from indexer.library.lookup import find_standard
 
     library = obj.library()
@@ -460,6 +460,21 @@ def show(obj: Context, std_no: str, as_json: bool) -> None:
         click.echo("\nnormative references:")
         for ref in standard.references:
             click.echo(f"  {ref.std_no} {ref.title}")
+    # Tables: each with its place, size and column paths
+    if standard.tables:
+        click.echo("\ntables:")
+        for table in standard.tables:
+            pages = (
+                f"p. {table.page_start}"
+                if table.page_end == table.page_start
+                else f"pp. {table.page_start}-{table.page_end}"
+            )
+            label = f"表{table.table_no}" if table.table_no else "表"
+            click.echo(
+                f"  {label} {table.caption}  ({table.clause_no or '-'}, {pages}, "
+                f"{len(table.rows)} rows{', OCR' if table.ocr else ''})"
+            )
+            click.echo("    " + " | ".join(" › ".join(path) or "-" for path in table.header))
 
 
 @main.command()

@@ -15,7 +15,7 @@ from typing import Any
 from analyzers.adopted import parse_designation
 from analyzers.normalize import fold_width
 from analyzers.stdno import parse_std_no
-from indexer.library.model import Clause, Standard
+from indexer.library.model import Clause, Standard, Table
 from indexer.library.review import implemented_key
 
 STANDARD = "standard"  # doc_type of a standard's own document
@@ -121,12 +121,51 @@ def index_documents(standard: Standard) -> Iterator[dict]:
         "page": 1,
     }
     terms = {term.clause_no: term for term in standard.terms}
+    tables = _tables_by_clause(standard)
     for clause in standard.clauses:
         document = {**common, **clause_fields(standard, clause)}
+        if clause.clause_no in tables:
+            # Until rows are search units of their own, a clause is found by its tables'
+            # words too; its page shows them as tables, not in its prose.
+            text = "\n".join([clause.text, *map(table_text, tables.pop(clause.clause_no))])
+            document["body"] = document["body_bi"] = text.strip()
         term = terms.get(clause.clause_no)
         if term is not None:
             document["term_en"] = term.term_en
         yield document
+
+
+def _tables_by_clause(standard: Standard) -> dict[str, list[Table]]:
+    """Each table under the clause it belongs to; one whose clause is not in the outline
+    under the clause printed on its first page."""
+    numbers = {clause.clause_no for clause in standard.clauses}
+    tables: dict[str, list[Table]] = {}
+    for table in standard.tables:
+        clause_no = table.clause_no
+        if clause_no not in numbers:
+            on_page = [c for c in standard.clauses if c.page_start <= table.page_start]
+            if not on_page:
+                continue
+            clause_no = on_page[-1].clause_no
+        tables.setdefault(clause_no, []).append(table)
+    return tables
+
+
+def _cells(cells: list[str]) -> str:
+    """Cells as words, a merged cell's text once (it fills every position it covers)."""
+    kept = [cell for i, cell in enumerate(cells) if cell and (i == 0 or cell != cells[i - 1])]
+    return " ".join(kept)
+
+
+def table_text(table: Table) -> str:
+    """A table as lines of text: caption, units, the column paths, the rows, the notes."""
+    caption = " ".join(
+        p for p in (f"表{table.table_no}" if table.table_no else "", table.caption) if p
+    )
+    header = _cells([cell for path in table.header for cell in path])
+    rows = [_cells(row) for row in table.rows]
+    lines = [caption, table.units, header, *rows, *table.notes]
+    return "\n".join(line for line in lines if line)
 
 
 def clause_fields(standard: Standard, clause: Clause) -> dict:

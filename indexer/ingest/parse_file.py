@@ -11,7 +11,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from indexer.library.model import Page, Standard
-from indexer.parse.clauses import split_clauses
+from indexer.parse.clauses import split_clauses_and_tables
 from indexer.parse.cover import parse_cover
 from indexer.parse.references import parse_references
 from indexer.parse.terms import parse_terms
@@ -41,8 +41,9 @@ def ocr_flagged_pages(
     if progress:
         progress(0, len(flagged), OCR_STAGE)
     recognised: dict[int, list[Page]] = {}
+    grids = {page.number: page.tables for page in pages if page.needs_ocr}
     for done, number in enumerate(flagged, start=1):
-        recognised[number] = ocr.ocr_page(path, number)
+        recognised[number] = ocr.ocr_page(path, number, grids=grids.get(number))
         if progress:
             progress(done, len(flagged), OCR_STAGE)
     cleaned = remove_running_lines([p for number in sorted(recognised) for p in recognised[number]])
@@ -80,7 +81,7 @@ def standard_from_pages(pages: list[Page], source_file: str) -> Standard:
             setattr(standard, f.name, getattr(cover, f.name))
     standard.needs_ocr = sorted({p.number for p in pages if p.needs_ocr and not p.lines})
     standard.ocr_pages = sorted({p.number for p in pages if p.ocr})
-    standard.clauses = split_clauses(pages)
+    standard.clauses, standard.tables = split_clauses_and_tables(pages)
     standard.terms = parse_terms(standard.clauses)
     standard.references = parse_references(standard.clauses)
     return standard

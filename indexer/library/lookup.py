@@ -61,11 +61,13 @@ def load_standard(library: Library, catalogue: Catalogue, sha: str) -> Standard:
         "clauses": standard.clauses,
         "terms": standard.terms,
         "references": standard.references,
+        "tables": standard.tables,
     }
     merged = Standard.from_dict({**standard.to_dict(structure=False), **metadata})
-    merged.clauses, merged.terms, merged.references = (
+    merged.clauses, merged.terms, merged.references, merged.tables = (
         structure["clauses"],
         structure["terms"],
         structure["references"],
+        structure["tables"],
     )
     return merged

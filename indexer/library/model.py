@@ -41,6 +41,52 @@ class Page:
     needs_ocr: str | None = None  # reason, e.g. "no text layer", "garbled font encoding"
     ocr: bool = False  # lines came from OCR
     removed: list[Line] = field(default_factory=list)  # headers, footers, page numbers
+    tables: list[PageTable] = field(default_factory=list)  # ruled grids found on the page
+
+
+@dataclass
+class Cell:
+    """One cell of a ruled grid: where it starts and how many grid rows/columns it spans."""
+
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    # where the cell is on the page (Line coordinates): OCR fills it from its word boxes
+    x0: float = 0.0
+    top: float = 0.0
+    x1: float = 0.0
+    bottom: float = 0.0
+
+
+@dataclass
+class PageTable:
+    """A ruled grid as found on one page, before captions and continuations are known.
+
+    `top`/`bottom`/`x0`/`x1` use the page coordinates of `Line`, so the lines inside the
+    grid can be told from the prose around it.
+    """
+
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    n_rows: int
+    n_cols: int
+    cells: list[Cell] = field(default_factory=list)
+    ocr: bool = False
+
+    def holds(self, line: Line) -> bool:
+        """Whether a printed line sits inside the grid (its middle between the rules)."""
+        middle = (line.top + line.bottom) / 2
+        return (
+            line.page == self.page
+            and self.top <= middle <= self.bottom
+            and line.x0 < self.x1
+            and line.x1 > self.x0
+        )
 
 
 @dataclass
@@ -85,6 +131,29 @@ class Adoption:
 
 
 @dataclass
+class Table:
+    """A table of the standard: its grid as a header of column paths and rows of cells.
+
+    `header` holds one path per column, the header cells above it from top to bottom
+    (`["标准限值", "一级标准", "A标准"]`); `rows` are aligned with it. A table printed over
+    several pages (`续表`) is one table. `ocr` marks a table read from a scanned page;
+    `text_only` one whose grid could not be recovered (its text is its single cell).
+    """
+
+    table_no: str  # "1", "A.2"; "" when the table has no caption
+    caption: str = ""
+    clause_no: str = ""
+    page_start: int = 0
+    page_end: int = 0
+    header: list[list[str]] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    units: str = ""
+    notes: list[str] = field(default_factory=list)
+    ocr: bool = False
+    text_only: bool = False
+
+
+@dataclass
 class Standard:
     std_no: str = ""
     prefix: str = ""
@@ -121,11 +190,12 @@ class Standard:
     clauses: list[Clause] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
     def to_dict(self, structure: bool = True) -> dict[str, Any]:
         data = asdict(self)
         if not structure:
-            for key in ("clauses", "terms", "references"):
+            for key in ("clauses", "terms", "references", "tables"):
                 data.pop(key)
         return data
 
@@ -136,6 +206,7 @@ class Standard:
         values["clauses"] = [Clause(**c) for c in data.get("clauses", [])]
         values["terms"] = [Term(**t) for t in data.get("terms", [])]
         values["references"] = [Reference(**r) for r in data.get("references", [])]
+        values["tables"] = [Table(**t) for t in data.get("tables") or []]
         values["adoption"] = [
             a if isinstance(a, Adoption) else Adoption(**a) for a in data.get("adoption") or []
         ]

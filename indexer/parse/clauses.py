@@ -30,7 +30,7 @@ from itertools import pairwise
 from statistics import median
 
 from analyzers.normalize import is_cjk
-from indexer.library.model import Clause, Line, Page
+from indexer.library.model import Clause, Line, Page, PageTable, Table
 
 from .terms import is_terms_heading, split_term_line
 from .toc import ANNEX_RE, LABEL_RE, NUMBERED_RE, Toc, clause_no_of, find_toc, is_leader_line
@@ -364,15 +364,22 @@ class _Splitter:
     def __init__(self, pages: list[Page]):
         self.toc: Toc = find_toc(pages)
         drop = _furniture(pages)
+        # (index of the first body line after a table, its grid): which clause holds it
+        self.table_anchors: list[tuple[int, PageTable]] = []
+        self.table_clauses: dict[int, str] = {}
         self.lines: list[Line] = []
         kept_by_page: dict[int, list[Line]] = {}
         for page in pages:
             if page.number in self.toc.pages or _is_colophon(page):
                 continue
+            grids = [grid for grid in page.tables if any(cell.text for cell in grid.cells)]
             kept = [
                 line
                 for line in page.lines
-                if id(line) not in drop and line.text.strip() and not is_leader_line(line.text)
+                if id(line) not in drop
+                and line.text.strip()
+                and not is_leader_line(line.text)
+                and not any(grid.holds(line) for grid in grids)
             ]
             kept = [
                 replace(line, text=PUA_DOT_RE.sub(".", line.text))
@@ -381,6 +388,9 @@ class _Splitter:
                 for line in kept
             ]
             kept_by_page[page.number] = kept
+            for grid in grids:
+                before = sum(1 for line in kept if line.top < grid.top)
+                self.table_anchors.append((len(self.lines) + before, grid))
             self.lines.extend(kept)
         self.frames = _frames(pages, kept_by_page)
         sizes = [line.size for line in self.lines if line.size]
@@ -683,8 +693,11 @@ class _Splitter:
 
     def run(self) -> list[Clause]:
         lines = self.lines
+        anchors = sorted(self.table_anchors, key=lambda a: a[0])
         i = 0
         while i < len(lines):
+            while anchors and anchors[0][0] <= i:
+                self.place_table(anchors.pop(0)[1])
             line = lines[i]
             name = self.named(line)
             if name:
@@ -709,7 +722,14 @@ class _Splitter:
             if self.opened and not self.before_body_title(line):
                 self.add(line.text, line)
             i += 1
+        for _index, grid in anchors:
+            self.place_table(grid)
         return self.finish()
+
+    def place_table(self, grid: PageTable) -> None:
+        """The table printed here belongs to the clause open at this point."""
+        if self.opened:
+            self.table_clauses[id(grid)] = self.opened[-1].clause.clause_no
 
     def before_body_title(self, line: Line) -> bool:
         """The standard's title printed above chapter 1 is not part of the 前言/引言."""
@@ -888,3 +908,13 @@ def body_lines(pages: list[Page]) -> list[Line]:
 def split_clauses(pages: list[Page]) -> list[Clause]:
     """The clause tree of a standard in document order (parents before children)."""
     return _Splitter(pages).run()
+
+
+def split_clauses_and_tables(pages: list[Page]) -> tuple[list[Clause], list[Table]]:
+    """The clause tree, and the tables with the clause each is printed in. Table grids
+    are kept out of the clauses' text."""
+    from .tables import assemble_tables
+
+    splitter = _Splitter(pages)
+    clauses = splitter.run()
+    return clauses, assemble_tables(pages, splitter.table_clauses)

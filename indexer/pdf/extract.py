@@ -33,6 +33,7 @@ from indexer.library.model import Line, Page
 
 from .garbled import assess_page
 from .page_cleanup import remove_running_lines
+from .tables import page_tables, with_scripts
 
 # Overprinted (fake bold) copies of a glyph lie within this many points of the original.
 DEDUPE_TOLERANCE = 1.0
@@ -53,6 +54,10 @@ _NO_SPACE_AFTER = set("([{/'\"")
 
 @cache
 def _fold(text: str) -> str:
+    # circled numbers mark footnotes (`120①` in a table of limits): folded to digits they
+    # would change the value they stand beside
+    if "\u2460" <= text <= "\u2473":
+        return text
     return fold_width(text)
 
 
@@ -396,9 +401,12 @@ def insert_dashes(row: list[_Glyph], dashes: list[tuple[float, float, float]]) -
     return out
 
 
-def page_lines(page: pdfplumber.page.Page, number: int) -> tuple[list[Line], int]:
-    """Printed lines of one page in reading order, and the count of rotated glyphs."""
-    glyphs, rotated = read_glyphs(page)
+def page_lines(
+    page: pdfplumber.page.Page, number: int, read: tuple[list[_Glyph], int] | None = None
+) -> tuple[list[Line], int]:
+    """Printed lines of one page in reading order, and the count of rotated glyphs
+    (`read`: the page's glyphs when the caller has read them already)."""
+    glyphs, rotated = read or read_glyphs(page)
     x_origin = float(page.bbox[0])
     lines = []
     rows = group_rows(glyphs)
@@ -425,10 +433,17 @@ def page_lines(page: pdfplumber.page.Page, number: int) -> tuple[list[Line], int
     return lines, rotated
 
 
+def cell_lines(glyphs: list[_Glyph]) -> list[tuple[float, str]]:
+    """(baseline, text) of the printed lines inside one table cell, scripts marked."""
+    return [(row[0].base, row_text(with_scripts(row))) for row in group_rows(glyphs)]
+
+
 def read_page(page: pdfplumber.page.Page, number: int) -> Page:
     """One page's raw lines and, when its text cannot be trusted, why."""
-    lines, _rotated = page_lines(page, number)
+    read = read_glyphs(page)
+    lines, _rotated = page_lines(page, number, read)
     result = Page(number=number, width=float(page.width), height=float(page.height), lines=lines)
+    result.tables = page_tables(page, number, read[0], cell_lines)
     image_area = sum(
         max(0.0, float(im["x1"]) - float(im["x0"]))
         * max(0.0, float(im["bottom"]) - float(im["top"]))
@@ -441,6 +456,9 @@ def read_page(page: pdfplumber.page.Page, number: int) -> Page:
     if reason:
         result.needs_ocr = reason
         result.lines = []
+        for table in result.tables:  # the grid stands; its text will come from OCR
+            for cell in table.cells:
+                cell.text = ""
     return result
 
 

@@ -29,9 +29,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter
 
 from analyzers.normalize import is_cjk
-from indexer.library.model import IngestError, Line, Page
+from indexer.library.model import IngestError, Line, Page, PageTable
 
-from . import page_geometry
+from . import ocr_tables, page_geometry
 from .ocr_text import clean_ocr_lines
 
 LANG = "chi_sim"
@@ -394,6 +394,7 @@ def _read_image(
     offset: tuple[float, float] = (0.0, 0.0),
     reread: bool = True,
     recover: bool = True,
+    words: list | None = None,
 ) -> list[Line]:
     px_per_pt_printed = dpi / 72
     read = _tesseract_lines(image, psm, lang)
@@ -406,6 +407,22 @@ def _read_image(
             _reread(image, line, lang, px_per_pt_printed, langs)
     texts = clean_ocr_lines([line.text for line in found])
     dx, dy = offset
+    if words is not None:
+        from .ocr_tables import Word
+
+        for line in found:
+            for w in line.words:
+                text = _strip_noise(w.text)
+                if text:
+                    words.append(
+                        Word(
+                            text,
+                            (w.left - dx) * pt_per_px,
+                            (w.top - dy) * pt_per_px,
+                            (w.left + w.width - dx) * pt_per_px,
+                            (w.top + w.height - dy) * pt_per_px,
+                        )
+                    )
     lines = []
     for line, text in zip(found, texts, strict=True):
         if not text:
@@ -426,6 +443,30 @@ def _read_image(
     return lines
 
 
+def _cell_reader(image: Image.Image, pt_per_px: float, offset: tuple[float, float], lang: str):
+    """Reads one table cell (a box in points) of the rule-free image as a single line."""
+    import pytesseract
+
+    dx, dy = offset
+
+    def read(box: tuple[float, float, float, float]) -> str:
+        x0, top, x1, bottom = box
+        crop = image.crop(
+            (
+                round(x0 / pt_per_px + dx) + 2,
+                round(top / pt_per_px + dy) + 2,
+                round(x1 / pt_per_px + dx) - 2,
+                round(bottom / pt_per_px + dy) - 2,
+            )
+        )
+        if crop.width < 8 or crop.height < 8 or crop.getextrema()[0] > 128:
+            return ""  # nothing printed in it
+        text = pytesseract.image_to_string(crop, lang=lang, config="--psm 7", timeout=TIMEOUT)
+        return _strip_noise(" ".join(text.split()))
+
+    return read
+
+
 def ocr_image(
     image: Image.Image,
     page_no: int,
@@ -439,10 +480,12 @@ def ocr_image(
     edges: bool = True,
     binarize: bool = False,
     rules: bool = True,
+    grids: list[PageTable] | None = None,
 ) -> list[Page]:
     """OCR of an already rendered page image (see `ocr_page`)."""
     halves = page_geometry.split_spread(image) if split else [image]
     pages = []
+    tables = len(halves) == 1
     for half in halves:
         prepared = page_geometry.to_gray(half)
         if edges:
@@ -458,8 +501,11 @@ def ocr_image(
                 (straight.height - prepared.height) / 2,
             )
             prepared = straight
+        found_rules = None
         if rules:
-            prepared = page_geometry.remove_rules(prepared, round(dpi * RULE_MIN_IN))
+            found_rules = page_geometry.find_rules(prepared, round(dpi * RULE_MIN_IN))
+            prepared = page_geometry.remove_rules(prepared, round(dpi * RULE_MIN_IN), found_rules)
+        words: list | None = [] if tables else None
         lines = _read_image(
             prepared,
             page_no=page_no,
@@ -468,16 +514,26 @@ def ocr_image(
             psm=psm,
             lang=lang,
             offset=offset,
+            words=words,
         )
-        pages.append(
-            Page(
-                number=page_no,
-                width=round(half.width * pt_per_px, 2),
-                height=round(half.height * pt_per_px, 2),
-                lines=lines,
-                ocr=True,
+        page = Page(
+            number=page_no,
+            width=round(half.width * pt_per_px, 2),
+            height=round(half.height * pt_per_px, 2),
+            lines=lines,
+            ocr=True,
+        )
+        if tables and words is not None:
+            page.tables = ocr_tables.page_tables(
+                page_no,
+                words,
+                grids,
+                found_rules or [],
+                pt_per_px,
+                offset,
+                _cell_reader(prepared, pt_per_px, offset, lang),
             )
-        )
+        pages.append(page)
     return pages
 
 
@@ -493,6 +549,7 @@ def ocr_page(
     edges: bool = True,
     binarize: bool = False,
     rules: bool = True,
+    grids: list[PageTable] | None = None,
 ) -> list[Page]:
     """The printed pages on PDF page `page_no` (1-based), read by OCR.
 
@@ -500,7 +557,9 @@ def ocr_page(
     positions relative to its own half of the sheet. Positions are in PDF points like
     pdfplumber's; `size` is the printed font size estimated from the line height. All
     lines carry `ocr=True`. Raises `IngestError` (file, page, reason) when the page
-    cannot be rendered or Tesseract is missing, fails or times out.
+    cannot be rendered or Tesseract is missing, fails or times out. `grids`: the ruled
+    grids extraction found in the page's drawing (their cells are filled from the OCR
+    words); without them, grids are made from the rules in the image.
     """
     import pytesseract
 
@@ -522,6 +581,7 @@ def ocr_page(
             edges=edges,
             binarize=binarize,
             rules=rules,
+            grids=grids,
         )
     except pytesseract.TesseractNotFoundError as exc:
         reason = tesseract_status(lang) or "tesseract is not installed"

@@ -176,21 +176,19 @@ def deskew(
     return gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
 
 
-def remove_rules(image: Image.Image, min_length: int) -> Image.Image:
-    """The image with table rules (straight ink runs ≥ `min_length` px) painted white.
+def find_rules(image: Image.Image, min_length: int) -> list[tuple[bool, int, int, int]]:
+    """Table rules of the image: straight ink runs ≥ `min_length` px, each as
+    (vertical, row or column, start, end) in pixels.
 
-    Tesseract reads the grid of a ruled table as `|`, `_` and invented glyphs and loses
-    the cell text between them. Runs are found with a bytes regex over each binarised
-    row (and each row of the transposed image for vertical rules), which keeps the scan
-    in C. `min_length` must exceed the longest printed stroke, the two-em list dash
-    `——` included; half an inch does.
+    Runs are found with a bytes regex over each binarised row (and each row of the
+    transposed image for vertical rules), which keeps the scan in C. `min_length` must
+    exceed the longest printed stroke, the two-em list dash `——` included; half an inch
+    does.
     """
-    gray = to_gray(image)
-    ink = binarize(gray)
-    out = gray.copy()
-    draw = ImageDraw.Draw(out)
+    ink = binarize(to_gray(image))
     # A run of ink pixels, allowing one-pixel breaks (scanner dropouts in a rule).
     run = re.compile(rb"\x00(?:\x00|\xff(?=\x00))*")
+    rules = []
     for vertical, plane in ((False, ink), (True, ink.transpose(Image.Transpose.TRANSPOSE))):
         width = plane.width
         data = plane.tobytes()
@@ -201,13 +199,28 @@ def remove_rules(image: Image.Image, min_length: int) -> Image.Image:
             for match in run.finditer(row):
                 if match.end() - match.start() < min_length:
                     continue
-                start, end = match.start(), match.end() - 1
-                # The rule's anti-aliased edge rows go too.
-                for dy in (-1, 0, 1):
-                    if vertical:
-                        draw.line((y + dy, start, y + dy, end), fill=255)
-                    else:
-                        draw.line((start, y + dy, end, y + dy), fill=255)
+                rules.append((vertical, y, match.start(), match.end() - 1))
+    return rules
+
+
+def remove_rules(
+    image: Image.Image, min_length: int, rules: list[tuple[bool, int, int, int]] | None = None
+) -> Image.Image:
+    """The image with table rules (straight ink runs ≥ `min_length` px) painted white.
+
+    Tesseract reads the grid of a ruled table as `|`, `_` and invented glyphs and loses
+    the cell text between them. `rules`: those `find_rules` found already.
+    """
+    gray = to_gray(image)
+    out = gray.copy()
+    draw = ImageDraw.Draw(out)
+    for vertical, y, start, end in rules if rules is not None else find_rules(gray, min_length):
+        # The rule's anti-aliased edge rows go too.
+        for dy in (-1, 0, 1):
+            if vertical:
+                draw.line((y + dy, start, y + dy, end), fill=255)
+            else:
+                draw.line((start, y + dy, end, y + dy), fill=255)
     return out
 
 

@@ -88,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
         search,
         standard,
         sync,
+        tables,
         terms,
         upload,
         watch,
@@ -97,7 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_rate_limits(app)
     app.jinja_env.globals["current_user"] = current_user
     views = (browse, search, standard, compare, terms, concordance, citations, watch)
-    for module in (*views, admin, edit, feedback, review, sync, export):
+    for module in (*views, admin, edit, feedback, review, sync, export, tables):
         app.register_blueprint(module.blueprint)
     # Registers its blueprint and starts the app's ingest thread for uploads.
     upload.init_uploads(app, library)

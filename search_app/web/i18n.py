@@ -823,6 +823,21 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "本库只有这项标准的题录（从其他目录导入），没有全文",
         "en": "The library has this standard's record (imported from another catalogue), not its text",
     },
+    # Tables: tables of a standard on its pages, CSV download
+    "tables": {"zh": "表格", "en": "Tables"},
+    "table_label": {"zh": "表{no}", "en": "Table {no}"},
+    "table_unnumbered": {"zh": "表", "en": "Table"},
+    "table_units": {"zh": "单位：{units}", "en": "Units: {units}"},
+    "table_csv": {"zh": "下载 CSV", "en": "Download CSV"},
+    "table_pages": {"zh": "第 {start}–{end} 页", "en": "pages {start}–{end}"},
+    "table_ocr": {
+        "zh": "由扫描页识别，可能有误",
+        "en": "Read from a scanned page: may contain recognition errors",
+    },
+    "no_such_table": {
+        "zh": "{std_no} 没有第 {number} 个表格。",
+        "en": "{std_no} has no table {number}.",
+    },
 }
 
 

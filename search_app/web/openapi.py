@@ -1855,3 +1855,89 @@ def finished() -> dict:
     _links(spec)
     _shared_answers(spec)
     return spec
+
+
+# -- Tables: a standard's tables as header paths and rows of cells -------------------------
+
+TABLE = {
+    "type": "object",
+    "required": [
+        "table_no",
+        "caption",
+        "clause_no",
+        "page_start",
+        "page_end",
+        "header",
+        "rows",
+        "units",
+        "notes",
+        "ocr",
+        "text_only",
+    ],
+    "properties": {
+        "table_no": {"type": "string", "description": "as printed: 1, A.2; '' without caption"},
+        "caption": {"type": "string", "example": "基本控制项目最高允许排放浓度（日均值）"},
+        "clause_no": {"type": "string", "description": "the clause the table is printed in"},
+        "page_start": {"type": "integer"},
+        "page_end": {"type": "integer", "description": "last page of a table continued (续表)"},
+        "header": {
+            "type": "array",
+            "description": "one path per column: its header cells, top to bottom",
+            "items": {"type": "array", "items": {"type": "string"}},
+            "example": [["序号"], ["一级标准", "A标准"]],
+        },
+        "rows": {
+            "type": "array",
+            "description": "rows of cell strings aligned with header; a merged cell's text "
+            "fills every position it covers",
+            "items": {"type": "array", "items": {"type": "string"}},
+        },
+        "units": {"type": "string", "example": "mg/L"},
+        "notes": {"type": "array", "items": {"type": "string"}},
+        "ocr": {"type": "boolean", "description": "read from a scanned page"},
+        "text_only": {
+            "type": "boolean",
+            "description": "no grid could be recovered: the table's text is its one cell",
+        },
+    },
+}
+_TABLES_RESPONSE = SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"]
+_TABLES_SCHEMA = _TABLES_RESPONSE["content"]["application/json"]["schema"]
+SPEC["paths"]["/api/standards/{std_no}"]["get"]["responses"]["200"] = _json(
+    {
+        **_TABLES_SCHEMA,
+        "properties": {
+            **_TABLES_SCHEMA["properties"],
+            "tables": {"type": "array", "items": TABLE},
+        },
+    }
+)
+SPEC["paths"]["/std/{std_no}/tables/{number}.csv"] = {
+    "get": {
+        "summary": "One table of a standard as CSV: the header row joins each column's path "
+        "with ' › ', then the rows",
+        "parameters": [
+            _param("std_no", "any spelling, e.g. GB 18918-2002", where="path"),
+            {
+                "name": "number",
+                "in": "path",
+                "required": True,
+                "description": "the table's place among the standard's tables, from 1",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "the table, UTF-8 with a byte-order mark",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            },
+            "404": {
+                "description": "no such standard or table",
+                "content": {
+                    "application/json": {"schema": ERROR},
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            },
+        },
+    }
+}

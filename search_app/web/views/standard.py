@@ -204,6 +204,12 @@ def clause_data(std_no: str, clause_no: str) -> dict:
         "clause": clause.__dict__,
         "similar": similar_clauses(engine, standard.sha256, clause),
         "editions": _editions_with_clause(standard, clause_no),
+        # Tables: those printed in this clause, numbered as on the standard page
+        "tables": [
+            {"number": i, **table.__dict__}
+            for i, table in enumerate(standard.tables, start=1)
+            if table.clause_no == clause_no
+        ],
     }
 
 
