@@ -243,15 +243,7 @@ class Catalogue:
         rows = self.db.execute(
             f"SELECT sha256, metadata FROM standards WHERE sha256 IN ({marks})", ordered
         ).fetchall()
-        overrides: dict[str, dict[str, tuple[Any, str]]] = {}
-        for row in self.db.execute(
-            f"SELECT sha256, field, value, changed_by FROM overrides WHERE sha256 IN ({marks})",
-            ordered,
-        ):
-            overrides.setdefault(row["sha256"], {})[row["field"]] = (
-                json.loads(row["value"]),
-                override_source(row["changed_by"]),
-            )
+        overrides = self._all_overrides(ordered)
         return {
             row["sha256"]: _overridden(
                 json.loads(row["metadata"]), overrides.get(row["sha256"], {})
@@ -354,17 +346,20 @@ class Catalogue:
     def overrides(self, sha256: str) -> dict[str, Any]:
         return {
             field: value
-            for field, (value, _) in self._all_overrides(sha256).get(sha256, {}).items()
+            for field, (value, _) in self._all_overrides([sha256]).get(sha256, {}).items()
         }
 
-    def _all_overrides(self, sha256: str | None = None) -> dict[str, dict[str, tuple[Any, str]]]:
-        """Each standard's overrides: field → (value, its source as `sources` names it)."""
+    def _all_overrides(
+        self, shas: list[str] | None = None
+    ) -> dict[str, dict[str, tuple[Any, str]]]:
+        """Each standard's overrides (of `shas`, or of all): field → (value, its source as
+        `sources` names it)."""
         query = "SELECT sha256, field, value, changed_by FROM overrides"
-        rows = (
-            self.db.execute(query + " WHERE sha256 = ?", (sha256,))
-            if sha256
-            else self.db.execute(query)
-        )
+        if shas is None:
+            rows = self.db.execute(query)
+        else:
+            marks = ",".join("?" for _ in shas)
+            rows = self.db.execute(f"{query} WHERE sha256 IN ({marks})", shas)
         result: dict[str, dict[str, tuple[Any, str]]] = {}
         for row in rows:
             value = json.loads(row["value"])
@@ -375,7 +370,7 @@ class Catalogue:
         return result
 
     def _with_overrides(self, sha256: str, data: dict[str, Any]) -> dict[str, Any]:
-        return _overridden(data, self._all_overrides(sha256).get(sha256, {}))
+        return _overridden(data, self._all_overrides([sha256]).get(sha256, {}))
 
     # -- ingest log ------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pdfplumber import table as plumber_table
 
@@ -145,16 +145,7 @@ Reread = Callable[[tuple[float, float, float, float]], str]
 
 def fill_from_words(grid: PageTable, words: list[Word], reread: Reread | None = None) -> PageTable:
     """A copy of the grid with each cell's text from the OCR words whose centre it holds."""
-    copy = PageTable(
-        page=grid.page,
-        top=grid.top,
-        bottom=grid.bottom,
-        x0=grid.x0,
-        x1=grid.x1,
-        n_rows=grid.n_rows,
-        n_cols=grid.n_cols,
-        ocr=True,
-    )
+    copy = replace(grid, cells=[], ocr=True)
     read = []
     boxes = {}
     for cell in grid.cells:
